@@ -1,0 +1,182 @@
+/**
+ * The counts behind the metrics of MODEL.md §5, gathered in one pass over
+ * cadres, one over this year's moves, one over posts and one over teams. The
+ * metric definitions (definitions.ts) are small pure functions of a Tally.
+ */
+import type { Sim } from '../model/sim.js';
+import { BASE_PAY, F_LEADER, F_TEAM, MT_RETURN, N_RANKS, popcount8, SYS_LINE } from '../world/constants.js';
+import { allowanceShare } from '../model/wages.js';
+
+export interface Tally {
+  year: number;
+  headcount: number;
+  headcountStart: number;
+  stagnant: number;
+  /** By region level 1..3 (index 0 unused): cadres and stagnant cadres. */
+  byLevel: Float64Array;
+  stagnantByLevel: Float64Array;
+  yearsInPostSum: number;
+  domainsSum: number;
+  senior: number; // rank ≥ 2
+  composite: number;
+  grassroots: number;
+  crossSystem: number;
+  tiesSum: number;
+  tenureSubject: number;
+  overdue: number;
+  allowanceCost: number;
+  // moves
+  moves: number;
+  fastMoves: number;
+  crossRegion: number;
+  reverse: number;
+  forward: number;
+  levelMoves: number;
+  downward: number;
+  promotions: number;
+  promotionsExchanged: number;
+  /** By target rank: promotions, exchanged promotions, summed years in rank. */
+  promByRank: Float64Array;
+  promExByRank: Float64Array;
+  promYearsByRank: Float64Array;
+  /** New team members by region level, and those from another region. */
+  teamNew: Float64Array;
+  teamNewExchanged: Float64Array;
+  // 五多五少 (seed §2.2): counts of moves.
+  horizontal: number;
+  vertical: number;
+  samePost: number;
+  rotation: number;
+  withinSystem: number;
+  crossSystemMoves: number;
+  partyGov: number;
+  professional: number;
+  leaders: number;
+  nonLeaders: number;
+  // posts and teams
+  posts: number;
+  vacant: number;
+  hardshipPosts: number;
+  hardshipVacant: number;
+  teams: number;
+  teamsStagnant: number;
+  // flows
+  quits: number;
+  recruits: number;
+  retirements: number;
+  dismissals: number;
+  chainsDone: Float64Array;
+  chainsLen: Float64Array;
+}
+
+/** A team member counts as exchanged in if they came from another region within this many years (板结 of teams). */
+export const TEAM_RECENT_YEARS = 5;
+
+export function tally(sim: Sim): Tally {
+  const s = sim.store;
+  const w = sim.world;
+  const p = sim.policy;
+  const stagYears = sim.scenario.outputs.stagnationYears;
+  const t: Tally = {
+    year: sim.year, headcount: 0, headcountStart: sim.counters.headcountStart, stagnant: 0,
+    byLevel: new Float64Array(4), stagnantByLevel: new Float64Array(4), yearsInPostSum: 0, domainsSum: 0,
+    senior: 0, composite: 0, grassroots: 0, crossSystem: 0, tiesSum: 0, tenureSubject: 0, overdue: 0, allowanceCost: 0,
+    moves: 0, fastMoves: 0, crossRegion: 0, reverse: 0, forward: 0, levelMoves: 0, downward: 0, promotions: 0,
+    promotionsExchanged: 0, promByRank: new Float64Array(N_RANKS), promExByRank: new Float64Array(N_RANKS),
+    promYearsByRank: new Float64Array(N_RANKS), teamNew: new Float64Array(4), teamNewExchanged: new Float64Array(4),
+    horizontal: 0, vertical: 0, samePost: 0, rotation: 0, withinSystem: 0, crossSystemMoves: 0, partyGov: 0,
+    professional: 0, leaders: 0, nonLeaders: 0, posts: w.nPosts, vacant: 0, hardshipPosts: 0, hardshipVacant: 0,
+    teams: 0, teamsStagnant: 0, quits: sim.counters.quits, recruits: sim.counters.recruits,
+    retirements: sim.counters.retirements, dismissals: sim.counters.dismissals,
+    chainsDone: sim.counters.chainsDone, chainsLen: sim.counters.chainsLen,
+  };
+  // Cadres.
+  for (let c = 0; c < s.capacity; c++) {
+    const post = s.post[c]!;
+    if (post < 0) continue;
+    t.headcount++;
+    const yip = s.yearsInPost[c]!;
+    const lv = w.level[w.postRegion[post]!]!;
+    t.byLevel[lv]!++;
+    if (yip >= stagYears) { t.stagnant++; t.stagnantByLevel[lv]!++; }
+    t.yearsInPostSum += yip;
+    const nd = popcount8(s.domainsServed[c]!);
+    t.domainsSum += nd;
+    const r = s.rank[c]!;
+    if (r >= 2) {
+      t.senior++;
+      const lvs = s.levelsServed[c]!;
+      if (nd >= 3 && popcount8(lvs) >= 2 && s.regionsServed[c]! >= 2) t.composite++;
+      if (lvs & 1) t.grassroots++;
+    }
+    if (popcount8(s.systemsServed[c]!) > 1) t.crossSystem++;
+    t.tiesSum += s.ties[c]!;
+    if (r >= p.tenureFromRank) {
+      t.tenureSubject++;
+      if (yip >= p.maxTenure) t.overdue++;
+    }
+    const h = w.hardship[w.postRegion[post]!]!;
+    if (h > 0) t.allowanceCost += BASE_PAY[r]! * allowanceShare(p.hardshipAllowance, h);
+  }
+  // Moves (returns from secondment are not moves; promotions within the unit are not exchange moves).
+  const log = sim.log;
+  for (let i = 0; i < log.n; i++) {
+    const type = log.type[i]!;
+    if (type === MT_RETURN) continue;
+    const from = log.fromPost[i]!, to = log.toPost[i]!;
+    const gf = log.fromRegion[i]!, gt = log.toRegion[i]!;
+    const promotion = log.toRank[i]! > log.fromRank[i]!;
+    const crossRegion = gf !== gt;
+    const crossSys = w.postSystem[from] !== w.postSystem[to];
+    if (promotion) {
+      const r = log.toRank[i]!;
+      t.promotions++;
+      t.promByRank[r]!++;
+      t.promYearsByRank[r]! += log.rankYears[i]!;
+      if (crossRegion || crossSys) { t.promotionsExchanged++; t.promExByRank[r]!++; }
+    }
+    if (w.postFlags[to]! & F_TEAM) {
+      const lv = w.level[gt]!;
+      t.teamNew[lv]!++;
+      if (crossRegion) t.teamNewExchanged[lv]!++;
+    }
+    if (promotion && w.postUnit[from] === w.postUnit[to]) continue; // promotion in place
+    t.moves++;
+    if (log.tenure[i]! < 2) t.fastMoves++;
+    if (crossRegion) {
+      t.crossRegion++;
+      const wf = w.wageIndex[gf]!, wt = w.wageIndex[gt]!;
+      if (wt < wf - 1e-9) t.reverse++;
+      else if (wt > wf + 1e-9) t.forward++;
+    }
+    const lf = w.level[gf]!, lt = w.level[gt]!;
+    if (lf !== lt) {
+      t.levelMoves++;
+      t.vertical++;
+      if (lt < lf) t.downward++;
+    } else t.horizontal++;
+    if (w.postDomain[from] === w.postDomain[to]) t.samePost++; else t.rotation++;
+    if (crossSys) t.crossSystemMoves++; else t.withinSystem++;
+    if (w.postSystem[from]! <= SYS_LINE) t.partyGov++; else t.professional++;
+    if (w.postFlags[from]! & F_LEADER) t.leaders++; else t.nonLeaders++;
+  }
+  // Posts.
+  for (let q = 0; q < w.nPosts; q++) {
+    const vac = sim.occupant[q]! < 0 ? 1 : 0;
+    t.vacant += vac;
+    if (w.hardship[w.postRegion[q]!]! > 0) { t.hardshipPosts++; t.hardshipVacant += vac; }
+  }
+  // Teams: stagnant if no member arrived from another region in the last TEAM_RECENT_YEARS years.
+  for (let g = 0; g < w.nRegions; g++) {
+    const a = w.teamStart[g]!, e = w.teamStart[g + 1]!;
+    if (e === a) continue;
+    t.teams++;
+    let fresh = 0;
+    for (let i = a; i < e; i++) {
+      const c = sim.occupant[w.teamPosts[i]!]!;
+      if (c >= 0 && s.regionsServed[c]! > 1 && s.yearsInRegion[c]! < TEAM_RECENT_YEARS) { fresh = 1; break; }
+    }
+    if (!fresh) t.teamsStagnant++;
+  }
+  return t;
+}

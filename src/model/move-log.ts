@@ -1,0 +1,56 @@
+/**
+ * The moves of the current year, in the order they happen: written by plan
+ * (secondments) and fill, applied to careers by update, counted by record.
+ */
+export class MoveLog {
+  n = 0;
+  cadre: Int32Array;
+  fromPost: Int32Array;
+  toPost: Int32Array;
+  fromRegion: Int32Array;
+  toRegion: Int32Array;
+  fromRank: Uint8Array;
+  toRank: Uint8Array;
+  type: Uint8Array;
+  /** yearsInPost of the cadre before the move (for fast turnover). */
+  tenure: Uint8Array;
+  /** yearsInRank before the move (for years to promotion). */
+  rankYears: Uint8Array;
+
+  constructor(capacity: number) {
+    this.cadre = new Int32Array(capacity);
+    this.fromPost = new Int32Array(capacity);
+    this.toPost = new Int32Array(capacity);
+    this.fromRegion = new Int32Array(capacity);
+    this.toRegion = new Int32Array(capacity);
+    this.fromRank = new Uint8Array(capacity);
+    this.toRank = new Uint8Array(capacity);
+    this.type = new Uint8Array(capacity);
+    this.tenure = new Uint8Array(capacity);
+    this.rankYears = new Uint8Array(capacity);
+  }
+
+  clear(): void {
+    this.n = 0;
+  }
+
+  private grow(): void {
+    const cap = this.cadre.length * 2;
+    const g = <T extends Int32Array | Uint8Array>(a: T): T => {
+      const b = new (a.constructor as new (n: number) => T)(cap);
+      b.set(a);
+      return b;
+    };
+    this.cadre = g(this.cadre); this.fromPost = g(this.fromPost); this.toPost = g(this.toPost);
+    this.fromRegion = g(this.fromRegion); this.toRegion = g(this.toRegion); this.fromRank = g(this.fromRank);
+    this.toRank = g(this.toRank); this.type = g(this.type); this.tenure = g(this.tenure); this.rankYears = g(this.rankYears);
+  }
+
+  push(cadre: number, fromPost: number, toPost: number, fromRegion: number, toRegion: number, fromRank: number, toRank: number, type: number, tenure: number, rankYears: number): void {
+    if (this.n === this.cadre.length) this.grow();
+    const i = this.n++;
+    this.cadre[i] = cadre; this.fromPost[i] = fromPost; this.toPost[i] = toPost;
+    this.fromRegion[i] = fromRegion; this.toRegion[i] = toRegion; this.fromRank[i] = fromRank; this.toRank[i] = toRank;
+    this.type[i] = type; this.tenure[i] = tenure; this.rankYears[i] = rankYears;
+  }
+}

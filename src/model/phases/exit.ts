@@ -1,0 +1,54 @@
+/**
+ * Phase 2, Exit (MODEL.md §3.2).
+ * Reads: age, sex, rank, region pay, satisfaction, ties, perfPct.
+ * Writes: frees the slots of leavers and vacates their posts; counters.
+ * Retirement at the age limit (by sex and rank, optional 2025 raise); quits
+ * with a hazard that rises with the gap between market pay (the region's
+ * wageIndex) and the pay actually paid, and with dissatisfaction; dismissal
+ * with a hazard that rises with local ties and poor appraisal.
+ */
+import type { Sim } from '../sim.js';
+import { retirementAge } from '../sim.js';
+import { streamKey, uniform } from '../../random/hash.js';
+
+const QUIT = 'exit.quit';
+const DISMISS = 'exit.dismiss';
+
+export function exit(sim: Sim): void {
+  const s = sim.store;
+  const w = sim.world;
+  const b = sim.behavior;
+  const p = sim.policy;
+  const quitKey = streamKey(sim.seed, QUIT, sim.year);
+  const dismissKey = streamKey(sim.seed, DISMISS, sim.year);
+  // Retirement ages by (sex, rank), computed once.
+  const retire = new Uint8Array(8);
+  for (let f = 0; f < 2; f++) for (let r = 0; r < 4; r++) retire[f * 4 + r] = retirementAge(p, f, r, sim.year);
+  // Log pay gap by region: market pay over pay received (only a shortfall drives quits).
+  const gap = new Float64Array(w.nRegions);
+  for (let g = 0; g < w.nRegions; g++) gap[g] = Math.max(0, Math.log(w.wageIndex[g]!) - sim.lnPayHome[g]!);
+  for (let c = 0; c < s.capacity; c++) {
+    const post = s.post[c]!;
+    if (post < 0) continue;
+    let leave = 0;
+    if (s.age[c]! >= retire[s.female[c]! * 4 + s.rank[c]!]!) {
+      leave = 1;
+      sim.counters.retirements++;
+    } else {
+      const young = s.age[c]! < 35 ? 2 : 1;
+      const dis = -s.satisfaction[c]!;
+      const hq = b.quitBase * young * Math.exp(b.quitPayGap * gap[s.region[c]!]! + b.quitDissatisfaction * (dis > 0 ? dis : 0));
+      if (uniform(quitKey, s.key[c]!) < hq) {
+        leave = 1;
+        sim.counters.quits++;
+      } else if (uniform(dismissKey, s.key[c]!) < b.dismissRate * s.ties[c]! * 2 * (1 - s.perfPct[c]!)) {
+        leave = 1;
+        sim.counters.dismissals++;
+      }
+    }
+    if (leave) {
+      sim.occupant[post] = -1;
+      s.release(c);
+    }
+  }
+}

@@ -1,0 +1,391 @@
+/**
+ * Phase 6, Fill (MODEL.md §3.6): open posts are filled top rank first, so
+ * that each filling can open a post below (vacancy chains, White 1970).
+ * Reads: vacancies, movers, applicants, promotion eligibility, scores (§4.2)
+ * and utilities (§4.1). Writes: post/occupant/region/rank of movers, the move
+ * log, vacancy-chain tallies, recruits.
+ *
+ * Candidates for a post of rank r in region g are drawn (a shortlist of
+ * `shortlist` from each source) from indexes kept up to date as people move:
+ * promotion-eligible cadres of rank r−1 in g and in a related region (parent,
+ * a child or a sibling: cross-level and cross-region promotion), planned
+ * movers of the province at ranks r and r−1, and applicants who registered for
+ * g at ranks r and r−1; at rank 0 a recruit if no one else is taken. A mover's
+ * own post opens only when the mover has a new post, so a mover who finds
+ * nothing stays (and is overdue).
+ *
+ * Matching: `directive` takes the best score first and the candidate may
+ * refuse (probability rising with the utility lost, falling with
+ * disciplineStrength, regulatory movers at (1 − disciplineStrength) of that);
+ * `two-way` runs deferred acceptance on each batch of open posts of a rank.
+ */
+import type { Sim } from '../sim.js';
+import { Buckets } from '../buckets.js';
+import { deferredAcceptance } from '../matching.js';
+import { score } from '../score.js';
+import { currentUtility, utility } from '../utility.js';
+import { recruit } from '../population.js';
+import { recruitProbability } from '../wages.js';
+import { exchangeExperience } from '../store.js';
+import { violatesAvoidance, NEED_ECONOMY, NEED_FEMALE, NEED_YOUNG, YOUNG_AGE } from './plan.js';
+import { Stream } from '../../random/stream.js';
+import { streamKey, uniform } from '../../random/hash.js';
+import { distance } from '../../world/world.js';
+import {
+  DOM_ECONOMY, F_HEAD, F_KEY, LEVEL_COUNTY, MT_CARE, MT_CULTIVATION, MT_DISCIPLINARY, MT_ELECTION, MT_PROMOTION,
+  MT_REGULATORY, MT_STRUCTURAL, MT_VOLUNTARY, N_RANKS,
+} from '../../world/constants.js';
+
+const MAX_SHORT = 64;
+const MAX_ROUNDS = 64;
+
+/** Working memory of the fill phase, allocated once per run. */
+export class FillState {
+  readonly promo: Buckets;
+  readonly movers: Buckets;
+  readonly appl: Buckets;
+  readonly keys: Int32Array;
+  readonly queue: Int32Array[];
+  readonly qHead = new Int32Array(N_RANKS);
+  readonly qTail = new Int32Array(N_RANKS);
+  readonly chainOf: Int32Array;
+  readonly chainRank: Uint8Array;
+  readonly chainLen: Int32Array;
+  nChains = 0;
+  readonly cand = new Int32Array(MAX_SHORT);
+  readonly candScore = new Float64Array(MAX_SHORT);
+  readonly candPromo = new Uint8Array(MAX_SHORT);
+  /** Local index of a cadre in the current two-way batch, -1 otherwise. */
+  readonly local: Int32Array;
+
+  constructor(sim: Sim) {
+    const w = sim.world;
+    const cap = sim.store.capacity;
+    this.promo = new Buckets(w.nRegions * N_RANKS, cap);
+    this.movers = new Buckets(w.provinces.length * N_RANKS, cap);
+    this.appl = new Buckets(w.nRegions * N_RANKS, cap);
+    this.keys = new Int32Array(cap);
+    this.queue = [];
+    for (let r = 0; r < N_RANKS; r++) this.queue.push(new Int32Array(Math.max(1, w.postsByRank[r]!)));
+    this.chainOf = new Int32Array(w.nPosts);
+    this.chainRank = new Uint8Array(w.nPosts);
+    this.chainLen = new Int32Array(w.nPosts);
+    this.local = new Int32Array(cap).fill(-1);
+  }
+}
+
+const states = new WeakMap<Sim, FillState>();
+
+interface Ctx {
+  sim: Sim;
+  st: FillState;
+  rng: Stream;
+  kNoise: number;
+  kRefuse: number;
+  kRecruit: number;
+}
+
+export function fill(sim: Sim): void {
+  let st = states.get(sim);
+  if (!st) { st = new FillState(sim); states.set(sim, st); }
+  const s = sim.store;
+  const w = sim.world;
+  const p = sim.policy;
+  const keys = st.keys;
+  // Indexes of this year's candidates.
+  for (let c = 0; c < s.capacity; c++) {
+    const r = s.rank[c]!;
+    keys[c] = s.post[c]! >= 0 && s.secondRegion[c]! < 0 && !s.moved[c] && r < 3 && s.yearsInRank[c]! >= p.minYearsInRank[r]! && s.age[c]! <= p.promotionMaxAge[r]!
+      ? s.region[c]! * N_RANKS + r : -1;
+  }
+  st.promo.build(keys);
+  for (let c = 0; c < s.capacity; c++) keys[c] = s.post[c]! >= 0 && s.mover[c] && !s.moved[c] ? w.provinceIndex[s.region[c]!]! * N_RANKS + s.rank[c]! : -1;
+  st.movers.build(keys);
+  for (let c = 0; c < s.capacity; c++) keys[c] = s.post[c]! >= 0 && s.target[c]! >= 0 && !s.moved[c] ? s.target[c]! * N_RANKS + s.rank[c]! : -1;
+  st.appl.build(keys);
+  // Every post vacant now starts a chain.
+  st.qHead.fill(0);
+  st.qTail.fill(0);
+  st.nChains = 0;
+  for (let q = 0; q < w.nPosts; q++) {
+    st.chainOf[q] = -1;
+    if (sim.occupant[q]! < 0) {
+      const k = st.nChains++;
+      st.chainRank[k] = w.postRank[q]!;
+      st.chainLen[k] = 0;
+      st.chainOf[q] = k;
+      const r = w.postRank[q]!;
+      st.queue[r]![st.qTail[r]!++] = q;
+    }
+  }
+  const ctx: Ctx = {
+    sim, st,
+    rng: new Stream(sim.seed, 'fill.shortlist', sim.year),
+    kNoise: streamKey(sim.seed, 'utility.noise', sim.year),
+    kRefuse: streamKey(sim.seed, 'fill.refuse', sim.year),
+    kRecruit: streamKey(sim.seed, 'fill.recruit', sim.year),
+  };
+  for (let r = N_RANKS - 1; r >= 0; r--) {
+    if (p.matching === 'two-way') fillTwoWay(ctx, r);
+    else fillDirective(ctx, r);
+  }
+}
+
+// ---------------------------------------------------------------- candidates
+
+function isMandatory(type: number): boolean {
+  return type === MT_REGULATORY || type === MT_ELECTION || type === MT_STRUCTURAL || type === MT_DISCIPLINARY || type === MT_CULTIVATION;
+}
+
+/** Whether cadre c may take post q (constraints of its planned move, avoidance, needs, veto, ownership). */
+export function admissible(sim: Sim, c: number, q: number, promotion: boolean): boolean {
+  const s = sim.store;
+  const w = sim.world;
+  const p = sim.policy;
+  if (s.moved[c] || s.post[c]! < 0) return false;
+  const g = w.postRegion[q]!;
+  const from = s.post[c]!;
+  const type = s.mover[c]!;
+  if (promotion && p.requireExchangeForPromotion && w.postRank[q]! >= 2 && exchangeExperience(s, c) === 0) return false;
+  if (p.hometownAvoidance && (w.postFlags[q]! & (F_KEY | F_HEAD)) && violatesAvoidance(sim, s.home[c]!, g)) return false;
+  const need = sim.postNeed[q]!;
+  if (need) {
+    if ((need & NEED_FEMALE) && !s.female[c]) return false;
+    if ((need & NEED_YOUNG) && s.age[c]! >= YOUNG_AGE) return false;
+    if ((need & NEED_ECONOMY) && !(s.domainsServed[c]! & (1 << DOM_ECONOMY))) return false;
+  }
+  const sameUnit = w.postUnit[from] === w.postUnit[q];
+  if (s.withheld[c] && !sameUnit && !isMandatory(type)) return false;
+  switch (type) {
+    case MT_REGULATORY:
+    case MT_ELECTION:
+    case MT_STRUCTURAL:
+      return !sameUnit;
+    case MT_CULTIVATION:
+      return w.level[g] === LEVEL_COUNTY;
+    case MT_CARE:
+      return distance(w, s.home[c]!, g) < distance(w, s.home[c]!, s.region[c]!);
+    case MT_DISCIPLINARY:
+      return g !== s.region[c];
+    default:
+      return true;
+  }
+}
+
+function addCand(ctx: Ctx, n: number, c: number, q: number, promotion: boolean): number {
+  const st = ctx.st;
+  for (let i = 0; i < n; i++) if (st.cand[i] === c) return n;
+  if (n >= MAX_SHORT || !admissible(ctx.sim, c, q, promotion)) return n;
+  st.cand[n] = c;
+  st.candPromo[n] = promotion ? 1 : 0;
+  st.candScore[n] = score(ctx.sim, c, q);
+  return n + 1;
+}
+
+function drawFrom(ctx: Ctx, pool: Buckets, key: number, k: number, n: number, q: number, promotion: boolean, needPromo: boolean): number {
+  const size = pool.count(key);
+  if (size === 0) return n;
+  const draws = size < k ? size : k;
+  for (let i = 0; i < draws; i++) {
+    const c = pool.at(key, size <= k ? i : ctx.rng.int(size));
+    if (needPromo && ctx.st.promo.keyOf[c]! < 0) continue;
+    n = addCand(ctx, n, c, q, promotion);
+  }
+  return n;
+}
+
+/** A region related to g for cross-region promotion: its parent, one of its children or a sibling, with equal chances among those that exist. */
+function relatedRegion(ctx: Ctx, g: number): number {
+  const w = ctx.sim.world;
+  const par = w.parent[g]!;
+  const ca = w.childStart[g]!, cn = w.childStart[g + 1]! - ca;
+  const sa = par >= 0 ? w.childStart[par]! : 0, sn = par >= 0 ? w.childStart[par + 1]! - sa : 0;
+  const kinds = (par >= 0 ? 1 : 0) + (cn > 0 ? 1 : 0) + (sn > 1 ? 1 : 0);
+  if (kinds === 0) return g;
+  let k = Math.floor(ctx.rng.next() * kinds);
+  if (par >= 0 && k-- === 0) return par;
+  if (cn > 0 && k-- === 0) return w.children[ca + ctx.rng.int(cn)]!;
+  return w.children[sa + ctx.rng.int(sn)]!;
+}
+
+/** The shortlist for post q, in st.cand[0..n), scored. */
+function shortlist(ctx: Ctx, q: number): number {
+  const { sim, st } = ctx;
+  const w = sim.world;
+  const k = sim.behavior.shortlist;
+  const r = w.postRank[q]!;
+  const g = w.postRegion[q]!;
+  const prov = w.provinceIndex[g]!;
+  let n = 0;
+  if (r >= 1) {
+    n = drawFrom(ctx, st.promo, g * N_RANKS + r - 1, k, n, q, true, false);
+    const h = relatedRegion(ctx, g);
+    if (h !== g) n = drawFrom(ctx, st.promo, h * N_RANKS + r - 1, k, n, q, true, false);
+    n = drawFrom(ctx, st.movers, prov * N_RANKS + r - 1, k, n, q, true, true);
+    n = drawFrom(ctx, st.appl, g * N_RANKS + r - 1, k, n, q, true, true);
+  }
+  n = drawFrom(ctx, st.movers, prov * N_RANKS + r, k, n, q, false, false);
+  n = drawFrom(ctx, st.appl, g * N_RANKS + r, k, n, q, false, false);
+  return n;
+}
+
+// ---------------------------------------------------------------- moving
+
+function moveType(sim: Sim, c: number, q: number, promotion: boolean): number {
+  if (sim.postNeed[q]) return MT_STRUCTURAL;
+  const m = sim.store.mover[c]!;
+  if (m) return m;
+  return promotion ? MT_PROMOTION : MT_VOLUNTARY;
+}
+
+function pushOpen(st: FillState, sim: Sim, q: number): void {
+  const r = sim.world.postRank[q]!;
+  st.queue[r]![st.qTail[r]!++] = q;
+}
+
+/** Moves cadre c into open post q; its old post opens and continues q's vacancy chain. */
+export function move(sim: Sim, st: FillState | undefined, c: number, q: number, type: number): void {
+  const s = sim.store;
+  const w = sim.world;
+  const from = s.post[c]!;
+  sim.log.push(c, from, q, s.region[c]!, w.postRegion[q]!, s.rank[c]!, w.postRank[q]!, type, s.yearsInPost[c]!, s.yearsInRank[c]!);
+  sim.occupant[from] = -1;
+  sim.occupant[q] = c;
+  s.post[c] = q;
+  s.region[c] = w.postRegion[q]!;
+  s.rank[c] = w.postRank[q]!;
+  s.moved[c] = 1;
+  sim.postNeed[q] = 0;
+  if (st) {
+    st.promo.remove(c);
+    st.movers.remove(c);
+    st.appl.remove(c);
+    const k = st.chainOf[q]!;
+    st.chainLen[k]!++;
+    st.chainOf[from] = k;
+    pushOpen(st, sim, from);
+  }
+}
+
+function chainEnds(ctx: Ctx, q: number, completed: boolean): void {
+  const { sim, st } = ctx;
+  const k = st.chainOf[q]!;
+  if (completed) {
+    const r = st.chainRank[k]!;
+    sim.counters.chainsDone[r]!++;
+    sim.counters.chainsLen[r]! += st.chainLen[k]!;
+  }
+}
+
+/** No internal candidate took q: at rank 0 a recruit may; otherwise it stays vacant. */
+function closeUnfilled(ctx: Ctx, q: number): void {
+  const { sim, st } = ctx;
+  const w = sim.world;
+  if (w.postRank[q] === 0 && uniform(ctx.kRecruit, q) < recruitProbability(sim, w.postRegion[q]!)) {
+    recruit(sim, q);
+    st.chainLen[st.chainOf[q]!]!++;
+    chainEnds(ctx, q, true);
+  } else {
+    chainEnds(ctx, q, false);
+  }
+}
+
+// ---------------------------------------------------------------- directive
+
+function refuses(ctx: Ctx, c: number, q: number): boolean {
+  const { sim } = ctx;
+  const w = sim.world;
+  const loss = currentUtility(sim, c, ctx.kNoise) - utility(sim, c, w.postRegion[q]!, w.postRank[q]!, w.postSystem[q]!, ctx.kNoise);
+  if (loss <= 0) return false;
+  const ds = sim.policy.disciplineStrength;
+  let pr = Math.min(1, sim.behavior.refusalScale * loss) * (1 - ds);
+  if (sim.store.mover[c] === MT_REGULATORY) pr *= 1 - ds;
+  return uniform(ctx.kRefuse, sim.store.key[c]!, q) < pr;
+}
+
+function fillDirective(ctx: Ctx, r: number): void {
+  const { sim, st } = ctx;
+  const queue = st.queue[r]!;
+  while (st.qHead[r]! < st.qTail[r]!) {
+    const q = queue[st.qHead[r]!++]!;
+    if (sim.occupant[q]! >= 0) continue;
+    const n = shortlist(ctx, q);
+    let done = false;
+    // Best score first; selection without sorting (shortlists are short).
+    const tried = st.candPromo; // reuse: bit 2 marks tried
+    for (let round = 0; round < n && !done; round++) {
+      let bi = -1;
+      for (let i = 0; i < n; i++) if (!(tried[i]! & 2) && (bi < 0 || st.candScore[i]! > st.candScore[bi]!)) bi = i;
+      tried[bi] = tried[bi]! | 2;
+      const c = st.cand[bi]!;
+      if (refuses(ctx, c, q)) continue;
+      move(sim, st, c, q, moveType(sim, c, q, (tried[bi]! & 1) === 1));
+      done = true;
+    }
+    if (!done) closeUnfilled(ctx, q);
+  }
+}
+
+// ---------------------------------------------------------------- two-way
+
+function fillTwoWay(ctx: Ctx, r: number): void {
+  const { sim, st } = ctx;
+  const w = sim.world;
+  const queue = st.queue[r]!;
+  for (let round = 0; round < MAX_ROUNDS && st.qHead[r]! < st.qTail[r]!; round++) {
+    const batch: number[] = [];
+    while (st.qHead[r]! < st.qTail[r]!) {
+      const q = queue[st.qHead[r]!++]!;
+      if (sim.occupant[q]! < 0) batch.push(q);
+    }
+    // Edges (candidate, post) with the post's score of the candidate and the candidate's utility of the post.
+    const cadres: number[] = [];
+    const eCand: number[] = [];
+    const ePost: number[] = [];
+    const eScore: number[] = [];
+    const eUtil: number[] = [];
+    const ePromo: number[] = [];
+    const ucur: number[] = [];
+    for (let j = 0; j < batch.length; j++) {
+      const q = batch[j]!;
+      const n = shortlist(ctx, q);
+      for (let i = 0; i < n; i++) {
+        const c = st.cand[i]!;
+        let li = st.local[c]!;
+        if (li < 0) {
+          li = cadres.length;
+          st.local[c] = li;
+          cadres.push(c);
+          ucur.push(currentUtility(sim, c, ctx.kNoise));
+        }
+        const u = utility(sim, c, w.postRegion[q]!, r, w.postSystem[q]!, ctx.kNoise);
+        // A planned mover must go somewhere; anyone else only takes a post they prefer to their own.
+        if (!sim.store.mover[c] && u <= ucur[li]!) continue;
+        eCand.push(li); ePost.push(j); eScore.push(st.candScore[i]!); eUtil.push(u); ePromo.push(st.candPromo[i]!);
+      }
+    }
+    // Rows per candidate, best utility first (ties: lower post index).
+    const order = eCand.map((_, i) => i).sort((a, b) => eCand[a]! - eCand[b]! || eUtil[b]! - eUtil[a]! || ePost[a]! - ePost[b]!);
+    const start = new Int32Array(cadres.length + 1);
+    for (const e of order) start[eCand[e]! + 1]!++;
+    for (let i = 0; i < cadres.length; i++) start[i + 1]! += start[i]!;
+    const recv = new Int32Array(order.length);
+    const sc = new Float64Array(order.length);
+    order.forEach((e, i) => { recv[i] = ePost[e]!; sc[i] = eScore[e]!; });
+    const m = deferredAcceptance(cadres.length, batch.length, start, recv, sc);
+    for (const c of cadres) st.local[c] = -1;
+    for (let j = 0; j < batch.length; j++) {
+      const q = batch[j]!;
+      const li = m.receiverMatch[j]!;
+      if (li < 0) { closeUnfilled(ctx, q); continue; }
+      const c = cadres[li]!;
+      // Promotion if the candidate's rank is below the post's.
+      move(sim, st, c, q, moveType(sim, c, q, sim.store.rank[c]! < r));
+    }
+  }
+  // Posts still open after the last round stay vacant.
+  while (st.qHead[r]! < st.qTail[r]!) {
+    const q = queue[st.qHead[r]!++]!;
+    if (sim.occupant[q]! < 0) closeUnfilled(ctx, q);
+  }
+}

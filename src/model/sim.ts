@@ -1,0 +1,94 @@
+/**
+ * The state of one run: the world, the cadre store, who holds each post,
+ * the rules in force this year and the working tables of the year (pay by
+ * region, the move log, counters). Phases read and write it; simulate()
+ * owns it.
+ */
+import type { Behavior, Policy, Scenario } from '../scenario/schema.js';
+import type { World } from '../world/world.js';
+import { CadreStore } from './store.js';
+import { MoveLog } from './move-log.js';
+
+export interface YearCounters {
+  retirements: number;
+  quits: number;
+  dismissals: number;
+  recruits: number;
+  /** Headcount at the start of the year (after last year's record). */
+  headcountStart: number;
+  /** Vacancy chains completed this year: count and summed length, by starting rank. */
+  chainsDone: Float64Array;
+  chainsLen: Float64Array;
+}
+
+export interface Sim {
+  scenario: Scenario;
+  world: World;
+  store: CadreStore;
+  seed: number;
+  /** Calendar year being simulated. */
+  year: number;
+  policy: Policy;
+  behavior: Behavior;
+  /** Occupant of each post, -1 = vacant. */
+  occupant: Int32Array;
+  yearsVacant: Uint16Array;
+  /** Structural needs of a post (bit 1 a woman, 2 under 45, 4 economy experience), set by plan, cleared when filled. */
+  postNeed: Uint8Array;
+  /** Pay index actually paid in each region this year (after compression), and its allowance share. */
+  pay: Float64Array;
+  allowance: Float64Array;
+  /** ln(pay·(1+allowance)) at home and, with housing support, away from home (MODEL.md §4.1). */
+  lnPayHome: Float64Array;
+  lnPayAway: Float64Array;
+  /** Attractiveness of a region to a typical recruit, relative to the best region of its province (≤ 0). */
+  attract: Float64Array;
+  log: MoveLog;
+  counters: YearCounters;
+  /** Run invariant checks every year. */
+  check: boolean;
+}
+
+export function newCounters(): YearCounters {
+  return { retirements: 0, quits: 0, dismissals: 0, recruits: 0, headcountStart: 0, chainsDone: new Float64Array(4), chainsLen: new Float64Array(4) };
+}
+
+export function createSim(scenario: Scenario, world: World, seed: number): Sim {
+  const n = world.nRegions;
+  return {
+    scenario,
+    world,
+    store: new CadreStore(world.nPosts),
+    seed,
+    year: scenario.startYear - scenario.burnIn,
+    policy: scenario.policy,
+    behavior: scenario.behavior,
+    occupant: new Int32Array(world.nPosts).fill(-1),
+    yearsVacant: new Uint16Array(world.nPosts),
+    postNeed: new Uint8Array(world.nPosts),
+    pay: new Float64Array(n),
+    allowance: new Float64Array(n),
+    lnPayHome: new Float64Array(n),
+    lnPayAway: new Float64Array(n),
+    attract: new Float64Array(n),
+    log: new MoveLog(Math.max(1024, world.nPosts)),
+    counters: newCounters(),
+    check: false,
+  };
+}
+
+/** Election (换届) in region g this year: all regions together, or staggered by region. */
+export function isElectionYear(sim: Sim, g: number): boolean {
+  const cycle = sim.policy.electionCycle;
+  const offset = sim.policy.staggeredElections ? g % cycle : 0;
+  // Calendar alignment: 2021, 2026, … were general election years.
+  return (((sim.year - 2021 - offset) % cycle) + cycle) % cycle === 0;
+}
+
+/** Retirement age of a cadre (MODEL.md §9), with the optional raise from 2025. */
+export function retirementAge(policy: Policy, female: number, rank: number, year: number): number {
+  const r = policy.retirement;
+  const base = female ? (rank >= 2 ? r.womenLeaders : r.women) : r.men;
+  if (!r.raise2025 || year <= 2025) return base;
+  return base + Math.min(3, Math.floor((year - 2025) / 5));
+}

@@ -1,0 +1,96 @@
+/**
+ * simulate(scenario, seed) → result: one run, a pure function of the resolved
+ * scenario and the run seed (DESIGN.md). The year is a plain loop over the
+ * eight phases of MODEL.md §3 in their documented order, each timed.
+ */
+import type { Scenario } from '../scenario/schema.js';
+import { buildWorld, type World } from '../world/world.js';
+import { createSim, type Sim } from './sim.js';
+import { rulesAt } from './policy-at.js';
+import { updatePay } from './wages.js';
+import { initialPopulation } from './population.js';
+import { age } from './phases/age.js';
+import { exit } from './phases/exit.js';
+import { appraise } from './phases/appraise.js';
+import { plan } from './phases/plan.js';
+import { apply } from './phases/apply.js';
+import { fill } from './phases/fill.js';
+import { update } from './phases/update.js';
+import { eventRows, record } from './phases/record.js';
+import { checkInvariants, snapshot, type Snapshot } from './invariants.js';
+
+export const PHASES = ['age', 'exit', 'appraise', 'plan', 'apply', 'fill', 'update', 'record'] as const;
+const STEPS: ((sim: Sim) => void)[] = [age, exit, appraise, plan, apply, fill, update];
+
+export interface SimulateOptions {
+  /** Check every invariant of MODEL.md §8 each year (slower). */
+  check?: boolean;
+  /** Collect one CSV row per move (events.csv). */
+  events?: boolean;
+  /** Called after each reported year with its metrics (for streaming). */
+  onYear?: (year: number, metrics: Float64Array) => void;
+  /** A world already built from the same scenario.world (read-only, may be shared between runs). */
+  world?: World;
+}
+
+export interface RunResult {
+  seed: number;
+  /** Calendar years reported. */
+  years: number[];
+  /** Metric values per reported year, in the order of METRIC_NAMES. */
+  metrics: Float64Array[];
+  /** Event rows per move (without the replicate column), when asked. */
+  events?: string[];
+  /** Seconds spent in each phase over the whole run (burn-in included). */
+  phaseSeconds: Record<string, number>;
+  cadres: number;
+  posts: number;
+}
+
+export function simulate(scenario: Scenario, seed: number, opts: SimulateOptions = {}): RunResult {
+  const world = opts.world ?? buildWorld(scenario.world);
+  const sim = createSim(scenario, world, seed >>> 0);
+  sim.check = !!opts.check;
+  const first = scenario.startYear - scenario.burnIn;
+  const last = scenario.startYear + scenario.years - 1;
+  sim.year = first;
+  ({ policy: sim.policy, behavior: sim.behavior } = rulesAt(scenario, first));
+  updatePay(sim);
+  initialPopulation(sim);
+  const result: RunResult = { seed: seed >>> 0, years: [], metrics: [], phaseSeconds: {}, cadres: 0, posts: world.nPosts };
+  if (opts.events) result.events = [];
+  const secs = new Float64Array(PHASES.length);
+  let prev: Snapshot | undefined = sim.check ? snapshot(sim) : undefined;
+  for (let y = first; y <= last; y++) {
+    sim.year = y;
+    ({ policy: sim.policy, behavior: sim.behavior } = rulesAt(scenario, y));
+    updatePay(sim);
+    const k = sim.counters;
+    k.retirements = k.quits = k.dismissals = k.recruits = 0;
+    k.chainsDone.fill(0);
+    k.chainsLen.fill(0);
+    k.headcountStart = sim.store.count;
+    sim.log.clear();
+    for (let i = 0; i < STEPS.length; i++) {
+      const t0 = performance.now();
+      STEPS[i]!(sim);
+      secs[i]! += performance.now() - t0;
+    }
+    if (sim.check) {
+      checkInvariants(sim, prev);
+      prev = snapshot(sim);
+    }
+    if (y >= scenario.startYear) {
+      const t0 = performance.now();
+      const m = record(sim);
+      result.years.push(y);
+      result.metrics.push(m);
+      if (result.events) for (const row of eventRows(sim)) result.events.push(row);
+      secs[PHASES.length - 1]! += performance.now() - t0;
+      opts.onYear?.(y, m);
+    }
+  }
+  PHASES.forEach((p, i) => (result.phaseSeconds[p] = secs[i]! / 1000));
+  result.cadres = sim.store.count;
+  return result;
+}

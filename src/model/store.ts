@@ -1,0 +1,132 @@
+/**
+ * The cadre store (MODEL.md §2.5, DESIGN.md "Speed"): one typed array per
+ * field, indexed by slot. A slot is free when `post[slot] === -1`; freed slots
+ * are reused by recruits. Per-cadre random draws are keyed by `key`, which is
+ * derived from the year and post of recruitment, not from the slot or the
+ * order of recruitment, so one extra recruit does not shift anyone's draws.
+ */
+export class CadreStore {
+  readonly capacity: number;
+  /** Post held (the home post while seconded); -1 = free slot. */
+  readonly post: Int32Array;
+  readonly key: Uint32Array;
+  readonly age: Uint8Array;
+  readonly female: Uint8Array;
+  readonly rank: Uint8Array;
+  /** Region served now: the post's region, or the secondment region while seconded. */
+  readonly region: Int32Array;
+  readonly home: Int32Array;
+  readonly identity: Uint8Array;
+  readonly yearsInPost: Uint8Array;
+  readonly yearsInRank: Uint8Array;
+  readonly yearsInRegion: Uint8Array;
+  readonly ability: Float32Array;
+  readonly performance: Float32Array;
+  /** Percentile of performance in the last appraisal, 0..1. */
+  readonly perfPct: Float32Array;
+  readonly reserve: Uint8Array;
+  /** Experience sets as bitmasks: domains (8 bits), levels (bit level-1), systems (4 bits). */
+  readonly domainsServed: Uint8Array;
+  readonly levelsServed: Uint8Array;
+  readonly systemsServed: Uint8Array;
+  readonly regionsServed: Uint16Array;
+  readonly moves: Uint16Array;
+  readonly lastMoveYear: Int16Array;
+  readonly lastMoveType: Uint8Array;
+  readonly ties: Float32Array;
+  /** Peak family burden of this cadre; familyBurden follows it over the life cycle. */
+  readonly familyPeak: Float32Array;
+  readonly familyBurden: Float32Array;
+  readonly wWage: Float32Array;
+  readonly wHome: Float32Array;
+  readonly wUrban: Float32Array;
+  readonly wCareer: Float32Array;
+  /** Region of the secondment (挂职), -1 when not seconded. */
+  readonly secondRegion: Int32Array;
+  readonly secondmentLeft: Uint8Array;
+  /** Utility of the current post minus that of the best alternative seen (≤ 0: would rather move). */
+  readonly satisfaction: Float32Array;
+  // --- per-year working state, reset each year ---
+  /** Planned move type this year (constants MT_*), 0 = none. */
+  readonly mover: Uint8Array;
+  /** The unit withholds this cadre from non-mandatory exchange this year. */
+  readonly withheld: Uint8Array;
+  /** Region an applicant registered for, -1 = not an applicant. */
+  readonly target: Int32Array;
+  /** Moved (or seconded) this year: at most one move per year. */
+  readonly moved: Uint8Array;
+  private readonly freeSlots: Int32Array;
+  private freeTop = 0;
+  count = 0;
+
+  constructor(capacity: number) {
+    this.capacity = capacity;
+    this.post = new Int32Array(capacity).fill(-1);
+    this.key = new Uint32Array(capacity);
+    this.age = new Uint8Array(capacity);
+    this.female = new Uint8Array(capacity);
+    this.rank = new Uint8Array(capacity);
+    this.region = new Int32Array(capacity);
+    this.home = new Int32Array(capacity);
+    this.identity = new Uint8Array(capacity);
+    this.yearsInPost = new Uint8Array(capacity);
+    this.yearsInRank = new Uint8Array(capacity);
+    this.yearsInRegion = new Uint8Array(capacity);
+    this.ability = new Float32Array(capacity);
+    this.performance = new Float32Array(capacity);
+    this.perfPct = new Float32Array(capacity);
+    this.reserve = new Uint8Array(capacity);
+    this.domainsServed = new Uint8Array(capacity);
+    this.levelsServed = new Uint8Array(capacity);
+    this.systemsServed = new Uint8Array(capacity);
+    this.regionsServed = new Uint16Array(capacity);
+    this.moves = new Uint16Array(capacity);
+    this.lastMoveYear = new Int16Array(capacity);
+    this.lastMoveType = new Uint8Array(capacity);
+    this.ties = new Float32Array(capacity);
+    this.familyPeak = new Float32Array(capacity);
+    this.familyBurden = new Float32Array(capacity);
+    this.wWage = new Float32Array(capacity);
+    this.wHome = new Float32Array(capacity);
+    this.wUrban = new Float32Array(capacity);
+    this.wCareer = new Float32Array(capacity);
+    this.secondRegion = new Int32Array(capacity).fill(-1);
+    this.secondmentLeft = new Uint8Array(capacity);
+    this.satisfaction = new Float32Array(capacity);
+    this.mover = new Uint8Array(capacity);
+    this.withheld = new Uint8Array(capacity);
+    this.target = new Int32Array(capacity).fill(-1);
+    this.moved = new Uint8Array(capacity);
+    // Free slots are handed out lowest first.
+    this.freeSlots = new Int32Array(capacity);
+    for (let i = 0; i < capacity; i++) this.freeSlots[i] = capacity - 1 - i;
+    this.freeTop = capacity;
+  }
+
+  /** Takes a free slot; the caller sets the post and the other fields. */
+  allocate(): number {
+    if (this.freeTop === 0) throw new Error('cadre store full: more cadres than posts');
+    this.count++;
+    return this.freeSlots[--this.freeTop]!;
+  }
+
+  /** Frees a slot (the cadre left the service). */
+  release(c: number): void {
+    this.post[c] = -1;
+    this.secondRegion[c] = -1;
+    this.secondmentLeft[c] = 0;
+    this.freeSlots[this.freeTop++] = c;
+    this.count--;
+  }
+}
+
+/** Exchange experience (MODEL.md §4.2): distinct regions, systems and levels served beyond the first. */
+export function exchangeExperience(s: CadreStore, c: number): number {
+  return s.regionsServed[c]! - 1 + bits(s.systemsServed[c]!) - 1 + bits(s.levelsServed[c]!) - 1;
+}
+
+function bits(x: number): number {
+  let n = 0;
+  while (x) { n += x & 1; x >>>= 1; }
+  return n;
+}

@@ -1,0 +1,291 @@
+/**
+ * The world as column arrays (MODEL.md §2.1–2.4): regions, units (region ×
+ * system × domain) and posts by rank, with the indexes the yearly loop needs
+ * (posts by region and rank, leadership teams, regions by province). Built
+ * once per run from the scenario; read-only afterwards.
+ */
+import type { WorldConfig } from '../scenario/schema.js';
+import { inputError } from '../scenario/errors.js';
+import type { RegionSpec } from './region-spec.js';
+import {
+  DOM_DISCIPLINE, DOM_ECONOMY, DOM_LAW, DOM_ORGANISATION, DOM_PARTY, F_HEAD, F_KEY, F_LEADER, F_SECRETARY, F_TEAM,
+  LEVEL_COUNTY, N_DOMAINS, N_RANKS, N_SYSTEMS, SYS_BLOCK, teamRank, topRank,
+} from './constants.js';
+import { gansuRegions } from './presets/gansu.js';
+import { nationalRegions } from './presets/national.js';
+import { syntheticRegions } from './presets/synthetic.js';
+
+export interface World {
+  nRegions: number;
+  code: string[];
+  name: string[];
+  parent: Int32Array;
+  level: Uint8Array;
+  /** wageIndex as given (market pay); policy compression acts on a copy each year. */
+  wageIndex: Float64Array;
+  hardship: Uint8Array;
+  urban: Float64Array;
+  x: Float64Array;
+  y: Float64Array;
+  population: Float64Array;
+  /** Root (province) of each region, and its index among the provinces. */
+  province: Int32Array;
+  provinceIndex: Int32Array;
+  provinces: Int32Array;
+  /** Prefecture of a county, the region itself for a prefecture, -1 for a province. */
+  prefecture: Int32Array;
+  childStart: Int32Array;
+  children: Int32Array;
+  /** Regions of each province (CSR by province index). */
+  provRegionStart: Int32Array;
+  provRegions: Int32Array;
+  /** Counties of each province (CSR by province index), for secondments. */
+  provCountyStart: Int32Array;
+  provCounties: Int32Array;
+
+  nUnits: number;
+  unitRegion: Int32Array;
+  unitSystem: Uint8Array;
+  unitDomain: Uint8Array;
+  unitPostStart: Int32Array;
+
+  nPosts: number;
+  postRegion: Int32Array;
+  postUnit: Int32Array;
+  postSystem: Uint8Array;
+  postDomain: Uint8Array;
+  postRank: Uint8Array;
+  postFlags: Uint8Array;
+  /** Posts by (region, rank): rrPosts[rrStart[region*4+rank] .. rrStart[region*4+rank+1]). */
+  rrStart: Int32Array;
+  rrPosts: Int32Array;
+  /** Leadership team posts of each region. */
+  teamStart: Int32Array;
+  teamPosts: Int32Array;
+  /** The two heads (党政正职) of each region's team, -1 where none. */
+  secretary: Int32Array;
+  govHead: Int32Array;
+  /** Posts at each rank over the whole world. */
+  postsByRank: Int32Array;
+}
+
+export function distance(w: World, a: number, b: number): number {
+  const dx = w.x[a]! - w.x[b]!;
+  const dy = w.y[a]! - w.y[b]!;
+  return Math.sqrt(dx * dx + dy * dy);
+}
+
+export function regionSpecs(cfg: WorldConfig): RegionSpec[] {
+  switch (cfg.preset) {
+    case 'gansu':
+      return gansuRegions();
+    case 'national':
+      return nationalRegions(cfg.national);
+    case 'synthetic':
+      return syntheticRegions(cfg.synthetic);
+    case 'explicit':
+      return cfg.regions.map((r) => ({ ...r, minorityShare: 0 }));
+  }
+}
+
+function checkRegions(specs: RegionSpec[], cfg: WorldConfig): void {
+  const where = cfg.preset === 'explicit' ? 'world.regions' : `world.preset (${cfg.preset})`;
+  if (specs.length === 0) throw inputError(where, [], 'at least one region (a province, level 3) is needed');
+  const codes = new Set<string>();
+  specs.forEach((r, i) => {
+    const p = `${where}[${i}]`;
+    if (codes.has(r.code)) throw inputError(`${p}.code`, r.code, 'region codes must be unique');
+    codes.add(r.code);
+    if (r.parent === -1) {
+      if (r.level !== 3) throw inputError(`${p}.level`, r.level, 'a region without a parent must be a province (level 3)');
+    } else {
+      if (r.parent < 0 || r.parent >= i) throw inputError(`${p}.parent`, r.parent, `the index of an earlier region in the list (0..${i - 1}) or -1`);
+      const pl = specs[r.parent]!.level;
+      if (r.level !== pl - 1) throw inputError(`${p}.level`, r.level, `one level below its parent (level ${pl}), i.e. ${pl - 1}`);
+    }
+    if (!(r.population > 0)) throw inputError(`${p}.population`, r.population, 'a positive population (a zero-sized region cannot be simulated)');
+  });
+}
+
+/** Posts of one unit at each rank, from the template (MODEL.md §2.4). */
+function unitPostCounts(cfg: WorldConfig, level: number, system: number): number[] {
+  const tpl = level === 1 ? cfg.posts.county : level === 2 ? cfg.posts.prefecture : cfg.posts.province;
+  const share = cfg.systemShare[system]!;
+  const out: number[] = [];
+  for (let r = 0; r <= topRank(level); r++) {
+    const t = tpl[r] ?? 0;
+    out.push(t <= 0 || share <= 0 ? 0 : Math.max(1, Math.round(t * cfg.scale * share)));
+  }
+  return out;
+}
+
+function checkTemplates(cfg: WorldConfig, specs: RegionSpec[]): void {
+  const names = ['', 'county', 'prefecture', 'province'] as const;
+  const levels = new Set(specs.map((s) => s.level));
+  for (const level of levels) {
+    const key = names[level] as 'county' | 'prefecture' | 'province';
+    const tpl = cfg.posts[key];
+    let total = 0;
+    for (let s = 0; s < N_SYSTEMS; s++) for (const n of unitPostCounts(cfg, level, s)) total += n;
+    if (total === 0) throw inputError(`world.posts.${key}`, tpl, `a ${key} would have no posts (a zero-sized region); give at least one post at some rank`);
+    if (!(tpl[0]! > 0)) throw inputError(`world.posts.${key}[0]`, tpl[0], 'entry-rank posts must be positive: recruits enter at rank 0');
+    if (!(cfg.systemShare[SYS_BLOCK]! > 0)) throw inputError('world.systemShare[0]', cfg.systemShare[0], 'the block system must have posts: leadership teams are block posts');
+    const tr = teamRank(level);
+    if (!(tpl[tr]! > 0)) throw inputError(`world.posts.${key}[${tr}]`, tpl[tr], `a ${key} needs posts at rank ${tr} for its leadership team`);
+  }
+}
+
+export function buildWorld(cfg: WorldConfig): World {
+  const specs = regionSpecs(cfg);
+  checkRegions(specs, cfg);
+  checkTemplates(cfg, specs);
+  const n = specs.length;
+  const parent = Int32Array.from(specs, (s) => s.parent);
+  const level = Uint8Array.from(specs, (s) => s.level);
+  const province = new Int32Array(n);
+  const prefecture = new Int32Array(n);
+  const roots: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const p = parent[i]!;
+    province[i] = p < 0 ? i : province[p]!;
+    if (p < 0) roots.push(i);
+    prefecture[i] = level[i] === 3 ? -1 : level[i] === 2 ? i : p;
+  }
+  const provinceIndex = new Int32Array(n);
+  roots.forEach((r, k) => (provinceIndex[r] = k));
+  for (let i = 0; i < n; i++) provinceIndex[i] = provinceIndex[province[i]!]!;
+
+  const csr = (keyOf: (i: number) => number, nKeys: number, include: (i: number) => boolean) => {
+    const start = new Int32Array(nKeys + 1);
+    for (let i = 0; i < n; i++) if (include(i)) start[keyOf(i) + 1]!++;
+    for (let k = 0; k < nKeys; k++) start[k + 1]! += start[k]!;
+    const fill = start.slice(0, nKeys);
+    const list = new Int32Array(start[nKeys]!);
+    for (let i = 0; i < n; i++) if (include(i)) list[fill[keyOf(i)]!++] = i;
+    return [start, list] as const;
+  };
+  const [childStart, children] = csr((i) => parent[i]!, n, (i) => parent[i]! >= 0);
+  const [provRegionStart, provRegions] = csr((i) => provinceIndex[i]!, roots.length, () => true);
+  const [provCountyStart, provCounties] = csr((i) => provinceIndex[i]!, roots.length, (i) => level[i] === LEVEL_COUNTY);
+
+  // Units and posts: contiguous by region, then system, then domain, then rank.
+  const unitRegion: number[] = [];
+  const unitSystem: number[] = [];
+  const unitDomain: number[] = [];
+  const unitPostStart: number[] = [0];
+  const postRegion: number[] = [];
+  const postUnit: number[] = [];
+  const postRank: number[] = [];
+  const postFlags: number[] = [];
+  const secretary = new Int32Array(n).fill(-1);
+  const govHead = new Int32Array(n).fill(-1);
+  const teamLists: number[][] = [];
+  for (let g = 0; g < n; g++) {
+    const lv = level[g]!;
+    const tr = teamRank(lv);
+    const team: number[] = [];
+    for (let s = 0; s < N_SYSTEMS; s++) {
+      const counts = unitPostCounts(cfg, lv, s);
+      for (let d = 0; d < N_DOMAINS; d++) {
+        const u = unitRegion.length;
+        unitRegion.push(g);
+        unitSystem.push(s);
+        unitDomain.push(d);
+        for (let r = 0; r < counts.length; r++) {
+          for (let k = 0; k < counts[r]!; k++) {
+            const p = postRegion.length;
+            let f = 0;
+            if (r >= 1 && k === 0) {
+              f |= F_LEADER;
+              if (d === DOM_ORGANISATION || d === DOM_DISCIPLINE || d === DOM_LAW || d === DOM_ECONOMY) f |= F_KEY;
+              if (s === SYS_BLOCK && r === tr) {
+                f |= F_TEAM;
+                team.push(p);
+                if (d === DOM_PARTY) { f |= F_HEAD | F_KEY | F_SECRETARY; secretary[g] = p; }
+                if (d === DOM_ECONOMY) { f |= F_HEAD | F_KEY; govHead[g] = p; }
+              }
+            }
+            postRegion.push(g);
+            postUnit.push(u);
+            postRank.push(r);
+            postFlags.push(f);
+          }
+        }
+        unitPostStart.push(postRegion.length);
+      }
+    }
+    teamLists.push(team);
+  }
+  const nPosts = postRegion.length;
+  const nUnits = unitRegion.length;
+  const pUnit = Int32Array.from(postUnit);
+  const uSys = Uint8Array.from(unitSystem);
+  const uDom = Uint8Array.from(unitDomain);
+  const pRank = Uint8Array.from(postRank);
+  const pRegion = Int32Array.from(postRegion);
+  const postSystem = new Uint8Array(nPosts);
+  const postDomain = new Uint8Array(nPosts);
+  for (let p = 0; p < nPosts; p++) {
+    postSystem[p] = uSys[pUnit[p]!]!;
+    postDomain[p] = uDom[pUnit[p]!]!;
+  }
+  const rrStart = new Int32Array(n * N_RANKS + 1);
+  for (let p = 0; p < nPosts; p++) rrStart[pRegion[p]! * N_RANKS + pRank[p]! + 1]!++;
+  for (let k = 0; k < n * N_RANKS; k++) rrStart[k + 1]! += rrStart[k]!;
+  const rrFill = rrStart.slice(0, n * N_RANKS);
+  const rrPosts = new Int32Array(nPosts);
+  for (let p = 0; p < nPosts; p++) rrPosts[rrFill[pRegion[p]! * N_RANKS + pRank[p]!]!++] = p;
+  const postsByRank = new Int32Array(N_RANKS);
+  for (let p = 0; p < nPosts; p++) postsByRank[pRank[p]!]!++;
+  for (let r = 1; r < N_RANKS; r++) {
+    if (postsByRank[r]! > postsByRank[r - 1]!) {
+      throw inputError('world.posts', cfg.posts, `an impossible pyramid: ${postsByRank[r]} posts at rank ${r} but only ${postsByRank[r - 1]} at rank ${r - 1} to promote from; each rank needs at most as many posts as the rank below`);
+    }
+  }
+  const teamStart = new Int32Array(n + 1);
+  teamLists.forEach((t, g) => (teamStart[g + 1] = teamStart[g]! + t.length));
+  const teamPosts = Int32Array.from(teamLists.flat());
+
+  return {
+    nRegions: n,
+    code: specs.map((s) => s.code),
+    name: specs.map((s) => s.name),
+    parent,
+    level,
+    wageIndex: Float64Array.from(specs, (s) => s.wageIndex),
+    hardship: Uint8Array.from(specs, (s) => s.hardship),
+    urban: Float64Array.from(specs, (s) => s.urban),
+    x: Float64Array.from(specs, (s) => s.x),
+    y: Float64Array.from(specs, (s) => s.y),
+    population: Float64Array.from(specs, (s) => s.population),
+    province,
+    provinceIndex,
+    provinces: Int32Array.from(roots),
+    prefecture,
+    childStart,
+    children,
+    provRegionStart,
+    provRegions,
+    provCountyStart,
+    provCounties,
+    nUnits,
+    unitRegion: Int32Array.from(unitRegion),
+    unitSystem: uSys,
+    unitDomain: uDom,
+    unitPostStart: Int32Array.from(unitPostStart),
+    nPosts,
+    postRegion: pRegion,
+    postUnit: pUnit,
+    postSystem,
+    postDomain,
+    postRank: pRank,
+    postFlags: Uint8Array.from(postFlags),
+    rrStart,
+    rrPosts,
+    teamStart,
+    teamPosts,
+    secretary,
+    govHead,
+    postsByRank,
+  };
+}
