@@ -9,6 +9,8 @@ export interface InputProblem {
   value?: unknown;
   /** What is allowed, in words. */
   allowed: string;
+  /** The file, where problems of several files are reported together. */
+  file?: string;
 }
 
 export class InputError extends Error {
@@ -33,7 +35,7 @@ function show(value: unknown): string {
 
 export function formatProblems(problems: InputProblem[], file?: string): string {
   return problems
-    .map((p) => `${file ?? '<input>'}: ${p.path || '(top level)'}: ${show(p.value)}: ${p.allowed}`)
+    .map((p) => `${p.file ?? file ?? '<input>'}: ${p.path || '(top level)'}: ${show(p.value)}: ${p.allowed}`)
     .join('\n');
 }
 

@@ -1,0 +1,72 @@
+#!/usr/bin/env node
+/**
+ * The `cadreflow` command (DESIGN.md "Command-line interface"). Thin: parse,
+ * call the library, print. Exit codes: 0 success, 2 bad input (file, field,
+ * value and what is allowed; no stack trace), 1 an internal error.
+ */
+import { Command, CommanderError } from 'commander';
+import { InputError } from '../scenario/errors.js';
+import { programVersion } from '../experiment/manifest.js';
+import { collect } from './options.js';
+import { runCommand } from './run.js';
+import { validateFiles } from './validate.js';
+import { scenarioJsonSchema } from '../scenario/schema.js';
+
+const program = new Command();
+program
+  .name('cadreflow')
+  .description('Agent-based simulation of cadre exchange (干部交流) under policy levers.')
+  .version(programVersion())
+  .exitOverride()
+  .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+
+program
+  .command('run')
+  .description('run replicates of a scenario and write a results directory')
+  .argument('<scenario>', 'scenario JSON file')
+  .option('--replicates <n>', 'replicates (default: the scenario’s)')
+  .option('--seed <s>', 'scenario seed (default: the scenario’s)')
+  .option('--years <y>', 'reported years (default: the scenario’s)')
+  .option('--threads <t>', 'worker threads (default: the number of cores)')
+  .option('--set <path=value>', 'override a scenario field, e.g. policy.maxTenure=8 (repeatable)', collect, [])
+  .option('--out <dir>', 'results directory (default: results/<scenario name>)')
+  .option('--events', 'also write events.csv, one row per move')
+  .option('--check', 'check every invariant of the model each year')
+  .option('--force', 'replace an existing results directory')
+  .option('--quiet', 'no progress or table')
+  .action(runCommand);
+
+program
+  .command('validate')
+  .description('check scenario files without running them')
+  .argument('<files...>', 'JSON files')
+  .action(validateFiles);
+
+program
+  .command('schema')
+  .description('print the JSON Schema of scenario files (as in scenarios/schema.json)')
+  .action(() => {
+    process.stdout.write(JSON.stringify(scenarioJsonSchema(), null, 2) + '\n');
+  });
+
+async function main(): Promise<void> {
+  try {
+    await program.parseAsync(process.argv);
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      process.exitCode = e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.exitCode === 0 ? 0 : 2;
+      return;
+    }
+    if (e instanceof InputError) {
+      process.stderr.write(`cadreflow: bad input\n${e.message}\n`);
+      process.exitCode = 2;
+      return;
+    }
+    const err = e as Error;
+    process.stderr.write(`cadreflow: internal error: ${err?.message ?? String(e)}\n`);
+    if (process.env.CADREFLOW_DEBUG) process.stderr.write(`${err?.stack ?? ''}\n`);
+    process.exitCode = 1;
+  }
+}
+
+await main();

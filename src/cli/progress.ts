@@ -1,0 +1,46 @@
+/**
+ * Progress of long commands: a bar with rate and ETA on a terminal
+ * (cli-progress, on stderr), plain lines every few seconds otherwise.
+ */
+import cliProgress from 'cli-progress';
+
+export interface Progress {
+  tick(n?: number): void;
+  stop(): void;
+}
+
+export function progress(total: number, label: string, unit = 'runs', quiet = false): Progress {
+  if (quiet || total <= 1) return { tick() {}, stop() {} };
+  const start = Date.now();
+  let done = 0;
+  if (process.stderr.isTTY) {
+    const bar = new cliProgress.SingleBar(
+      { format: `${label} [{bar}] {value}/{total} ${unit} | {rate}/s | ETA {eta_formatted}`, stream: process.stderr, hideCursor: true, etaBuffer: 20 },
+      cliProgress.Presets.shades_classic,
+    );
+    bar.start(total, 0, { rate: '0.0' });
+    return {
+      tick(n = 1) {
+        done += n;
+        bar.update(done, { rate: (done / Math.max(0.001, (Date.now() - start) / 1000)).toFixed(1) });
+      },
+      stop() {
+        bar.stop();
+      },
+    };
+  }
+  let last = 0;
+  return {
+    tick(n = 1) {
+      done += n;
+      const now = Date.now();
+      if (now - last < 2000 && done < total) return;
+      last = now;
+      const secs = (now - start) / 1000;
+      const rate = done / Math.max(0.001, secs);
+      const eta = rate > 0 ? Math.round((total - done) / rate) : 0;
+      process.stderr.write(`${label}: ${done}/${total} ${unit} (${Math.round((100 * done) / total)}%), ${rate.toFixed(2)} ${unit}/s, ETA ${eta}s\n`);
+    },
+    stop() {},
+  };
+}

@@ -1,0 +1,91 @@
+/** `cadreflow run`: replicates of a scenario in worker threads, the results directory and a table of headline metrics. */
+import path from 'node:path';
+import { loadScenario } from '../scenario/load.js';
+import { buildWorld } from '../world/world.js';
+import { InputError } from '../scenario/errors.js';
+import { ResultsDir } from '../experiment/results-dir.js';
+import { baseManifest } from '../experiment/manifest.js';
+import { defaultThreads } from '../experiment/pool.js';
+import {
+  EVENTS_HEADER, eventRowsCsv, replicateSeeds, runReplicates, summaries, summaryRows, SUMMARY_HEADER, timeseriesRows, TIMESERIES_HEADER,
+} from '../experiment/replicates.js';
+import { csvRow } from '../experiment/csv.js';
+import { METRIC_NAMES } from '../metrics/definitions.js';
+import { intOption } from './options.js';
+import { progress } from './progress.js';
+import { headlineTable } from './table.js';
+
+export interface RunOptions {
+  replicates?: string;
+  seed?: string;
+  years?: string;
+  threads?: string;
+  set?: string[];
+  out?: string;
+  events?: boolean;
+  check?: boolean;
+  force?: boolean;
+  quiet?: boolean;
+}
+
+export async function runCommand(file: string, o: RunOptions): Promise<void> {
+  const sets = [...(o.set ?? [])];
+  const reps = intOption('--replicates', o.replicates, 1, 100000);
+  const seed = intOption('--seed', o.seed, 0, 4294967295);
+  const years = intOption('--years', o.years, 1, 200);
+  const threads = intOption('--threads', o.threads, 1, 1024) ?? defaultThreads();
+  if (reps !== undefined) sets.push(`replicates=${reps}`);
+  if (seed !== undefined) sets.push(`seed=${seed}`);
+  if (years !== undefined) sets.push(`years=${years}`);
+  const scenario = loadScenario(file, sets);
+  let world;
+  try {
+    world = buildWorld(scenario.world);
+  } catch (e) {
+    throw e instanceof InputError ? e.withFile(file) : e;
+  }
+  const out = o.out ?? path.join('results', scenario.name);
+  const dir = ResultsDir.open(out, !!o.force);
+  const started = new Date().toISOString();
+  const events = !!o.events || scenario.outputs.events;
+  try {
+    const n = scenario.replicates;
+    const bar = progress(n, `run ${scenario.name}`, 'runs', o.quiet);
+    const t0 = performance.now();
+    const results = await runReplicates(scenario, { replicates: n, threads: Math.min(threads, n), check: o.check, events, onResult: () => bar.tick() });
+    bar.stop();
+    const secs = (performance.now() - t0) / 1000;
+    dir.write('timeseries.csv', csvRow(TIMESERIES_HEADER) + timeseriesRows(results));
+    dir.write('summary.csv', csvRow(SUMMARY_HEADER) + summaryRows(results));
+    if (events) dir.write('events.csv', csvRow(EVENTS_HEADER) + eventRowsCsv(results));
+    const manifest = {
+      ...baseManifest('run'),
+      scenarioFile: path.resolve(file),
+      sets: o.set ?? [],
+      scenario,
+      replicates: n,
+      seeds: replicateSeeds(scenario, n),
+      threads: Math.min(threads, n),
+      check: !!o.check,
+      started,
+      finished: new Date().toISOString(),
+      seconds: secs,
+      world: { regions: world.nRegions, posts: world.nPosts, cadresAtEnd: results.map((r) => r.cadres) },
+      metrics: METRIC_NAMES,
+      files: ['timeseries.csv', 'summary.csv', ...(events ? ['events.csv'] : []), 'manifest.json'],
+    };
+    dir.write('manifest.json', JSON.stringify(manifest, null, 2) + '\n');
+    dir.commit();
+    if (!o.quiet) {
+      const ys = results[0]!.years;
+      const show = [...new Set([ys[0]!, ys[Math.floor((ys.length - 1) / 2)]!, ys[ys.length - 1]!])];
+      const cadreYears = results.reduce((a, r) => a + r.cadres * (scenario.years + scenario.burnIn), 0);
+      process.stdout.write(`${scenario.name}: ${n} replicates × ${scenario.years} years (after ${scenario.burnIn} of burn-in), ${world.nRegions} regions, ${world.nPosts} posts, ~${results[0]!.cadres} cadres\n`);
+      process.stdout.write(`mean ± 95% CI half-width over replicates\n\n${headlineTable(summaries(results), show)}\n\n`);
+      process.stdout.write(`${secs.toFixed(1)} s on ${Math.min(threads, n)} thread(s), ${(cadreYears / secs / 1e6).toFixed(2)} M cadre-years/s; results in ${path.relative(process.cwd(), dir.target) || '.'}\n`);
+    }
+  } catch (e) {
+    dir.abandon();
+    throw e;
+  }
+}

@@ -1,0 +1,47 @@
+/**
+ * One run packed for transfer between threads: the metrics of every reported
+ * year in one Float64Array (years × metrics), so the main thread receives a
+ * buffer, not objects.
+ */
+import type { Scenario } from '../scenario/schema.js';
+import { simulate } from '../model/simulate.js';
+import { buildWorld, type World } from '../world/world.js';
+
+export interface RunTask {
+  scenario: Scenario;
+  seed: number;
+  check?: boolean;
+  events?: boolean;
+}
+
+export interface PackedResult {
+  seed: number;
+  years: number[];
+  /** years.length × METRIC_NAMES.length values, year-major. */
+  metrics: Float64Array;
+  events?: string[];
+  phaseSeconds: Record<string, number>;
+  cadres: number;
+  posts: number;
+}
+
+const worlds = new Map<string, World>();
+
+function worldFor(s: Scenario): World {
+  const key = JSON.stringify(s.world);
+  let w = worlds.get(key);
+  if (!w) {
+    if (worlds.size > 4) worlds.clear();
+    w = buildWorld(s.world);
+    worlds.set(key, w);
+  }
+  return w;
+}
+
+export function runOne(scenario: Scenario, seed: number, opts: { check?: boolean; events?: boolean } = {}): PackedResult {
+  const r = simulate(scenario, seed, { check: opts.check, events: opts.events, world: worldFor(scenario) });
+  const m = r.metrics[0]?.length ?? 0;
+  const metrics = new Float64Array(r.years.length * m);
+  r.metrics.forEach((row, i) => metrics.set(row, i * m));
+  return { seed: r.seed, years: r.years, metrics, events: r.events, phaseSeconds: r.phaseSeconds, cadres: r.cadres, posts: r.posts };
+}

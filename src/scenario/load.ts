@@ -1,0 +1,122 @@
+/**
+ * Loading a scenario: read the file, parse JSON, apply `--set path=value`
+ * overrides, validate with the schema and build-check the world. Every failure
+ * is an InputError naming the file, the field path, the value and what is
+ * allowed (DESIGN.md: exit code 2).
+ */
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { ScenarioSchema, type Scenario } from './schema.js';
+import { InputError, inputError, type InputProblem } from './errors.js';
+
+export function readJsonFile(file: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'the file does not exist' : code === 'EISDIR' ? 'this is a directory, not a file' : `the file cannot be read (${code})`;
+    throw new InputError([{ path: '', value: file, allowed: `${why}; give the path of a JSON file` }], file);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new InputError([{ path: '', value: undefined, allowed: `valid JSON is required (${(e as Error).message})` }], file);
+  }
+}
+
+function describeAllowed(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case 'unrecognized_keys':
+      return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}; check the spelling (scenarios/schema.json lists the fields)`;
+    case 'invalid_type':
+      return `expected ${issue.expected}`;
+    case 'too_small':
+      return `must be ${issue.inclusive === false ? '>' : '≥'} ${String(issue.minimum)}${issue.origin === 'array' ? ' items' : ''}`;
+    case 'too_big':
+      return `must be ${issue.inclusive === false ? '<' : '≤'} ${String(issue.maximum)}${issue.origin === 'array' ? ' items' : ''}`;
+    case 'invalid_value':
+      return `one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+    default:
+      return issue.message;
+  }
+}
+
+function valueAt(root: unknown, path: PropertyKey[]): unknown {
+  let v: unknown = root;
+  for (const k of path) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<PropertyKey, unknown>)[k];
+  }
+  return v;
+}
+
+export function pathString(path: PropertyKey[]): string {
+  let s = '';
+  for (const k of path) s += typeof k === 'number' ? `[${k}]` : s ? `.${String(k)}` : String(k);
+  return s;
+}
+
+/** Turns zod issues into input problems with the offending values. */
+export function zodProblems(err: z.ZodError, raw: unknown, prefix: PropertyKey[] = []): InputProblem[] {
+  return err.issues.map((issue) => {
+    const path = [...prefix, ...issue.path];
+    if (issue.code === 'unrecognized_keys') {
+      const obj = valueAt(raw, issue.path);
+      const k = issue.keys[0]!;
+      return { path: pathString([...path, k]), value: (obj as Record<string, unknown>)?.[k], allowed: describeAllowed(issue) };
+    }
+    return { path: pathString(path), value: valueAt(raw, issue.path), allowed: describeAllowed(issue) };
+  });
+}
+
+/** Parses a `--set` value: JSON where it parses (numbers, booleans, arrays), else the plain string. */
+export function parseSetValue(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+/** Applies `path=value` overrides to a raw scenario object (copied). Paths are dotted; `[i]` or `.i` index arrays. */
+export function applySets(raw: unknown, sets: string[]): unknown {
+  const out = structuredClone(raw ?? {}) as Record<string, unknown>;
+  for (const set of sets) {
+    const eq = set.indexOf('=');
+    if (eq <= 0) throw inputError('--set', set, 'the form path=value, e.g. policy.maxTenure=8');
+    const path = set.slice(0, eq).replace(/\[(\d+)\]/g, '.$1').split('.').filter(Boolean);
+    const value = parseSetValue(set.slice(eq + 1));
+    let obj: Record<string, unknown> = out;
+    for (let i = 0; i < path.length - 1; i++) {
+      const k = path[i]!;
+      if (obj[k] === undefined) obj[k] = {};
+      if (typeof obj[k] !== 'object' || obj[k] === null) throw inputError(`--set ${path.slice(0, i + 1).join('.')}`, obj[k], 'an object to set a field in');
+      obj = obj[k] as Record<string, unknown>;
+    }
+    obj[path[path.length - 1]!] = value;
+  }
+  return out;
+}
+
+/** Validates a raw scenario object; throws InputError (without a file name) on problems. */
+export function parseScenario(raw: unknown): Scenario {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw inputError('', raw, 'a JSON object with scenario fields');
+  const r = ScenarioSchema.safeParse(raw);
+  if (!r.success) throw new InputError(zodProblems(r.error, raw));
+  const s = r.data;
+  s.reforms.forEach((ref, i) => {
+    if (ref.year < s.startYear) throw inputError(`reforms[${i}].year`, ref.year, `a year from startYear (${s.startYear}) on`);
+  });
+  return s;
+}
+
+export function loadScenario(file: string, sets: string[] = []): Scenario {
+  const raw = applySets(readJsonFile(file), sets);
+  try {
+    return parseScenario(raw);
+  } catch (e) {
+    if (e instanceof InputError) throw e.withFile(file);
+    throw e;
+  }
+}
