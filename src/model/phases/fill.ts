@@ -158,6 +158,9 @@ export function admissible(sim: Sim, c: number, q: number, promotion: boolean): 
   if (s.withheld[c] && !sameUnit && !isMandatory(type)) return false;
   switch (type) {
     case MT_REGULATORY:
+      // A key-post holder moved by hometown avoidance must leave the home region, not just the post.
+      if (p.hometownAvoidance && (w.postFlags[from]! & (F_KEY | F_HEAD)) && violatesAvoidance(sim, s.home[c]!, s.region[c]!) && g === s.region[c]) return false;
+      return !sameUnit;
     case MT_ELECTION:
     case MT_STRUCTURAL:
       return !sameUnit;
