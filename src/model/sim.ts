@@ -90,5 +90,6 @@ export function retirementAge(policy: Policy, female: number, rank: number, year
   const r = policy.retirement;
   const base = female ? (rank >= 2 ? r.womenLeaders : r.women) : r.men;
   if (!r.raise2025 || year <= 2025) return base;
-  return base + Math.min(3, Math.floor((year - 2025) / 5));
+  // Three years over 15 from 2025: one more year about every five (2028, 2033, 2038 in whole years).
+  return base + Math.min(3, Math.round((year - 2025) / 5));
 }

@@ -125,6 +125,15 @@ export function exchangeExperience(s: CadreStore, c: number): number {
   return s.regionsServed[c]! - 1 + bits(s.systemsServed[c]!) - 1 + bits(s.levelsServed[c]!) - 1;
 }
 
+/**
+ * Exchanged since the last promotion: has changed region while at the current
+ * rank (≥ 2 posts at the level below, 选拔任用条例 art. 9). The promotion
+ * veto (requireExchangeForPromotion) asks for this or an exchange at promotion.
+ */
+export function exchangedInRank(s: CadreStore, c: number): boolean {
+  return s.regionsServed[c]! > 1 && s.yearsInRegion[c]! <= s.yearsInRank[c]!;
+}
+
 function bits(x: number): number {
   let n = 0;
   while (x) { n += x & 1; x >>>= 1; }

@@ -7,7 +7,7 @@
  * cadre sees the same noise for the same place within a year.
  */
 import type { Sim } from './sim.js';
-import { exchangeExperience } from './store.js';
+import { exchangedInRank } from './store.js';
 import { normal } from '../random/hash.js';
 
 /** A reverse move (逆向交流): to a region that pays less or to a lower region level (MODEL.md §4.1). */
@@ -26,7 +26,7 @@ export function careerValue(sim: Sim, c: number, g: number, rank: number, system
   const exchange = g !== s.region[c] || system !== sim.world.postSystem[s.post[c]!];
   if (exchange) {
     v += 2 * sim.policy.promotionExchangeBonus;
-    if (sim.policy.requireExchangeForPromotion && exchangeExperience(s, c) === 0) v += 0.5;
+    if (sim.policy.requireExchangeForPromotion && !exchangedInRank(s, c)) v += 0.5;
   }
   return v;
 }

@@ -90,7 +90,7 @@ export function applySets(raw: unknown, sets: string[]): unknown {
     let obj: Record<string, unknown> = out;
     for (let i = 0; i < path.length - 1; i++) {
       const k = path[i]!;
-      if (obj[k] === undefined) obj[k] = {};
+      if (obj[k] === undefined) obj[k] = /^\d+$/.test(path[i + 1]!) ? [] : {};
       if (typeof obj[k] !== 'object' || obj[k] === null) throw inputError(`--set ${path.slice(0, i + 1).join('.')}`, obj[k], 'an object to set a field in');
       obj = obj[k] as Record<string, unknown>;
     }
@@ -111,12 +111,23 @@ export function parseScenario(raw: unknown): Scenario {
   return s;
 }
 
+/**
+ * Validates a raw scenario, then applies the overrides to the resolved
+ * scenario (so that `--set world.posts.county[0]=30` changes one element of a
+ * default) and validates again.
+ */
+export function resolveScenario(raw: unknown, sets: string[] = []): Scenario {
+  const s = parseScenario(raw);
+  if (sets.length === 0) return s;
+  return parseScenario(applySets(s, sets));
+}
+
 export function loadScenario(file: string, sets: string[] = []): Scenario {
-  const raw = applySets(readJsonFile(file), sets);
+  const raw = readJsonFile(file);
   try {
-    return parseScenario(raw);
+    return resolveScenario(raw, sets);
   } catch (e) {
-    if (e instanceof InputError) throw e.withFile(file);
+    if (e instanceof InputError) throw e.withFile(sets.length ? `${file} (with --set)` : file);
     throw e;
   }
 }

@@ -72,6 +72,7 @@ const behaviorFields = {
   tieCarry: numBase({ def: 0.25, min: 0, max: 1, unit: 'share', text: 'Share of ties kept on a change of region.' }),
   quitBase: numBase({ def: 0.0015, min: 0, max: 0.2, unit: 'per year', text: 'Base quit hazard.' }),
   quitPayGap: numBase({ def: 3.0, min: 0, max: 50, unit: 'per log pay gap', text: 'Rise of the quit hazard with the gap between market pay and public pay in the region.' }),
+  marketPay: numBase({ def: 1.1, min: 0.2, max: 5, unit: 'times wageIndex', text: 'Outside (market) pay open to a cadre in a region, relative to its wageIndex before compression and allowances.' }),
   quitDissatisfaction: numBase({ def: 0.5, min: 0, max: 10, unit: 'per utility', text: 'Rise of the quit hazard with dissatisfaction with the current post.' }),
   dismissRate: numBase({ def: 0.002, min: 0, max: 0.2, unit: 'per year', text: 'Dismissal hazard of a cadre with full local ties and poor appraisal (处理).' }),
   performanceNoise: numBase({ def: 0.6, min: 0, max: 5, unit: 'sd', text: 'Noise of the annual appraisal (MODEL.md §3.3).' }),
@@ -84,15 +85,16 @@ const behaviorFields = {
   femaleRecruitShare: numBase({ def: 0.45, min: 0, max: 1, unit: 'share', text: 'Share of women among recruits.' }),
   familyBurden: numBase({ def: 0.5, min: 0, max: 1, unit: '0..1', text: 'Mean peak family burden (spouse’s job, children, parents), reached around age 42.' }),
   careerStep: numBase({ def: 1.0, min: 0, max: 10, unit: 'utility per rank', text: 'Career value of one rank.' }),
+  planPriority: numBase({ def: 1.0, min: 0, max: 10, unit: 'score', text: 'Score bonus the organisation gives the movers it planned when it fills a post (it places them before it promotes).' }),
   shortlist: numBase({ def: 4, min: 1, max: 30, int: true, unit: 'candidates per source', text: 'Candidates the organisation draws from each source for a post.' }),
 };
 const behaviorDefaults = {
   wWage: {}, wHome: {}, wUrban: {}, wCareer: {},
   distScale: 300, relocationCost: 1.0, stigma: 0.6, unitOwnership: 0.6, applyRate: 0.3, alternatives: 3,
   applyThreshold: 0.4, utilityNoise: 0.3, refusalScale: 1.5, tieGrowth: 0.08, tieCarry: 0.25,
-  quitBase: 0.0015, quitPayGap: 3.0, quitDissatisfaction: 0.5, dismissRate: 0.002, performanceNoise: 0.6,
+  quitBase: 0.0015, quitPayGap: 3.0, marketPay: 1.1, quitDissatisfaction: 0.5, dismissRate: 0.002, performanceNoise: 0.6,
   skillBonus: 0.5, localBias: 0.5, domainFit: 0.4, recruitLocality: 0.7, recruitFill: 0.85, recruitHardship: 1.2,
-  femaleRecruitShare: 0.45, familyBurden: 0.5, careerStep: 1.0, shortlist: 4,
+  femaleRecruitShare: 0.45, familyBurden: 0.5, careerStep: 1.0, planPriority: 1.0, shortlist: 4,
 };
 export const behaviorTables = table(behaviorFields, behaviorDefaults);
 
@@ -111,7 +113,7 @@ const structuralTargets = nested(
   {
     female: boolBase('A team without a woman gets a targeted transfer in.', true),
     young: boolBase('A team without a member under 45 gets a targeted transfer in.', true),
-    domain: boolBase('A team without a member experienced in the economy gets a targeted transfer in.', true),
+    domain: boolBase('A team without a member experienced in the economy besides the government head gets a targeted transfer in.', true),
     rate: numBase({ def: 0.3, min: 0, max: 1, unit: 'probability per year', text: 'Chance that a team lacking a target acts on it in a year.' }),
   },
   { female: true, young: true, domain: true, rate: 0.3 },
@@ -122,7 +124,7 @@ const retirement = nested(
     men: numBase({ def: 60, min: 50, max: 70, int: true, unit: 'years of age', text: 'Retirement age of men.' }),
     women: numBase({ def: 55, min: 50, max: 70, int: true, unit: 'years of age', text: 'Retirement age of women below division rank.' }),
     womenLeaders: numBase({ def: 60, min: 50, max: 70, int: true, unit: 'years of age', text: 'Retirement age of women at division rank and above.' }),
-    raise2025: boolBase('Apply the gradual raise from 2025 (one year per five calendar years, three years in all).', false),
+    raise2025: boolBase('Apply the gradual raise from 2025: three years over fifteen, one more year in 2028, 2033 and 2038.', false),
   },
   { men: 60, women: 55, womenLeaders: 60, raise2025: false },
   'Retirement ages (national rules).',
@@ -140,7 +142,7 @@ const policyFields = {
   minYearsInRank: z.array(z.number().int().min(0).max(20)).length(3).describe('Years in rank before promotion to ranks 1, 2, 3 (选拔任用条例 art. 8–9). Unit: years. Default [3, 3, 3].'),
   promotionMaxAge: z.array(z.number().int().min(30).max(70)).length(3).describe('Oldest age at promotion to ranks 1, 2, 3. Unit: years of age. Default [45, 52, 56].'),
   promotionExchangeBonus: numBase({ def: 0.1, min: 0, max: 5, unit: 'score per exchange', text: 'Promotion score per unit of exchange experience (§3.5 三 激励机制).' }),
-  requireExchangeForPromotion: boolBase('A promotion to division rank and above needs at least one exchange (资格否决).', false),
+  requireExchangeForPromotion: boolBase('A promotion needs an exchange to another region at the current rank, or must itself move the cadre to another region or system (资格否决).', false),
   hardshipAllowance: z.array(z.number().min(0).max(2)).length(6).describe('Hardship allowance for categories 1–6 as a share of base pay (§3.5 五; 2011 scheme: 120–1 000 yuan a month). Unit: share of base pay. Default [0.024, 0.042, 0.07, 0.08, 0.136, 0.2].'),
   wageCompression: numBase({ def: 0, min: 0, max: 1, unit: 'share', text: 'Pulls every region’s pay toward the mean (阳光工资).' }),
   housingSupport: numBase({ def: 0, min: 0, max: 2, unit: 'pay units', text: 'Housing support for cadres serving outside their home region, added to pay.' }),

@@ -107,14 +107,29 @@ function checkRegions(specs: RegionSpec[], cfg: WorldConfig): void {
   });
 }
 
-/** Posts of one unit at each rank, from the template (MODEL.md §2.4). */
-function unitPostCounts(cfg: WorldConfig, level: number, system: number): number[] {
+/**
+ * Posts of each unit (system × domain, index system·8 + domain) at each rank
+ * in a region of this level, from the template (MODEL.md §2.4). The template
+ * times `scale` and the system's share is rounded by error diffusion across
+ * the units, so a small scale keeps the region's pyramid instead of giving
+ * every unit one post of every rank; each block unit keeps one post at the
+ * team rank (its seat in the leadership team).
+ */
+export function unitPostCounts(cfg: WorldConfig, level: number): number[][] {
   const tpl = level === 1 ? cfg.posts.county : level === 2 ? cfg.posts.prefecture : cfg.posts.province;
-  const share = cfg.systemShare[system]!;
-  const out: number[] = [];
+  const tr = teamRank(level);
+  const out: number[][] = Array.from({ length: N_SYSTEMS * N_DOMAINS }, () => new Array(topRank(level) + 1).fill(0));
   for (let r = 0; r <= topRank(level); r++) {
-    const t = tpl[r] ?? 0;
-    out.push(t <= 0 || share <= 0 ? 0 : Math.max(1, Math.round(t * cfg.scale * share)));
+    let acc = 0;
+    for (let s = 0; s < N_SYSTEMS; s++) {
+      for (let d = 0; d < N_DOMAINS; d++) {
+        const x = Math.max(0, tpl[r] ?? 0) * cfg.scale * cfg.systemShare[s]!;
+        let n = Math.floor(acc + x + 1e-9) - Math.floor(acc + 1e-9);
+        acc += x;
+        if (s === SYS_BLOCK && r === tr && (tpl[r] ?? 0) > 0) n = Math.max(1, n);
+        out[s * N_DOMAINS + d]![r] = n;
+      }
+    }
   }
   return out;
 }
@@ -126,7 +141,7 @@ function checkTemplates(cfg: WorldConfig, specs: RegionSpec[]): void {
     const key = names[level] as 'county' | 'prefecture' | 'province';
     const tpl = cfg.posts[key];
     let total = 0;
-    for (let s = 0; s < N_SYSTEMS; s++) for (const n of unitPostCounts(cfg, level, s)) total += n;
+    for (const unit of unitPostCounts(cfg, level)) for (const n of unit) total += n;
     if (total === 0) throw inputError(`world.posts.${key}`, tpl, `a ${key} would have no posts (a zero-sized region); give at least one post at some rank`);
     if (!(tpl[0]! > 0)) throw inputError(`world.posts.${key}[0]`, tpl[0], 'entry-rank posts must be positive: recruits enter at rank 0');
     if (!(cfg.systemShare[SYS_BLOCK]! > 0)) throw inputError('world.systemShare[0]', cfg.systemShare[0], 'the block system must have posts: leadership teams are block posts');
@@ -177,6 +192,7 @@ export function buildWorld(cfg: WorldConfig): World {
   const postUnit: number[] = [];
   const postRank: number[] = [];
   const postFlags: number[] = [];
+  const countsByLevel = [undefined, unitPostCounts(cfg, 1), unitPostCounts(cfg, 2), unitPostCounts(cfg, 3)];
   const secretary = new Int32Array(n).fill(-1);
   const govHead = new Int32Array(n).fill(-1);
   const teamLists: number[][] = [];
@@ -184,9 +200,10 @@ export function buildWorld(cfg: WorldConfig): World {
     const lv = level[g]!;
     const tr = teamRank(lv);
     const team: number[] = [];
+    const byUnit = countsByLevel[lv]!;
     for (let s = 0; s < N_SYSTEMS; s++) {
-      const counts = unitPostCounts(cfg, lv, s);
       for (let d = 0; d < N_DOMAINS; d++) {
+        const counts = byUnit[s * N_DOMAINS + d]!;
         const u = unitRegion.length;
         unitRegion.push(g);
         unitSystem.push(s);

@@ -180,7 +180,7 @@ describe('fill', () => {
     expect(sim.counters.chainsDone[2]).toBe(1);
     expect(sim.counters.chainsLen[2]).toBe(3);
   });
-  it('requireExchangeForPromotion vetoes a division-rank promotion of a cadre never exchanged', () => {
+  it('requireExchangeForPromotion vetoes a local promotion of a cadre not exchanged at the current rank', () => {
     const run = (require: boolean) => {
       const sim = emptySim({ ...QUIET, policy: { ...QUIET.policy, requireExchangeForPromotion: require } });
       const top = postOf(sim, A, 2, AGRI);

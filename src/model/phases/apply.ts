@@ -2,7 +2,8 @@
  * Phase 5, Apply (互动机制, 有交流意向登记, MODEL.md §3.5).
  * Reads: utilities of the current post and of sampled alternatives (§4.1,
  * stigma of reverse moves included), withheld. Writes: target (the region an
- * applicant registers for) and satisfaction.
+ * applicant registers for) and satisfaction. Planned movers also register
+ * the region they would like best, so the organisation can place them there.
  * Without a registry a cadre only sees posts near by (its prefecture's
  * regions and the province); with the registry (open vacancy notices) it sees
  * the whole province and looks at twice as many alternatives.
@@ -41,10 +42,12 @@ export function apply(sim: Sim): void {
   const K = b.alternatives * (p.registry ? 2 : 1);
   for (let c = 0; c < s.capacity; c++) {
     const post = s.post[c]!;
-    if (post < 0 || s.secondRegion[c]! >= 0 || s.mover[c] || s.moved[c]) continue;
-    if (s.yearsInPost[c]! < p.minTenure) continue;
+    if (post < 0 || s.secondRegion[c]! >= 0 || s.moved[c]) continue;
+    // Planned movers always state where they would like to go (有交流意向登记); others look now and then, after a full term.
+    const planned = s.mover[c]! > 0;
+    if (!planned && s.yearsInPost[c]! < p.minTenure) continue;
     const key = s.key[c]!;
-    if (uniform(kLook, key, 0) >= b.applyRate) continue;
+    if (!planned && uniform(kLook, key, 0) >= b.applyRate) continue;
     const g = s.region[c]!;
     const r = s.rank[c]!;
     const sys = w.postSystem[post]!;
@@ -59,6 +62,6 @@ export function apply(sim: Sim): void {
     }
     if (bestG < 0) continue;
     s.satisfaction[c] = ucur - best;
-    if (best - ucur > b.applyThreshold && !s.withheld[c]) s.target[c] = bestG;
+    if (planned || (best - ucur > b.applyThreshold && !s.withheld[c])) s.target[c] = bestG;
   }
 }

@@ -24,9 +24,9 @@ export function exit(sim: Sim): void {
   // Retirement ages by (sex, rank), computed once.
   const retire = new Uint8Array(8);
   for (let f = 0; f < 2; f++) for (let r = 0; r < 4; r++) retire[f * 4 + r] = retirementAge(p, f, r, sim.year);
-  // Log pay gap by region: market pay over pay received (only a shortfall drives quits).
+  // Log pay gap by region: market pay over public pay received (only a shortfall drives quits).
   const gap = new Float64Array(w.nRegions);
-  for (let g = 0; g < w.nRegions; g++) gap[g] = Math.max(0, Math.log(w.wageIndex[g]!) - sim.lnPayHome[g]!);
+  for (let g = 0; g < w.nRegions; g++) gap[g] = Math.max(0, Math.log(b.marketPay * w.wageIndex[g]!) - sim.lnPayHome[g]!);
   for (let c = 0; c < s.capacity; c++) {
     const post = s.post[c]!;
     if (post < 0) continue;

@@ -9,7 +9,8 @@
  * `shortlist` from each source) from indexes kept up to date as people move:
  * promotion-eligible cadres of rank r−1 in g and in a related region (parent,
  * a child or a sibling: cross-level and cross-region promotion), planned
- * movers of the province at ranks r and r−1, and applicants who registered for
+ * movers of the province (same system, and a few of another) at ranks r and
+ * r−1, with a priority `planPriority` in the score, and applicants who registered for
  * g at ranks r and r−1; at rank 0 a recruit if no one else is taken. A mover's
  * own post opens only when the mover has a new post, so a mover who finds
  * nothing stays (and is overdue).
@@ -26,17 +27,22 @@ import { score } from '../score.js';
 import { currentUtility, utility } from '../utility.js';
 import { recruit } from '../population.js';
 import { recruitProbability } from '../wages.js';
-import { exchangeExperience } from '../store.js';
+import { exchangedInRank } from '../store.js';
 import { violatesAvoidance, NEED_ECONOMY, NEED_FEMALE, NEED_YOUNG, YOUNG_AGE } from './plan.js';
 import { Stream } from '../../random/stream.js';
 import { streamKey, uniform } from '../../random/hash.js';
 import { distance } from '../../world/world.js';
 import {
   DOM_ECONOMY, F_HEAD, F_KEY, LEVEL_COUNTY, MT_CARE, MT_CULTIVATION, MT_DISCIPLINARY, MT_ELECTION, MT_PROMOTION,
-  MT_REGULATORY, MT_STRUCTURAL, MT_VOLUNTARY, N_RANKS,
+  MT_REGULATORY, MT_STRUCTURAL, MT_VOLUNTARY, N_RANKS, N_SYSTEMS,
 } from '../../world/constants.js';
 
 const MAX_SHORT = 64;
+
+/** Planned movers are indexed by (province, system, rank): the organisation looks first in the post's own system. */
+function moverKey(prov: number, system: number, rank: number): number {
+  return (prov * N_SYSTEMS + system) * N_RANKS + rank;
+}
 const MAX_ROUNDS = 64;
 
 /** Working memory of the fill phase, allocated once per run. */
@@ -62,7 +68,7 @@ export class FillState {
     const w = sim.world;
     const cap = sim.store.capacity;
     this.promo = new Buckets(w.nRegions * N_RANKS, cap);
-    this.movers = new Buckets(w.provinces.length * N_RANKS, cap);
+    this.movers = new Buckets(w.provinces.length * N_SYSTEMS * N_RANKS, cap);
     this.appl = new Buckets(w.nRegions * N_RANKS, cap);
     this.keys = new Int32Array(cap);
     this.queue = [];
@@ -99,7 +105,9 @@ export function fill(sim: Sim): void {
       ? s.region[c]! * N_RANKS + r : -1;
   }
   st.promo.build(keys);
-  for (let c = 0; c < s.capacity; c++) keys[c] = s.post[c]! >= 0 && s.mover[c] && !s.moved[c] ? w.provinceIndex[s.region[c]!]! * N_RANKS + s.rank[c]! : -1;
+  for (let c = 0; c < s.capacity; c++) {
+    keys[c] = s.post[c]! >= 0 && s.mover[c] && !s.moved[c] ? moverKey(w.provinceIndex[s.region[c]!]!, w.postSystem[s.post[c]!]!, s.rank[c]!) : -1;
+  }
   st.movers.build(keys);
   for (let c = 0; c < s.capacity; c++) keys[c] = s.post[c]! >= 0 && s.target[c]! >= 0 && !s.moved[c] ? s.target[c]! * N_RANKS + s.rank[c]! : -1;
   st.appl.build(keys);
@@ -128,6 +136,64 @@ export function fill(sim: Sim): void {
   for (let r = N_RANKS - 1; r >= 0; r--) {
     if (p.matching === 'two-way') fillTwoWay(ctx, r);
     else fillDirective(ctx, r);
+    rotate(ctx, r);
+  }
+}
+
+/**
+ * Rotation (轮岗, 对调): mandatory movers of rank r still without a post after
+ * the open posts are filled swap posts pairwise with another such mover of
+ * the province (same system first), where each may take the other's post and
+ * neither refuses. A swap opens no post, so it needs no vacancy.
+ */
+function rotate(ctx: Ctx, r: number): void {
+  const { sim, st } = ctx;
+  const s = sim.store;
+  const w = sim.world;
+  const twoWay = sim.policy.matching === 'two-way';
+  const k = sim.behavior.shortlist * 2;
+  for (let prov = 0; prov < w.provinces.length; prov++) {
+    for (let sys = 0; sys < N_SYSTEMS; sys++) {
+      const key = moverKey(prov, sys, r);
+      // Walk the pool; a swap removes both from it, so re-read the size each time.
+      for (let i = 0; i < st.movers.count(key); ) {
+        const a = st.movers.at(key, i);
+        let partner = -1;
+        if (isMandatory(s.mover[a]!)) {
+          for (let t = 0; t < k && partner < 0; t++) {
+            const otherKey = t < k - 2 ? key : moverKey(prov, ctx.rng.int(N_SYSTEMS), r);
+            const n = st.movers.count(otherKey);
+            if (n === 0) continue;
+            const b = st.movers.at(otherKey, ctx.rng.int(n));
+            if (b === a || !isMandatory(s.mover[b]!)) continue;
+            const pa = s.post[a]!, pb = s.post[b]!;
+            if (!admissible(sim, a, pb, false) || !admissible(sim, b, pa, false)) continue;
+            if (!twoWay && (refuses(ctx, a, pb) || refuses(ctx, b, pa))) continue;
+            partner = b;
+          }
+        }
+        if (partner < 0) { i++; continue; }
+        swap(sim, st, a, partner);
+      }
+    }
+  }
+}
+
+function swap(sim: Sim, st: FillState, a: number, b: number): void {
+  const s = sim.store;
+  const w = sim.world;
+  const pa = s.post[a]!, pb = s.post[b]!;
+  for (const [c, from, to] of [[a, pa, pb], [b, pb, pa]] as const) {
+    sim.log.push(c, from, to, s.region[c]!, w.postRegion[to]!, s.rank[c]!, w.postRank[to]!, s.mover[c]!, s.yearsInPost[c]!, s.yearsInRank[c]!);
+  }
+  for (const [c, to] of [[a, pb], [b, pa]] as const) {
+    sim.occupant[to] = c;
+    s.post[c] = to;
+    s.region[c] = w.postRegion[to]!;
+    s.moved[c] = 1;
+    st.promo.remove(c);
+    st.movers.remove(c);
+    st.appl.remove(c);
   }
 }
 
@@ -146,7 +212,8 @@ export function admissible(sim: Sim, c: number, q: number, promotion: boolean): 
   const g = w.postRegion[q]!;
   const from = s.post[c]!;
   const type = s.mover[c]!;
-  if (promotion && p.requireExchangeForPromotion && w.postRank[q]! >= 2 && exchangeExperience(s, c) === 0) return false;
+  // 资格否决: a promotion needs an exchange at the current rank behind it, or must itself be one (交流提拔).
+  if (promotion && p.requireExchangeForPromotion && !exchangedInRank(s, c) && g === s.region[c] && w.postSystem[q] === w.postSystem[from]) return false;
   if (p.hometownAvoidance && (w.postFlags[q]! & (F_KEY | F_HEAD)) && violatesAvoidance(sim, s.home[c]!, g)) return false;
   const need = sim.postNeed[q]!;
   if (need) {
@@ -181,7 +248,8 @@ function addCand(ctx: Ctx, n: number, c: number, q: number, promotion: boolean):
   if (n >= MAX_SHORT || !admissible(ctx.sim, c, q, promotion)) return n;
   st.cand[n] = c;
   st.candPromo[n] = promotion ? 1 : 0;
-  st.candScore[n] = score(ctx.sim, c, q);
+  // The organisation places the movers it planned before it promotes (MODEL.md §3.4–3.6).
+  st.candScore[n] = score(ctx.sim, c, q) + (isMandatory(ctx.sim.store.mover[c]!) || ctx.sim.store.mover[c] === MT_CARE ? ctx.sim.behavior.planPriority : 0);
   return n + 1;
 }
 
@@ -219,15 +287,18 @@ function shortlist(ctx: Ctx, q: number): number {
   const r = w.postRank[q]!;
   const g = w.postRegion[q]!;
   const prov = w.provinceIndex[g]!;
+  const sys = w.postSystem[q]!;
   let n = 0;
   if (r >= 1) {
     n = drawFrom(ctx, st.promo, g * N_RANKS + r - 1, k, n, q, true, false);
     const h = relatedRegion(ctx, g);
     if (h !== g) n = drawFrom(ctx, st.promo, h * N_RANKS + r - 1, k, n, q, true, false);
-    n = drawFrom(ctx, st.movers, prov * N_RANKS + r - 1, k, n, q, true, true);
+    n = drawFrom(ctx, st.movers, moverKey(prov, sys, r - 1), k, n, q, true, true);
     n = drawFrom(ctx, st.appl, g * N_RANKS + r - 1, k, n, q, true, true);
   }
-  n = drawFrom(ctx, st.movers, prov * N_RANKS + r, k, n, q, false, false);
+  n = drawFrom(ctx, st.movers, moverKey(prov, sys, r), k, n, q, false, false);
+  // Movers of another system (a cross-system exchange, which barriers make harder to win).
+  n = drawFrom(ctx, st.movers, moverKey(prov, (sys + 1 + ctx.rng.int(N_SYSTEMS - 1)) % N_SYSTEMS, r), Math.max(1, k >> 1), n, q, false, false);
   n = drawFrom(ctx, st.appl, g * N_RANKS + r, k, n, q, false, false);
   return n;
 }

@@ -14,7 +14,7 @@
  * - disciplinary: poor appraisal with strong local ties → elsewhere;
  * - election years (换届): team members who served the term are renewed;
  * - structural: a team lacking a woman, a member under 45 or economy
- *   experience moves one member out and marks the post for a targeted
+ *   experience (besides the government head's own) moves one member out and marks the post for a targeted
  *   transfer in.
  * Then per team: flow control (exchangeQuota, electionQuota in election
  * years; mandatory moves first) and never both heads in one year.
@@ -150,7 +150,7 @@ function planTeams(sim: Sim): void {
       members.push(c);
       if (s.female[c]) female = 1;
       if (s.age[c]! < YOUNG_AGE) young = 1;
-      if (s.domainsServed[c]! & (1 << DOM_ECONOMY)) economy = 1;
+      if (s.domainsServed[c]! & (1 << DOM_ECONOMY) && w.postDomain[s.post[c]!] !== DOM_ECONOMY) economy = 1;
       if (election && !s.mover[c] && !s.moved[c] && s.yearsInPost[c]! >= p.electionCycle && uniform(kEl, s.key[c]!) < p.electionQuota) s.mover[c] = MT_ELECTION;
     }
     const needs = (st.female && !female ? NEED_FEMALE : 0) | (st.young && !young ? NEED_YOUNG : 0) | (st.domain && !economy ? NEED_ECONOMY : 0);

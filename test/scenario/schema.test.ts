@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { scenarioJsonSchema } from '../../src/scenario/schema.js';
+import { applySets, loadScenario, parseScenario, resolveScenario } from '../../src/scenario/load.js';
+import { InputError } from '../../src/scenario/errors.js';
+import { buildWorld } from '../../src/world/world.js';
+
+const root = path.resolve(__dirname, '..', '..');
+
+function problem(f: () => unknown) {
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof InputError) return e.problems[0]!;
+    throw e;
+  }
+  throw new Error('no error');
+}
+
+describe('scenario schema', () => {
+  it('accepts {"name": "x"} with every default filled', () => {
+    const s = parseScenario({ name: 'x' });
+    expect(s.policy.maxTenure).toBe(10);
+    expect(s.world.preset).toBe('gansu');
+    expect(s.policy.barriers.crossSystem).toBe(1);
+    expect(s.policy.retirement.men).toBe(60);
+  });
+  it('scenarios/schema.json is the JSON Schema generated from the zod schema', () => {
+    const shipped = JSON.parse(readFileSync(path.join(root, 'scenarios', 'schema.json'), 'utf8'));
+    expect(shipped).toEqual(JSON.parse(JSON.stringify(scenarioJsonSchema())));
+  });
+  it('every shipped scenario validates and builds its world', () => {
+    const files = readdirSync(path.join(root, 'scenarios')).filter((f) => f.endsWith('.json') && f !== 'schema.json');
+    expect(files.length).toBeGreaterThanOrEqual(9);
+    for (const f of files) {
+      const s = loadScenario(path.join(root, 'scenarios', f));
+      expect(s.description.length).toBeGreaterThan(40);
+      expect(buildWorld(s.world).nPosts).toBeGreaterThan(1000);
+    }
+  });
+  it('rejects an unknown field with its path', () => {
+    const p = problem(() => parseScenario({ policy: { maxTenur: 8 } }));
+    expect(p.path).toBe('policy.maxTenur');
+    expect(p.value).toBe(8);
+    expect(p.allowed).toMatch(/unknown field/);
+  });
+  it('rejects a value out of range, naming the range', () => {
+    const p = problem(() => parseScenario({ policy: { exchangeQuota: 1.5 } }));
+    expect(p.path).toBe('policy.exchangeQuota');
+    expect(p.value).toBe(1.5);
+    expect(p.allowed).toMatch(/≤ 1/);
+  });
+  it('rejects a wrong type', () => {
+    const p = problem(() => parseScenario({ years: 'ten' }));
+    expect(p.path).toBe('years');
+    expect(p.allowed).toMatch(/expected number/);
+  });
+  it('rejects a bad choice, listing the choices', () => {
+    const p = problem(() => parseScenario({ policy: { matching: 'lottery' } }));
+    expect(p.allowed).toMatch(/directive.*two-way/);
+  });
+  it('rejects a reform before the start year', () => {
+    const p = problem(() => parseScenario({ startYear: 2026, reforms: [{ year: 2020, policy: { maxTenure: 5 } }] }));
+    expect(p.path).toBe('reforms[0].year');
+  });
+  it('rejects impossible worlds: more leaders than can be promoted, and zero-sized regions', () => {
+    const s1 = parseScenario({ world: { preset: 'synthetic', posts: { county: [1, 5, 5], prefecture: [1, 5, 5, 5], province: [1, 5, 5, 5] } } });
+    const p1 = problem(() => buildWorld(s1.world));
+    expect(p1.path).toBe('world.posts');
+    expect(p1.allowed).toMatch(/impossible pyramid/);
+    const s2 = parseScenario({ world: { preset: 'synthetic', posts: { county: [0, 0, 0], prefecture: [10, 5, 2, 1], province: [10, 5, 2, 1] } } });
+    const p2 = problem(() => buildWorld(s2.world));
+    expect(p2.path).toBe('world.posts.county');
+    expect(p2.allowed).toMatch(/zero-sized/);
+    const p3 = problem(() => parseScenario({ world: { preset: 'explicit', regions: [{ code: 'P', name: 'P', parent: -1, level: 3, wageIndex: 1, population: 0 }] } }));
+    expect(p3.path).toBe('world.regions[0].population');
+  });
+  it('applies --set overrides by dotted path, with JSON values', () => {
+    const s = resolveScenario({ name: 'x' }, ['policy.maxTenure=6', 'policy.matching=two-way', 'policy.hardshipAllowance=[0,0,0,0,0,0.5]', 'world.posts.county[0]=30']);
+    expect(s.policy.maxTenure).toBe(6);
+    expect(s.policy.matching).toBe('two-way');
+    expect(s.policy.hardshipAllowance[5]).toBe(0.5);
+    expect(s.world.posts.county).toEqual([30, 14, 4]);
+    expect(problem(() => parseScenario(applySets({}, ['policy.maxTenure=abc']))).allowed).toMatch(/expected number/);
+    expect(problem(() => applySets({}, ['maxTenure'])).path).toBe('--set');
+  });
+});
