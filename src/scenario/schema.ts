@@ -175,9 +175,9 @@ const policyPartial = policyTables.partial.extend({ retirement: ((retirement as 
 // ---------- world (MODEL.md §2) ----------
 const postsPerUnit = z
   .object({
-    county: z.array(z.number().min(0).max(10000)).length(3).describe('Posts per unit in a county at ranks 0, 1, 2.'),
-    prefecture: z.array(z.number().min(0).max(10000)).length(4).describe('Posts per unit in a prefecture at ranks 0–3.'),
-    province: z.array(z.number().min(0).max(10000)).length(4).describe('Posts per unit in a province at ranks 0–3.'),
+    county: z.array(z.number().min(0).max(10000)).length(3).default([40, 14, 4]).describe('Posts per unit in a county at ranks 0, 1, 2. Default [40, 14, 4].'),
+    prefecture: z.array(z.number().min(0).max(10000)).length(4).default([34, 15, 12, 3]).describe('Posts per unit in a prefecture at ranks 0–3. Default [34, 15, 12, 3].'),
+    province: z.array(z.number().min(0).max(10000)).length(4).default([50, 22, 20, 4]).describe('Posts per unit in a province at ranks 0–3. Default [50, 22, 20, 4].'),
   })
   .strict();
 
@@ -221,7 +221,7 @@ export const WorldSchema = z
       .describe('Counts of the national preset (31 provinces).'),
     regions: z.array(regionItem).default([]).describe('The explicit regions (preset "explicit"), parents before children.'),
     posts: postsPerUnit
-      .prefault({ county: [40, 14, 4], prefecture: [34, 15, 12, 3], province: [50, 22, 20, 4] })
+      .prefault({})
       .describe('Posts per unit (region × system × domain) by region level and rank, before `scale`. Default county [40,14,4], prefecture [34,15,12,3], province [50,22,20,4]: about 90% below division rank, 1% at bureau rank (MODEL.md §2.4).'),
     systemShare: z.array(z.number().min(0).max(10)).length(4).default([1, 0.5, 0.6, 0.9]).describe('Relative size of the block, line, enterprise and institution systems. Default [1, 0.5, 0.6, 0.9].'),
     initialFill: z.number().min(0.5).max(1).default(0.96).describe('Share of posts occupied in the initial population. Default 0.96.'),

@@ -256,7 +256,7 @@ export function buildWorld(cfg: WorldConfig): World {
   for (let p = 0; p < nPosts; p++) postsByRank[pRank[p]!]!++;
   for (let r = 1; r < N_RANKS; r++) {
     if (postsByRank[r]! > postsByRank[r - 1]!) {
-      throw inputError('world.posts', cfg.posts, `an impossible pyramid: ${postsByRank[r]} posts at rank ${r} but only ${postsByRank[r - 1]} at rank ${r - 1} to promote from; each rank needs at most as many posts as the rank below`);
+      throw inputError('world.posts', cfg.posts, `an impossible pyramid: ${postsByRank[r]} posts at rank ${r} but only ${postsByRank[r - 1]} at rank ${r - 1} to promote from; each rank needs at most as many posts as the rank below (a larger world.scale keeps the pyramid)`);
     }
   }
   const teamStart = new Int32Array(n + 1);
