@@ -8,6 +8,7 @@ import type { Behavior, Policy, Scenario } from '../scenario/schema.js';
 import type { World } from '../world/world.js';
 import { CadreStore } from './store.js';
 import { MoveLog } from './move-log.js';
+import { hotParams, type HotParams } from './params.js';
 
 export interface YearCounters {
   retirements: number;
@@ -30,6 +31,8 @@ export interface Sim {
   year: number;
   policy: Policy;
   behavior: Behavior;
+  /** The hot scalars of policy and behaviour (set with setRules). */
+  k: HotParams;
   /** Occupant of each post, -1 = vacant. */
   occupant: Int32Array;
   yearsVacant: Uint16Array;
@@ -63,6 +66,7 @@ export function createSim(scenario: Scenario, world: World, seed: number): Sim {
     year: scenario.startYear - scenario.burnIn,
     policy: scenario.policy,
     behavior: scenario.behavior,
+    k: hotParams(scenario.policy, scenario.behavior),
     occupant: new Int32Array(world.nPosts).fill(-1),
     yearsVacant: new Uint16Array(world.nPosts),
     postNeed: new Uint8Array(world.nPosts),
@@ -75,6 +79,13 @@ export function createSim(scenario: Scenario, world: World, seed: number): Sim {
     counters: newCounters(),
     check: false,
   };
+}
+
+/** Puts the policy and behaviour of the year in force. */
+export function setRules(sim: Sim, policy: Policy, behavior: Behavior): void {
+  sim.policy = policy;
+  sim.behavior = behavior;
+  sim.k = hotParams(policy, behavior);
 }
 
 /** Election (换届) in region g this year: all regions together, or staggered by region. */

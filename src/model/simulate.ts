@@ -5,7 +5,7 @@
  */
 import type { Scenario } from '../scenario/schema.js';
 import { buildWorld, type World } from '../world/world.js';
-import { createSim, type Sim } from './sim.js';
+import { createSim, setRules, type Sim } from './sim.js';
 import { rulesAt } from './policy-at.js';
 import { updatePay } from './wages.js';
 import { initialPopulation } from './population.js';
@@ -18,9 +18,12 @@ import { fill } from './phases/fill.js';
 import { update } from './phases/update.js';
 import { eventRows, record } from './phases/record.js';
 import { checkInvariants, snapshot, type Snapshot } from './invariants.js';
+import { compact } from './compact.js';
 
 export const PHASES = ['age', 'exit', 'appraise', 'plan', 'apply', 'fill', 'update', 'record'] as const;
 const STEPS: ((sim: Sim) => void)[] = [age, exit, appraise, plan, apply, fill, update];
+/** Years between reorderings of the store for memory locality (compact.ts). */
+const COMPACT_EVERY = 3;
 
 export interface SimulateOptions {
   /** Check every invariant of MODEL.md §8 each year (slower). */
@@ -54,16 +57,18 @@ export function simulate(scenario: Scenario, seed: number, opts: SimulateOptions
   const first = scenario.startYear - scenario.burnIn;
   const last = scenario.startYear + scenario.years - 1;
   sim.year = first;
-  ({ policy: sim.policy, behavior: sim.behavior } = rulesAt(scenario, first));
+  const r0 = rulesAt(scenario, first);
+  setRules(sim, r0.policy, r0.behavior);
   updatePay(sim);
   initialPopulation(sim);
   const result: RunResult = { seed: seed >>> 0, years: [], metrics: [], phaseSeconds: {}, cadres: 0, posts: world.nPosts };
   if (opts.events) result.events = [];
   const secs = new Float64Array(PHASES.length);
-  let prev: Snapshot | undefined = sim.check ? snapshot(sim) : undefined;
+  let prev: Snapshot | undefined;
   for (let y = first; y <= last; y++) {
     sim.year = y;
-    ({ policy: sim.policy, behavior: sim.behavior } = rulesAt(scenario, y));
+    const rules = rulesAt(scenario, y);
+    setRules(sim, rules.policy, rules.behavior);
     updatePay(sim);
     const k = sim.counters;
     k.retirements = k.quits = k.dismissals = k.recruits = 0;
@@ -71,6 +76,8 @@ export function simulate(scenario: Scenario, seed: number, opts: SimulateOptions
     k.chainsLen.fill(0);
     k.headcountStart = sim.store.count;
     sim.log.clear();
+    if (y > first && (y - first) % COMPACT_EVERY === 0) compact(sim);
+    if (sim.check) prev = snapshot(sim);
     for (let i = 0; i < STEPS.length; i++) {
       const t0 = performance.now();
       STEPS[i]!(sim);
@@ -78,7 +85,6 @@ export function simulate(scenario: Scenario, seed: number, opts: SimulateOptions
     }
     if (sim.check) {
       checkInvariants(sim, prev);
-      prev = snapshot(sim);
     }
     if (y >= scenario.startYear) {
       const t0 = performance.now();

@@ -1,3 +1,5 @@
+import { popcount8 } from '../world/constants.js';
+
 /**
  * The cadre store (MODEL.md §2.5, DESIGN.md "Speed"): one typed array per
  * field, indexed by slot. A slot is free when `post[slot] === -1`; freed slots
@@ -110,6 +112,42 @@ export class CadreStore {
     return this.freeSlots[--this.freeTop]!;
   }
 
+  /**
+   * Reorders the slots: the cadre in slot order[i] moves to slot i, for the
+   * `count` live cadres; the remaining slots become free. Used to keep the
+   * cadres of one region and rank next to each other in memory, so the fill
+   * phase's random draws from a (region, rank) pool stay in cache.
+   */
+  permute(order: Int32Array): void {
+    const n = this.count;
+    // One scratch buffer, seen at each element width; a gather loop per width keeps each loop monomorphic.
+    const buf = new ArrayBuffer(4 * n);
+    const s32 = new Int32Array(buf), s16 = new Int16Array(buf, 0, n), s8 = new Uint8Array(buf, 0, n);
+    for (const name of COLUMNS) {
+      const col = this[name];
+      if (col.BYTES_PER_ELEMENT === 4) {
+        const c32 = new Int32Array(col.buffer, col.byteOffset, this.capacity);
+        gather32(c32, s32, order, n);
+        c32.set(s32);
+      } else if (col.BYTES_PER_ELEMENT === 2) {
+        const c16 = new Int16Array(col.buffer, col.byteOffset, this.capacity);
+        gather16(c16, s16, order, n);
+        c16.set(s16);
+      } else {
+        const c8 = new Uint8Array(col.buffer, col.byteOffset, this.capacity);
+        gather8(c8, s8, order, n);
+        c8.set(s8);
+      }
+    }
+    for (let i = n; i < this.capacity; i++) {
+      this.post[i] = -1;
+      this.secondRegion[i] = -1;
+      this.target[i] = -1;
+    }
+    this.freeTop = 0;
+    for (let i = this.capacity - 1; i >= n; i--) this.freeSlots[this.freeTop++] = i;
+  }
+
   /** Frees a slot (the cadre left the service). */
   release(c: number): void {
     this.post[c] = -1;
@@ -120,9 +158,26 @@ export class CadreStore {
   }
 }
 
+function gather32(col: Int32Array, out: Int32Array, order: Int32Array, n: number): void {
+  for (let i = 0; i < n; i++) out[i] = col[order[i]!]!;
+}
+function gather16(col: Int16Array, out: Int16Array, order: Int32Array, n: number): void {
+  for (let i = 0; i < n; i++) out[i] = col[order[i]!]!;
+}
+function gather8(col: Uint8Array, out: Uint8Array, order: Int32Array, n: number): void {
+  for (let i = 0; i < n; i++) out[i] = col[order[i]!]!;
+}
+
+const COLUMNS = [
+  'post', 'key', 'age', 'female', 'rank', 'region', 'home', 'identity', 'yearsInPost', 'yearsInRank', 'yearsInRegion',
+  'ability', 'performance', 'perfPct', 'reserve', 'domainsServed', 'levelsServed', 'systemsServed', 'regionsServed',
+  'moves', 'lastMoveYear', 'lastMoveType', 'ties', 'familyPeak', 'familyBurden', 'wWage', 'wHome', 'wUrban', 'wCareer',
+  'secondRegion', 'secondmentLeft', 'satisfaction', 'mover', 'withheld', 'target', 'moved',
+] as const satisfies readonly (keyof CadreStore)[];
+
 /** Exchange experience (MODEL.md §4.2): distinct regions, systems and levels served beyond the first. */
 export function exchangeExperience(s: CadreStore, c: number): number {
-  return s.regionsServed[c]! - 1 + bits(s.systemsServed[c]!) - 1 + bits(s.levelsServed[c]!) - 1;
+  return s.regionsServed[c]! - 1 + popcount8(s.systemsServed[c]!) - 1 + popcount8(s.levelsServed[c]!) - 1;
 }
 
 /**
@@ -132,10 +187,4 @@ export function exchangeExperience(s: CadreStore, c: number): number {
  */
 export function exchangedInRank(s: CadreStore, c: number): boolean {
   return s.regionsServed[c]! > 1 && s.yearsInRegion[c]! <= s.yearsInRank[c]!;
-}
-
-function bits(x: number): number {
-  let n = 0;
-  while (x) { n += x & 1; x >>>= 1; }
-  return n;
 }

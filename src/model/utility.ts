@@ -22,11 +22,12 @@ export function isReverse(sim: Sim, from: number, to: number): boolean {
  */
 export function careerValue(sim: Sim, c: number, g: number, rank: number, system: number): number {
   const s = sim.store;
-  let v = sim.behavior.careerStep * rank;
+  const k = sim.k;
+  let v = k.careerStep * rank;
   const exchange = g !== s.region[c] || system !== sim.world.postSystem[s.post[c]!];
   if (exchange) {
-    v += 2 * sim.policy.promotionExchangeBonus;
-    if (sim.policy.requireExchangeForPromotion && !exchangedInRank(s, c)) v += 0.5;
+    v += 2 * k.promotionExchangeBonus;
+    if (k.requireExchange && !exchangedInRank(s, c)) v += 0.5;
   }
   return v;
 }
@@ -34,21 +35,20 @@ export function careerValue(sim: Sim, c: number, g: number, rank: number, system
 export function utility(sim: Sim, c: number, g: number, rank: number, system: number, noiseStream: number): number {
   const s = sim.store;
   const w = sim.world;
-  const b = sim.behavior;
-  const p = sim.policy;
+  const k = sim.k;
   const home = s.home[c]!;
   const cur = s.region[c]!;
   let u = s.wWage[c]! * (g === home ? sim.lnPayHome[g]! : sim.lnPayAway[g]!);
   const dx = w.x[home]! - w.x[g]!;
   const dy = w.y[home]! - w.y[g]!;
-  u -= (s.wHome[c]! * Math.sqrt(dx * dx + dy * dy)) / b.distScale;
+  u -= (s.wHome[c]! * Math.sqrt(dx * dx + dy * dy)) / k.distScale;
   if (g !== cur) {
-    u -= s.familyBurden[c]! * b.relocationCost * (1 - p.familySupport);
-    if (isReverse(sim, cur, g)) u -= b.stigma * (1 - p.stigmaRelief);
+    u -= s.familyBurden[c]! * k.relocationCost * (1 - k.familySupport);
+    if (isReverse(sim, cur, g)) u -= k.stigma * (1 - k.stigmaRelief);
   }
   u += s.wUrban[c]! * w.urban[g]!;
   u += s.wCareer[c]! * careerValue(sim, c, g, rank, system);
-  if (b.utilityNoise > 0) u += b.utilityNoise * normal(noiseStream, s.key[c]!, g * 4 + rank);
+  if (k.utilityNoise > 0) u += k.utilityNoise * normal(noiseStream, s.key[c]!, g * 4 + rank);
   return u;
 }
 

@@ -23,11 +23,11 @@
 import type { Sim } from '../sim.js';
 import { Buckets } from '../buckets.js';
 import { deferredAcceptance } from '../matching.js';
-import { score } from '../score.js';
+import { scoreOf } from '../score.js';
+import { Packed, STRIDE, P_A, P_B, P_EXCH, P_HOME, P_PERF, P_POST, P_REGION, P_UNIT, FL_EXCHANGED_IN_RANK, FL_MOVED, FL_WITHHELD } from '../packed.js';
 import { currentUtility, utility } from '../utility.js';
 import { recruit } from '../population.js';
 import { recruitProbability } from '../wages.js';
-import { exchangedInRank } from '../store.js';
 import { violatesAvoidance, NEED_ECONOMY, NEED_FEMALE, NEED_YOUNG, YOUNG_AGE } from './plan.js';
 import { Stream } from '../../random/stream.js';
 import { streamKey, uniform } from '../../random/hash.js';
@@ -63,6 +63,7 @@ export class FillState {
   readonly candPromo = new Uint8Array(MAX_SHORT);
   /** Local index of a cadre in the current two-way batch, -1 otherwise. */
   readonly local: Int32Array;
+  readonly packed: Packed;
 
   constructor(sim: Sim) {
     const w = sim.world;
@@ -77,6 +78,7 @@ export class FillState {
     this.chainRank = new Uint8Array(w.nPosts);
     this.chainLen = new Int32Array(w.nPosts);
     this.local = new Int32Array(cap).fill(-1);
+    this.packed = new Packed(cap);
   }
 }
 
@@ -111,6 +113,7 @@ export function fill(sim: Sim): void {
   st.movers.build(keys);
   for (let c = 0; c < s.capacity; c++) keys[c] = s.post[c]! >= 0 && s.target[c]! >= 0 && !s.moved[c] ? s.target[c]! * N_RANKS + s.rank[c]! : -1;
   st.appl.build(keys);
+  st.packed.build(sim);
   // Every post vacant now starts a chain.
   st.qHead.fill(0);
   st.qTail.fill(0);
@@ -150,7 +153,7 @@ function rotate(ctx: Ctx, r: number): void {
   const { sim, st } = ctx;
   const s = sim.store;
   const w = sim.world;
-  const twoWay = sim.policy.matching === 'two-way';
+  const twoWay = sim.k.twoWay;
   const k = sim.behavior.shortlist * 2;
   for (let prov = 0; prov < w.provinces.length; prov++) {
     for (let sys = 0; sys < N_SYSTEMS; sys++) {
@@ -167,7 +170,7 @@ function rotate(ctx: Ctx, r: number): void {
             const b = st.movers.at(otherKey, ctx.rng.int(n));
             if (b === a || !isMandatory(s.mover[b]!)) continue;
             const pa = s.post[a]!, pb = s.post[b]!;
-            if (!admissible(sim, a, pb, false) || !admissible(sim, b, pa, false)) continue;
+            if (!admissible(sim, st, a, pb, false) || !admissible(sim, st, b, pa, false)) continue;
             if (!twoWay && (refuses(ctx, a, pb) || refuses(ctx, b, pa))) continue;
             partner = b;
           }
@@ -191,6 +194,7 @@ function swap(sim: Sim, st: FillState, a: number, b: number): void {
     s.post[c] = to;
     s.region[c] = w.postRegion[to]!;
     s.moved[c] = 1;
+    st.packed.moved(sim, c, to, w.postRegion[to]!, w.postRank[to]!);
     st.promo.remove(c);
     st.movers.remove(c);
     st.appl.remove(c);
@@ -203,30 +207,37 @@ function isMandatory(type: number): boolean {
   return type === MT_REGULATORY || type === MT_ELECTION || type === MT_STRUCTURAL || type === MT_DISCIPLINARY || type === MT_CULTIVATION;
 }
 
-/** Whether cadre c may take post q (constraints of its planned move, avoidance, needs, veto, ownership). */
-export function admissible(sim: Sim, c: number, q: number, promotion: boolean): boolean {
-  const s = sim.store;
+/** Whether cadre c may take post q (constraints of its planned move, avoidance, needs, veto, ownership). Reads the packed record. */
+export function admissible(sim: Sim, st: FillState, c: number, q: number, promotion: boolean): boolean {
   const w = sim.world;
-  const p = sim.policy;
-  if (s.moved[c] || s.post[c]! < 0) return false;
+  const k = sim.k;
+  const I = st.packed.i;
+  const o = c * STRIDE;
+  const a = I[o + P_A]!;
+  const flags = a >>> 24;
+  if (flags & FL_MOVED) return false;
   const g = w.postRegion[q]!;
-  const from = s.post[c]!;
-  const type = s.mover[c]!;
+  const region = I[o + P_REGION]!;
+  const fromUnit = I[o + P_UNIT]!;
+  const fromSystem = I[o + P_EXCH]! >>> 16;
+  const home = I[o + P_HOME]!;
+  const b = I[o + P_B]!;
+  const type = b >>> 24;
   // 资格否决: a promotion needs an exchange at the current rank behind it, or must itself be one (交流提拔).
-  if (promotion && p.requireExchangeForPromotion && !exchangedInRank(s, c) && g === s.region[c] && w.postSystem[q] === w.postSystem[from]) return false;
-  if (p.hometownAvoidance && (w.postFlags[q]! & (F_KEY | F_HEAD)) && violatesAvoidance(sim, s.home[c]!, g)) return false;
+  if (promotion && k.requireExchange && !(flags & FL_EXCHANGED_IN_RANK) && g === region && w.postSystem[q] === fromSystem) return false;
+  if (k.hometownAvoidance && (w.postFlags[q]! & (F_KEY | F_HEAD)) && violatesAvoidance(sim, home, g)) return false;
   const need = sim.postNeed[q]!;
   if (need) {
-    if ((need & NEED_FEMALE) && !s.female[c]) return false;
-    if ((need & NEED_YOUNG) && s.age[c]! >= YOUNG_AGE) return false;
-    if ((need & NEED_ECONOMY) && !(s.domainsServed[c]! & (1 << DOM_ECONOMY))) return false;
+    if ((need & NEED_FEMALE) && !((a >>> 16) & 0xff)) return false;
+    if ((need & NEED_YOUNG) && ((a >>> 8) & 0xff) >= YOUNG_AGE) return false;
+    if ((need & NEED_ECONOMY) && !(b & (1 << DOM_ECONOMY))) return false;
   }
-  const sameUnit = w.postUnit[from] === w.postUnit[q];
-  if (s.withheld[c] && !sameUnit && !isMandatory(type)) return false;
+  const sameUnit = fromUnit === w.postUnit[q];
+  if ((flags & FL_WITHHELD) && !sameUnit && !isMandatory(type)) return false;
   switch (type) {
     case MT_REGULATORY:
       // A key-post holder moved by hometown avoidance must leave the home region, not just the post.
-      if (p.hometownAvoidance && (w.postFlags[from]! & (F_KEY | F_HEAD)) && violatesAvoidance(sim, s.home[c]!, s.region[c]!) && g === s.region[c]) return false;
+      if (g === region && k.hometownAvoidance && (w.postFlags[I[o + P_POST]!]! & (F_KEY | F_HEAD)) && violatesAvoidance(sim, home, region)) return false;
       return !sameUnit;
     case MT_ELECTION:
     case MT_STRUCTURAL:
@@ -234,9 +245,9 @@ export function admissible(sim: Sim, c: number, q: number, promotion: boolean): 
     case MT_CULTIVATION:
       return w.level[g] === LEVEL_COUNTY;
     case MT_CARE:
-      return distance(w, s.home[c]!, g) < distance(w, s.home[c]!, s.region[c]!);
+      return distance(w, home, g) < distance(w, home, region);
     case MT_DISCIPLINARY:
-      return g !== s.region[c];
+      return g !== region;
     default:
       return true;
   }
@@ -245,11 +256,16 @@ export function admissible(sim: Sim, c: number, q: number, promotion: boolean): 
 function addCand(ctx: Ctx, n: number, c: number, q: number, promotion: boolean): number {
   const st = ctx.st;
   for (let i = 0; i < n; i++) if (st.cand[i] === c) return n;
-  if (n >= MAX_SHORT || !admissible(ctx.sim, c, q, promotion)) return n;
+  if (n >= MAX_SHORT || !admissible(ctx.sim, st, c, q, promotion)) return n;
+  const I = st.packed.i;
+  const o = c * STRIDE;
+  const b = I[o + P_B]!;
+  const type = b >>> 24;
   st.cand[n] = c;
   st.candPromo[n] = promotion ? 1 : 0;
   // The organisation places the movers it planned before it promotes (MODEL.md §3.4–3.6).
-  st.candScore[n] = score(ctx.sim, c, q) + (isMandatory(ctx.sim.store.mover[c]!) || ctx.sim.store.mover[c] === MT_CARE ? ctx.sim.behavior.planPriority : 0);
+  const ex = I[o + P_EXCH]!;
+  st.candScore[n] = scoreOf(ctx.sim, st.packed.f[o + P_PERF]!, ex & 0xffff, b & 0xff, ex >>> 16, I[o + P_REGION]!, I[o + P_UNIT]!, q) + (isMandatory(type) || type === MT_CARE ? ctx.sim.k.planPriority : 0);
   return n + 1;
 }
 
@@ -331,6 +347,7 @@ export function move(sim: Sim, st: FillState | undefined, c: number, q: number, 
   s.moved[c] = 1;
   sim.postNeed[q] = 0;
   if (st) {
+    st.packed.moved(sim, c, q, w.postRegion[q]!, w.postRank[q]!);
     st.promo.remove(c);
     st.movers.remove(c);
     st.appl.remove(c);
@@ -356,7 +373,8 @@ function closeUnfilled(ctx: Ctx, q: number): void {
   const { sim, st } = ctx;
   const w = sim.world;
   if (w.postRank[q] === 0 && uniform(ctx.kRecruit, q) < recruitProbability(sim, w.postRegion[q]!)) {
-    recruit(sim, q);
+    const c = recruit(sim, q);
+    st.packed.moved(sim, c, q, w.postRegion[q]!, 0);
     st.chainLen[st.chainOf[q]!]!++;
     chainEnds(ctx, q, true);
   } else {
@@ -371,8 +389,8 @@ function refuses(ctx: Ctx, c: number, q: number): boolean {
   const w = sim.world;
   const loss = currentUtility(sim, c, ctx.kNoise) - utility(sim, c, w.postRegion[q]!, w.postRank[q]!, w.postSystem[q]!, ctx.kNoise);
   if (loss <= 0) return false;
-  const ds = sim.policy.disciplineStrength;
-  let pr = Math.min(1, sim.behavior.refusalScale * loss) * (1 - ds);
+  const ds = sim.k.disciplineStrength;
+  let pr = Math.min(1, sim.k.refusalScale * loss) * (1 - ds);
   if (sim.store.mover[c] === MT_REGULATORY) pr *= 1 - ds;
   return uniform(ctx.kRefuse, sim.store.key[c]!, q) < pr;
 }
