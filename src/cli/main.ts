@@ -10,6 +10,8 @@ import { programVersion } from '../experiment/manifest.js';
 import { collect } from './options.js';
 import { runCommand } from './run.js';
 import { validateFiles } from './validate.js';
+import { sweepCommand } from './sweep.js';
+import { mergeCommand } from './merge.js';
 import { scenarioJsonSchema } from '../scenario/schema.js';
 
 const program = new Command();
@@ -41,6 +43,28 @@ program
   .description('check scenario files without running them')
   .argument('<files...>', 'JSON files')
   .action(validateFiles);
+
+program
+  .command('sweep')
+  .description('run a design of points × replicates (grid, lhs, random or list) on all cores; crash-safe and resumable')
+  .argument('<sweep>', 'sweep JSON file')
+  .option('--threads <t>', 'worker threads (default: the number of cores)')
+  .option('--out <dir>', 'results directory (default: results/<sweep name>)')
+  .option('--resume', 'continue an interrupted sweep in --out, running only what is missing')
+  .option('--force', 'replace an existing results directory')
+  .option('--shard <i/n>', 'run only shard i of n (points p with p mod n = i − 1), for cluster array jobs')
+  .option('--set <path=value>', 'override a field of the base scenario (repeatable)', collect, [])
+  .option('--quiet', 'no progress')
+  .action(sweepCommand);
+
+program
+  .command('merge')
+  .description('join the shard directories of a sweep into one results directory')
+  .argument('<dirs...>', 'shard directories')
+  .option('--out <dir>', 'merged results directory', 'results/merged')
+  .option('--force', 'replace an existing results directory')
+  .option('--quiet', 'no summary line')
+  .action(mergeCommand);
 
 program
   .command('schema')

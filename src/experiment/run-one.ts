@@ -12,6 +12,9 @@ export interface RunTask {
   seed: number;
   check?: boolean;
   events?: boolean;
+  /** Design point and replicate, for messages and for fault injection in tests. */
+  point?: number;
+  replicate?: number;
 }
 
 export interface PackedResult {
@@ -38,7 +41,18 @@ function worldFor(s: Scenario): World {
   return w;
 }
 
-export function runOne(scenario: Scenario, seed: number, opts: { check?: boolean; events?: boolean } = {}): PackedResult {
+/**
+ * Testing aid: CADREFLOW_INJECT_FAILURE="point/replicate,…" makes those runs
+ * throw, so that the handling of failed runs can be tested end to end.
+ */
+function injectedFailure(opts: { point?: number; replicate?: number }): void {
+  const spec = process.env.CADREFLOW_INJECT_FAILURE;
+  if (!spec || opts.point === undefined) return;
+  if (spec.split(',').includes(`${opts.point}/${opts.replicate}`)) throw new Error(`injected failure at point ${opts.point}, replicate ${opts.replicate}`);
+}
+
+export function runOne(scenario: Scenario, seed: number, opts: { check?: boolean; events?: boolean; point?: number; replicate?: number } = {}): PackedResult {
+  injectedFailure(opts);
   const r = simulate(scenario, seed, { check: opts.check, events: opts.events, world: worldFor(scenario) });
   const m = r.metrics[0]?.length ?? 0;
   const metrics = new Float64Array(r.years.length * m);

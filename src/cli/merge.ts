@@ -1,0 +1,8 @@
+/** `cadreflow merge DIR… --out DIR`: joins shard directories into the result of the unsharded sweep. */
+import { mergeShards } from '../experiment/merge.js';
+
+export function mergeCommand(dirs: string[], o: { out?: string; force?: boolean; quiet?: boolean }): void {
+  const out = o.out ?? 'results/merged';
+  const r = mergeShards(dirs, out, !!o.force);
+  if (!o.quiet) process.stdout.write(`merged ${r.shards} shards (${r.points} points) into ${out}\n`);
+}

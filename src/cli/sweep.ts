@@ -1,0 +1,69 @@
+/** `cadreflow sweep`: a design of points × replicates on all cores, crash-safe and resumable; `--shard i/n` for clusters. */
+import path from 'node:path';
+import { loadSweep, parseShard } from '../experiment/sweep-plan.js';
+import { runSweep } from '../experiment/sweep-run.js';
+import { defaultThreads } from '../experiment/pool.js';
+import { InputError } from '../scenario/errors.js';
+import { intOption } from './options.js';
+import { progress } from './progress.js';
+
+export interface SweepCliOptions {
+  threads?: string;
+  out?: string;
+  resume?: boolean;
+  force?: boolean;
+  shard?: string;
+  set?: string[];
+  quiet?: boolean;
+}
+
+export async function sweepCommand(file: string, o: SweepCliOptions): Promise<void> {
+  const threads = intOption('--threads', o.threads, 1, 1024) ?? defaultThreads();
+  const shard = parseShard(o.shard);
+  let plan;
+  try {
+    plan = loadSweep(file, o.set ?? []);
+  } catch (e) {
+    throw e instanceof InputError && !e.file ? e.withFile(file) : e;
+  }
+  const out = o.out ?? path.join('results', shard ? `${plan.sweep.name}-shard-${shard.index}-of-${shard.count}` : plan.sweep.name);
+  const stop = { requested: false };
+  const onSigint = () => {
+    if (stop.requested) process.exit(130);
+    stop.requested = true;
+    process.stderr.write('\ninterrupted: finishing the runs in progress and keeping what is done (Ctrl-C again to quit at once)\n');
+  };
+  process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigint);
+  let bar: ReturnType<typeof progress> | undefined;
+  let last = 0;
+  const t0 = performance.now();
+  try {
+    const res = await runSweep(plan, {
+      out, threads, resume: !!o.resume, force: !!o.force, shard, stop,
+      onProgress: (done, total) => {
+        bar ??= progress(total, `sweep ${plan.sweep.name}${shard ? ` ${shard.index}/${shard.count}` : ''}`, 'runs', o.quiet);
+        if (done > last) bar.tick(done - last);
+        last = done;
+      },
+    });
+    bar?.stop();
+    const secs = (performance.now() - t0) / 1000;
+    const ran = res.done - res.resumedFrom;
+    if (!o.quiet || res.failed.length || res.interrupted) {
+      process.stdout.write(`${plan.sweep.name}: ${plan.points.length} points × ${plan.replicates} replicates${shard ? `, shard ${shard.index}/${shard.count} (${res.total} runs)` : ''}; ${ran} runs in ${secs.toFixed(1)} s on ${threads} thread(s)${res.resumedFrom ? `, resumed after ${res.resumedFrom}` : ''}; results in ${path.relative(process.cwd(), path.resolve(out)) || '.'}\n`);
+    }
+    if (res.failed.length) {
+      process.stderr.write(`${res.failed.length} run(s) failed (see failures.csv):\n`);
+      for (const f of res.failed.slice(0, 10)) process.stderr.write(`  point ${f.point}, replicate ${f.replicate}, seed ${f.seed}: ${f.message}\n`);
+      process.exitCode = 1;
+    }
+    if (res.interrupted) {
+      process.stderr.write(`stopped after ${res.done} of ${res.total} runs; continue with: cadreflow sweep ${file} --resume${o.out ? ` --out ${o.out}` : ''}${o.shard ? ` --shard ${o.shard}` : ''}\n`);
+      process.exitCode = 130;
+    }
+  } finally {
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigint);
+  }
+}

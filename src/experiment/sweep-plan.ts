@@ -1,0 +1,104 @@
+/**
+ * Loading a sweep: the sweep file, its base scenario, the design points and
+ * each point's resolved scenario, all validated before anything runs (bad
+ * input is exit code 2 with the file, the field path and the value).
+ */
+import path from 'node:path';
+import { createHash } from 'node:crypto';
+import { readJsonFile, resolveScenario, zodProblems } from '../scenario/load.js';
+import { InputError, inputError } from '../scenario/errors.js';
+import type { Scenario } from '../scenario/schema.js';
+import { buildWorld } from '../world/world.js';
+import { SweepSchema, type Point, type Sweep } from './sweep-schema.js';
+import { designPaths, designPoints } from './design.js';
+import { runSeed } from '../random/hash.js';
+import { programVersion } from './manifest.js';
+
+export interface SweepPlan {
+  file: string;
+  sweep: Sweep;
+  /** The base scenario as written (raw), with the sweep's `set` applied on resolution. */
+  baseRaw: unknown;
+  points: Point[];
+  paths: string[];
+  /** Resolved scenario of each point. */
+  scenarios: Scenario[];
+  replicates: number;
+  /** Identifies the sweep's content and the program version (merge refuses mixed shards). */
+  hash: string;
+}
+
+export interface Shard {
+  index: number; // 1-based
+  count: number;
+}
+
+export function parseShard(spec: string | undefined): Shard | undefined {
+  if (spec === undefined) return undefined;
+  const m = /^(\d+)\/(\d+)$/.exec(spec);
+  const i = m ? Number(m[1]) : NaN, n = m ? Number(m[2]) : NaN;
+  if (!m || n < 1 || i < 1 || i > n) throw inputError('--shard', spec, 'i/n with 1 ≤ i ≤ n, e.g. 2/8 (shards are numbered from 1)');
+  return { index: i, count: n };
+}
+
+const setString = (path: string, v: unknown) => `${path}=${JSON.stringify(v)}`;
+
+export function loadSweep(file: string, overrides: string[] = []): SweepPlan {
+  const raw = readJsonFile(file);
+  const r = SweepSchema.safeParse(raw);
+  if (!r.success) throw new InputError(zodProblems(r.error, raw), file);
+  const sweep = r.data;
+  let baseRaw: unknown = sweep.base;
+  if (typeof sweep.base === 'string') {
+    baseRaw = readJsonFile(path.resolve(path.dirname(file), sweep.base));
+  }
+  const sets = [...Object.entries(sweep.set).map(([p, v]) => setString(p, v)), ...overrides];
+  try {
+    resolveScenario(baseRaw, sets);
+  } catch (e) {
+    if (e instanceof InputError) throw new InputError(e.problems.map((p) => ({ ...p, path: `base${sets.length ? ' with set' : ''}: ${p.path}` })), file);
+    throw e;
+  }
+  const points = designPoints(sweep.design, resolveScenario(baseRaw, sets).seed);
+  const paths = designPaths(sweep.design, points);
+  const worlds = new Set<string>();
+  const scenarios = points.map((pt, i) => {
+    try {
+      const s = resolveScenario(baseRaw, [...sets, ...Object.entries(pt).map(([p, v]) => setString(p, v))]);
+      const wk = JSON.stringify(s.world);
+      if (!worlds.has(wk)) {
+        buildWorld(s.world);
+        worlds.add(wk);
+      }
+      return s;
+    } catch (e) {
+      if (e instanceof InputError) {
+        const where = sweep.design.type === 'list' ? `design.points[${i}]` : `design point ${i} (${Object.entries(pt).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(', ')})`;
+        throw new InputError(e.problems.map((p) => ({ ...p, path: `${where}: ${p.path}` })), file);
+      }
+      throw e;
+    }
+  });
+  const hash = createHash('sha256')
+    .update(JSON.stringify({ version: programVersion(), scenarios, points, replicates: sweep.replicates }))
+    .digest('hex')
+    .slice(0, 20);
+  return { file, sweep, baseRaw, points, paths, scenarios, replicates: sweep.replicates, hash };
+}
+
+export interface SweepTask {
+  index: number;
+  point: number;
+  replicate: number;
+  seed: number;
+}
+
+/** The tasks of a shard in output order: (point, replicate), points p with p mod n = i − 1. */
+export function shardTasks(plan: SweepPlan, shard?: Shard): SweepTask[] {
+  const out: SweepTask[] = [];
+  for (let p = 0; p < plan.points.length; p++) {
+    if (shard && p % shard.count !== shard.index - 1) continue;
+    for (let k = 0; k < plan.replicates; k++) out.push({ index: out.length, point: p, replicate: k, seed: runSeed(plan.scenarios[p]!.seed, p, k) });
+  }
+  return out;
+}

@@ -1,0 +1,132 @@
+/** End-to-end tests of sweep, shards, merge, resume after SIGKILL and failed runs (built CLI). */
+import { describe, expect, it, beforeAll } from 'vitest';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+const root = path.resolve(__dirname, '..', '..');
+const bin = path.join(root, 'dist', 'src', 'cli', 'main.js');
+let tmp: string;
+const FILES = ['points.csv', 'runs.csv', 'timeseries.csv', 'summary.csv', 'failures.csv'];
+
+function cf(args: string[], env: Record<string, string> = {}) {
+  const r = spawnSync(process.execPath, [bin, ...args], { cwd: tmp, encoding: 'utf8', env: { ...process.env, ...env } });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+const read = (dir: string, f: string) => readFileSync(path.join(tmp, dir, f));
+function same(a: string, b: string) {
+  for (const f of FILES) expect(read(a, f).equals(read(b, f)), `${f} of ${a} and ${b}`).toBe(true);
+}
+
+const BASE = { name: 'b', seed: 3, years: 3, burnIn: 4, world: { preset: 'gansu', scale: 0.04 } };
+const SWEEP = {
+  name: 'grid', base: 'base.json', replicates: 2, set: { 'policy.minTenure': 2 },
+  design: { type: 'grid', parameters: { 'policy.maxTenure': [5, 10, 15], 'policy.matching': ['directive', 'two-way'] } },
+};
+
+beforeAll(() => {
+  tmp = mkdtempSync(path.join(os.tmpdir(), 'cadreflow-sweep-'));
+  writeFileSync(path.join(tmp, 'base.json'), JSON.stringify(BASE));
+  writeFileSync(path.join(tmp, 'grid.json'), JSON.stringify(SWEEP));
+  expect(cf(['sweep', 'grid.json', '--out', 'ref', '--threads', '1', '--quiet']).code).toBe(0);
+});
+
+describe('cadreflow sweep', () => {
+  it('writes points, runs, timeseries and summary in (point, replicate, year) order', () => {
+    const points = read('ref', 'points.csv').toString().trim().split('\n');
+    expect(points).toEqual(['point,policy.maxTenure,policy.matching', '0,5,directive', '1,5,two-way', '2,10,directive', '3,10,two-way', '4,15,directive', '5,15,two-way']);
+    const runs = read('ref', 'runs.csv').toString().trim().split('\n');
+    expect(runs.length).toBe(1 + 12);
+    expect(runs.slice(1).map((l) => l.split(',').slice(0, 2).join(','))).toEqual(Array.from({ length: 12 }, (_, i) => `${Math.floor(i / 2)},${i % 2}`));
+    const ts = read('ref', 'timeseries.csv').toString().trim().split('\n');
+    expect(ts.length).toBe(1 + 12 * 3);
+    const m = JSON.parse(read('ref', 'manifest.json').toString());
+    expect(m.points).toBe(6);
+    expect(m.sweepHash).toMatch(/^[0-9a-f]+$/);
+  });
+
+  it('gives byte-identical files with 1 and 2 threads', () => {
+    expect(cf(['sweep', 'grid.json', '--out', 'two', '--threads', '2', '--quiet']).code).toBe(0);
+    same('ref', 'two');
+  });
+
+  it('shards and merge reproduce the unsharded sweep byte for byte; merge refuses incomplete or mixed shards', () => {
+    for (const i of [1, 2, 3, 4]) expect(cf(['sweep', 'grid.json', '--out', `s${i}`, '--shard', `${i}/4`, '--threads', '1', '--quiet']).code).toBe(0);
+    const r = cf(['merge', 's1', 's2', 's3', 's4', '--out', 'merged']);
+    expect(r.code).toBe(0);
+    same('ref', 'merged');
+    const missing = cf(['merge', 's1', 's2', 's4', '--out', 'm2']);
+    expect(missing.code).toBe(2);
+    expect(missing.err).toMatch(/missing 3\/4/);
+    writeFileSync(path.join(tmp, 'grid2.json'), JSON.stringify({ ...SWEEP, replicates: 1 }));
+    expect(cf(['sweep', 'grid2.json', '--out', 'other1', '--shard', '1/4', '--threads', '1', '--quiet']).code).toBe(0);
+    const mixed = cf(['merge', 'other1', 's2', 's3', 's4', '--out', 'm3']);
+    expect(mixed.code).toBe(2);
+    expect(mixed.err).toMatch(/another sweep/);
+    expect(existsSync(path.join(tmp, 'm3'))).toBe(false);
+    expect(cf(['sweep', 'grid.json', '--shard', '5/4']).code).toBe(2);
+  });
+
+  it('a sweep killed with SIGKILL at any moment and resumed ends byte-identical', async () => {
+    let partial = 0;
+    for (const delay of [150, 500, 900, 1300]) {
+      const out = `killed${delay}`;
+      const child = spawn(process.execPath, [bin, 'sweep', 'grid.json', '--out', out, '--threads', '2', '--quiet'], { cwd: tmp });
+      await new Promise((r) => setTimeout(r, delay));
+      child.kill('SIGKILL');
+      await new Promise((r) => child.on('exit', r));
+      if (!existsSync(path.join(tmp, out, 'progress.json'))) continue; // killed before it began: nothing to resume
+      if (!JSON.parse(readFileSync(path.join(tmp, out, 'progress.json'), 'utf8')).complete) partial++;
+      const r = cf(['sweep', 'grid.json', '--out', out, '--threads', '2', '--resume', '--quiet']);
+      expect(r.code, r.err).toBe(0);
+      same('ref', out);
+    }
+    expect(partial, 'at least one kill left a sweep half done').toBeGreaterThan(0);
+    // Resuming a finished sweep runs nothing and changes nothing.
+    expect(cf(['sweep', 'grid.json', '--out', 'killed900', '--resume', '--quiet']).code).toBe(0);
+    same('ref', 'killed900');
+  });
+
+  it('Ctrl-C stops cleanly, keeping what finished; --resume completes it', async () => {
+    const child = spawn(process.execPath, [bin, 'sweep', 'grid.json', '--out', 'intr', '--threads', '1', '--quiet'], { cwd: tmp });
+    let err = '';
+    child.stderr.on('data', (d) => (err += d));
+    await new Promise((r) => setTimeout(r, 700));
+    child.kill('SIGINT');
+    const code = await new Promise((r) => child.on('exit', r));
+    if (code === 130) expect(err).toMatch(/--resume/);
+    expect(cf(['sweep', 'grid.json', '--out', 'intr', '--threads', '1', '--resume', '--quiet']).code).toBe(0);
+    same('ref', 'intr');
+  });
+
+  it('records failed runs with point, replicate, seed and message; the others go on; exit code 1', () => {
+    const r = cf(['sweep', 'grid.json', '--out', 'fail', '--threads', '2', '--quiet'], { CADREFLOW_INJECT_FAILURE: '1/1,4/0' });
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/2 run\(s\) failed/);
+    const failures = read('fail', 'failures.csv').toString().trim().split('\n');
+    expect(failures.length).toBe(3);
+    expect(failures[1]).toMatch(/^1,1,\d+,"injected failure at point 1, replicate 1"$/);
+    const runs = read('fail', 'runs.csv').toString().trim().split('\n');
+    expect(runs.filter((l) => l.includes(',failed,')).length).toBe(2);
+    expect(runs.filter((l) => l.includes(',ok,')).length).toBe(10);
+  });
+
+  it('rejects bad sweep files with exit code 2, naming the field and value', () => {
+    const bad = (name: string, sweep: object) => {
+      writeFileSync(path.join(tmp, `${name}.json`), JSON.stringify(sweep));
+      const r = cf(['sweep', `${name}.json`, '--out', `bad-${name}`]);
+      expect(r.code).toBe(2);
+      expect(existsSync(path.join(tmp, `bad-${name}`))).toBe(false);
+      return r.err;
+    };
+    expect(bad('badvalue', { ...SWEEP, design: { type: 'grid', parameters: { 'policy.maxTenure': [5, 0] } } })).toMatch(/design point 1 \(policy\.maxTenure=0\): policy\.maxTenure: 0: must be ≥ 1/);
+    expect(bad('badpath', { ...SWEEP, design: { type: 'grid', parameters: { 'policy.maxTenur': [5] } } })).toMatch(/policy\.maxTenur.*unknown field/);
+    expect(bad('badrange', { ...SWEEP, design: { type: 'lhs', samples: 4, parameters: { 'policy.maxTenure': { min: 9, max: 3 } } } })).toMatch(/max must be ≥ min/);
+    expect(bad('badtype', { ...SWEEP, design: { type: 'factorial', parameters: {} } })).toMatch(/design\.type/);
+    expect(bad('badbase', { ...SWEEP, base: 'nope.json' })).toMatch(/nope\.json.*does not exist/);
+    const exists = cf(['sweep', 'grid.json', '--out', 'ref']);
+    expect(exists.code).toBe(2);
+    expect(exists.err).toMatch(/--resume/);
+  });
+});
