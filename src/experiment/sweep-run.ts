@@ -64,7 +64,7 @@ function paramCells(plan: SweepPlan, p: number): (string | number)[] {
   const pt = plan.points[p]!;
   return plan.paths.map((k) => {
     const v = pt[k];
-    return v === undefined ? '' : typeof v === 'boolean' ? String(v) : v;
+    return v === undefined ? '' : typeof v === 'boolean' || Array.isArray(v) ? JSON.stringify(v) : v;
   });
 }
 

@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 
-const value = z.union([z.number(), z.boolean(), z.string()]);
+const value = z.union([z.number(), z.boolean(), z.string(), z.array(z.number())]).describe('A number, boolean, string or list of numbers (e.g. an allowance table).');
 const range = z
   .object({
     min: z.number().describe('Lower end of the range.'),

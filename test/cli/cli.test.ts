@@ -129,8 +129,11 @@ describe('bad input: exit code 2, file, field, value and what is allowed; no sta
 });
 
 describe('cadreflow validate', () => {
-  it('accepts the shipped scenarios and reports every bad file', () => {
-    const files = readdirSync(path.join(root, 'scenarios')).filter((f) => f.endsWith('.json') && f !== 'schema.json').map((f) => path.join(root, 'scenarios', f));
+  it('accepts the shipped scenarios and sweeps and reports every bad file', () => {
+    const files = [
+      ...readdirSync(path.join(root, 'scenarios')).filter((f) => f.endsWith('.json') && f !== 'schema.json').map((f) => path.join(root, 'scenarios', f)),
+      ...readdirSync(path.join(root, 'scenarios', 'sweeps')).map((f) => path.join(root, 'scenarios', 'sweeps', f)),
+    ];
     const ok = cf(['validate', ...files]);
     expect(ok.code).toBe(0);
     expect(ok.out.split('\n').filter((l) => l.startsWith('ok ')).length).toBe(files.length);
