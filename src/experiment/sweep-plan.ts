@@ -21,8 +21,10 @@ export interface SweepPlan {
   baseRaw: unknown;
   points: Point[];
   paths: string[];
-  /** Resolved scenario of each point. */
-  scenarios: Scenario[];
+  /** Resolved scenario of point p (validated when the plan was loaded; resolved again on demand so memory stays flat). */
+  scenario: (p: number) => Scenario;
+  /** Seed of each point's scenario (replicate seeds derive from it). */
+  seeds: number[];
   replicates: number;
   /** Identifies the sweep's content and the program version (merge refuses mixed shards). */
   hash: string;
@@ -62,15 +64,18 @@ export function loadSweep(file: string, overrides: string[] = []): SweepPlan {
   const points = designPoints(sweep.design, resolveScenario(baseRaw, sets).seed);
   const paths = designPaths(sweep.design, points);
   const worlds = new Set<string>();
-  const scenarios = points.map((pt, i) => {
+  const pointSets = (pt: Point) => [...sets, ...Object.entries(pt).map(([p, v]) => setString(p, v))];
+  const h = createHash('sha256').update(JSON.stringify({ version: programVersion(), replicates: sweep.replicates }));
+  const seeds = points.map((pt, i) => {
     try {
-      const s = resolveScenario(baseRaw, [...sets, ...Object.entries(pt).map(([p, v]) => setString(p, v))]);
+      const s = resolveScenario(baseRaw, pointSets(pt));
       const wk = JSON.stringify(s.world);
       if (!worlds.has(wk)) {
         buildWorld(s.world);
         worlds.add(wk);
       }
-      return s;
+      h.update(JSON.stringify(s));
+      return s.seed;
     } catch (e) {
       if (e instanceof InputError) {
         const where = sweep.design.type === 'list' ? `design.points[${i}]` : `design point ${i} (${Object.entries(pt).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(', ')})`;
@@ -79,11 +84,9 @@ export function loadSweep(file: string, overrides: string[] = []): SweepPlan {
       throw e;
     }
   });
-  const hash = createHash('sha256')
-    .update(JSON.stringify({ version: programVersion(), scenarios, points, replicates: sweep.replicates }))
-    .digest('hex')
-    .slice(0, 20);
-  return { file, sweep, baseRaw, points, paths, scenarios, replicates: sweep.replicates, hash };
+  const hash = h.digest('hex').slice(0, 20);
+  const scenario = (p: number) => resolveScenario(baseRaw, pointSets(points[p]!));
+  return { file, sweep, baseRaw, points, paths, scenario, seeds, replicates: sweep.replicates, hash };
 }
 
 export interface SweepTask {
@@ -98,7 +101,7 @@ export function shardTasks(plan: SweepPlan, shard?: Shard): SweepTask[] {
   const out: SweepTask[] = [];
   for (let p = 0; p < plan.points.length; p++) {
     if (shard && p % shard.count !== shard.index - 1) continue;
-    for (let k = 0; k < plan.replicates; k++) out.push({ index: out.length, point: p, replicate: k, seed: runSeed(plan.scenarios[p]!.seed, p, k) });
+    for (let k = 0; k < plan.replicates; k++) out.push({ index: out.length, point: p, replicate: k, seed: runSeed(plan.seeds[p]!, p, k) });
   }
   return out;
 }

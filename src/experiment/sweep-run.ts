@@ -20,6 +20,7 @@ import type { PackedResult } from './run-one.js';
 import { summarize } from './stats.js';
 import { shardTasks, type Shard, type SweepPlan, type SweepTask } from './sweep-plan.js';
 import { baseManifest } from './manifest.js';
+import type { Scenario } from '../scenario/schema.js';
 
 export const SWEEP_FILES = ['points.csv', 'runs.csv', 'timeseries.csv', 'summary.csv', 'failures.csv'] as const;
 
@@ -119,7 +120,7 @@ export async function runSweep(plan: SweepPlan, o: SweepOptions): Promise<SweepO
       replicates: plan.replicates,
       tasks: tasks.length,
       parameters: plan.paths,
-      baseScenario: plan.scenarios[0] ?? null,
+      firstPointScenario: plan.points.length ? plan.scenario(0) : null,
       metrics: METRIC_NAMES,
       started: new Date().toISOString(),
     }, null, 2) + '\n');
@@ -191,13 +192,16 @@ export async function runSweep(plan: SweepPlan, o: SweepOptions): Promise<SweepO
     }
   };
 
+  let lastPoint = -1;
+  let lastScenario: Scenario | undefined;
   await new Promise<void>((resolve) => {
     const pump = () => {
       while (!o.stop?.requested && submitted < tasks.length && submitted < next + window) {
         const t: SweepTask = tasks[submitted++]!;
         inFlight++;
+        if (t.point !== lastPoint) { lastScenario = plan.scenario(t.point); lastPoint = t.point; }
         pool
-          .run({ scenario: plan.scenarios[t.point]!, seed: t.seed, point: t.point, replicate: t.replicate })
+          .run({ scenario: lastScenario!, seed: t.seed, point: t.point, replicate: t.replicate })
           .then((r): Outcome => ({ ok: true, r }), (e): Outcome => ({ ok: false, message: String((e as Error)?.message ?? e).replace(/[\r\n]+/g, ' ') }))
           .then((out) => {
             inFlight--;
