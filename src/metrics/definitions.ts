@@ -45,6 +45,7 @@ export const METRICS: MetricDef[] = [
   { name: 'quit_rate', text: 'quits this year / cadres', value: (t) => ratio(t.quits, t.headcountStart) },
   { name: 'allowance_cost', text: 'hardship allowances paid this year, in staff base-pay units', value: (t) => t.allowanceCost },
   { name: 'headcount', text: 'cadres in post at year end', value: (t) => t.headcount },
+  ...[0, 1, 2, 3].map((r) => ({ name: `rank_share_${r}`, text: `share of cadres at rank ${r} (the pyramid)`, value: (t: Tally) => ratio(t.byRank[r]!, t.headcount) })),
   { name: 'chain_length', text: 'mean length of the vacancy chains completed this year', value: (t) => ratio(t.chainsLen[0]! + t.chainsLen[1]! + t.chainsLen[2]! + t.chainsLen[3]!, t.chainsDone[0]! + t.chainsDone[1]! + t.chainsDone[2]! + t.chainsDone[3]!) },
   ...[0, 1, 2, 3].map((r) => ({ name: `chain_length_rank${r}`, text: `chain_length of chains that started at rank ${r}`, value: (t: Tally) => ratio(t.chainsLen[r]!, t.chainsDone[r]!) })),
   { name: 'years_to_promotion', text: 'mean years in rank of this year’s promotees', value: (t) => ratio(t.promYearsByRank[1]! + t.promYearsByRank[2]! + t.promYearsByRank[3]!, t.promotions) },

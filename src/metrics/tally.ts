@@ -18,6 +18,8 @@ export interface Tally {
   yearsInPostSum: number;
   domainsSum: number;
   senior: number; // rank ≥ 2
+  /** Cadres by rank. */
+  byRank: Float64Array;
   composite: number;
   grassroots: number;
   crossSystem: number;
@@ -80,7 +82,7 @@ export function tally(sim: Sim): Tally {
   const t: Tally = {
     year: sim.year, headcount: 0, headcountStart: sim.counters.headcountStart, stagnant: 0,
     byLevel: new Float64Array(4), stagnantByLevel: new Float64Array(4), yearsInPostSum: 0, domainsSum: 0,
-    senior: 0, composite: 0, grassroots: 0, crossSystem: 0, tiesSum: 0, tenureSubject: 0, overdue: 0, allowanceCost: 0,
+    senior: 0, byRank: new Float64Array(N_RANKS), composite: 0, grassroots: 0, crossSystem: 0, tiesSum: 0, tenureSubject: 0, overdue: 0, allowanceCost: 0,
     moves: 0, fastMoves: 0, crossRegion: 0, reverse: 0, forward: 0, levelMoves: 0, downward: 0, promotions: 0,
     promotionsExchanged: 0, promByRank: new Float64Array(N_RANKS), promExByRank: new Float64Array(N_RANKS),
     promYearsByRank: new Float64Array(N_RANKS), teamNew: new Float64Array(4), teamNewExchanged: new Float64Array(4),
@@ -103,6 +105,7 @@ export function tally(sim: Sim): Tally {
     const nd = popcount8(s.domainsServed[c]!);
     t.domainsSum += nd;
     const r = s.rank[c]!;
+    t.byRank[r]!++;
     if (r >= 2) {
       t.senior++;
       const lvs = s.levelsServed[c]!;

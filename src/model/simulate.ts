@@ -19,9 +19,11 @@ import { update } from './phases/update.js';
 import { eventRows, record } from './phases/record.js';
 import { checkInvariants, snapshot, type Snapshot } from './invariants.js';
 import { compact } from './compact.js';
+import { dockingPull, dockingPush } from './phases/docking.js';
 
 export const PHASES = ['age', 'exit', 'appraise', 'plan', 'apply', 'fill', 'update', 'record'] as const;
 const STEPS: ((sim: Sim) => void)[] = [age, exit, appraise, plan, apply, fill, update];
+const noop = (_sim: Sim): void => {};
 /** Years between reorderings of the store for memory locality (compact.ts). */
 const COMPACT_EVERY = 3;
 
@@ -64,6 +66,9 @@ export function simulate(scenario: Scenario, seed: number, opts: SimulateOptions
   const result: RunResult = { seed: seed >>> 0, years: [], metrics: [], phaseSeconds: {}, cadres: 0, posts: world.nPosts };
   if (opts.events) result.events = [];
   const secs = new Float64Array(PHASES.length);
+  // Docking modes replace exit, plan, apply and fill by fixed hazards (phases/docking.ts).
+  const mode = scenario.docking.mode;
+  const steps = mode === 'off' ? STEPS : [age, mode === 'push' ? dockingPush : dockingPull, noop, noop, noop, noop, update];
   let prev: Snapshot | undefined;
   for (let y = first; y <= last; y++) {
     sim.year = y;
@@ -78,9 +83,9 @@ export function simulate(scenario: Scenario, seed: number, opts: SimulateOptions
     sim.log.clear();
     if (y > first && (y - first) % COMPACT_EVERY === 0) compact(sim);
     if (sim.check) prev = snapshot(sim);
-    for (let i = 0; i < STEPS.length; i++) {
+    for (let i = 0; i < steps.length; i++) {
       const t0 = performance.now();
-      STEPS[i]!(sim);
+      steps[i]!(sim);
       secs[i]! += performance.now() - t0;
     }
     if (sim.check) {

@@ -224,7 +224,16 @@ export const WorldSchema = z
       .prefault({})
       .describe('Posts per unit (region × system × domain) by region level and rank, before `scale`. Default county [40,14,4], prefecture [34,15,12,3], province [50,22,20,4]: about 90% below division rank, 1% at bureau rank (MODEL.md §2.4).'),
     systemShare: z.array(z.number().min(0).max(10)).length(4).default([1, 0.5, 0.6, 0.9]).describe('Relative size of the block, line, enterprise and institution systems. Default [1, 0.5, 0.6, 0.9].'),
-    initialFill: z.number().min(0.5).max(1).default(0.96).describe('Share of posts occupied in the initial population. Default 0.96.'),
+    initialFill: z.number().min(0.1).max(1).default(0.96).describe('Share of posts occupied in the initial population. Default 0.96.'),
+  })
+  .strict();
+
+const DockingSchema = z
+  .object({
+    mode: z.enum(['off', 'push', 'pull']).default('off').describe('Verification against analytic manpower models (MODEL.md §7): "push" replaces exits and moves by fixed exit and promotion hazards (Bartholomew’s Markov model, constant size); "pull" fills vacancies top-down from the rank below or from outside with fixed probabilities (White’s vacancy chains). "off" runs the full model. Default off.'),
+    exitHazard: z.array(z.number().min(0).max(1)).length(4).default([0.04, 0.04, 0.04, 0.04]).describe('Annual exit probability by rank in docking modes. Default [0.04, 0.04, 0.04, 0.04].'),
+    promotionHazard: z.array(z.number().min(0).max(1)).length(3).default([0.1, 0.08, 0.05]).describe('Annual promotion probability from ranks 0, 1, 2 in push mode. Default [0.1, 0.08, 0.05].'),
+    externalHire: z.array(z.number().min(0).max(1)).length(4).default([1, 0.3, 0.3, 0.3]).describe('Probability that a vacancy at ranks 0–3 is filled from outside in pull mode (rank 0 always is). Default [1, 0.3, 0.3, 0.3].'),
   })
   .strict();
 
@@ -263,6 +272,7 @@ export const ScenarioSchema = z
     policy: policyWithRetirement.prefault({}),
     reforms: z.array(ReformSchema).default([]).describe('Changes of policy at given years (in year order).'),
     outputs: OutputsSchema.prefault({}),
+    docking: DockingSchema.prefault({}).describe('Verification modes that replace behaviour by fixed hazards (not for policy runs).'),
   })
   .strict();
 
