@@ -11,32 +11,44 @@ import os from 'node:os';
 import { parseScenario } from '../src/scenario/load.js';
 import { simulate } from '../src/model/simulate.js';
 import { buildWorld } from '../src/world/world.js';
+import { kernel } from './kernel.js';
 
-interface Measure { scale: number; cadres: number; posts: number; msPerYear: number; cyps: number; bytesPerCadre: number; phases: Record<string, number> }
+interface Measure { preset: string; scale: number; cadres: number; posts: number; msPerYear: number; cyps: number; bytesPerCadre: number; arrayBytesPerCadre: number; phases: Record<string, number> }
 
-function measureOne(scale: number, burnIn: number, years: number): Measure {
+function measureOne(preset: string, scale: number, burnIn: number, years: number): Measure {
   const rss0 = process.memoryUsage().rss;
-  const s = parseScenario({ name: 'bench', seed: 1, burnIn, years, world: { preset: 'gansu', scale } });
+  const s = parseScenario({ name: 'bench', seed: 1, burnIn, years, world: { preset: preset as 'gansu', scale } });
   const world = buildWorld(s.world);
   const stamps: number[] = [performance.now()];
-  const r = simulate(s, 1, { world, onYear: () => stamps.push(performance.now()) });
+  let arrayBytes = 0;
+  const r = simulate(s, 1, {
+    world,
+    onYear: () => {
+      stamps.push(performance.now());
+      // Typed arrays of the world, the store, posts, indexes and working state (what the run itself holds).
+      if (stamps.length === 3) arrayBytes = process.memoryUsage().arrayBuffers;
+    },
+  });
   const per = stamps.slice(2).map((t, i) => t - stamps[i + 1]!).sort((a, b) => a - b);
   const ms = per[Math.floor(per.length / 2)]!;
   const peak = process.resourceUsage().maxRSS * 1024;
   const total = burnIn + years;
   const phases = Object.fromEntries(Object.entries(r.phaseSeconds).map(([k, v]) => [k, (v * 1000) / total]));
-  return { scale, cadres: r.cadres, posts: world.nPosts, msPerYear: ms, cyps: r.cadres / (ms / 1000), bytesPerCadre: (peak - rss0) / r.cadres, phases };
+  return { preset, scale, cadres: r.cadres, posts: world.nPosts, msPerYear: ms, cyps: r.cadres / (ms / 1000), bytesPerCadre: (peak - rss0) / r.cadres, arrayBytesPerCadre: arrayBytes / r.cadres, phases };
 }
 
 const child = process.argv[2] === '--one';
 if (child) {
-  const m = measureOne(Number(process.argv[3]), Number(process.argv[4]), Number(process.argv[5]));
+  const m = measureOne(process.argv[6] ?? 'gansu', Number(process.argv[3]), Number(process.argv[4]), Number(process.argv[5]));
   process.stdout.write(JSON.stringify(m));
 } else {
-  const sizes = (process.env.BENCH_SCALES ?? '0.08,0.8,8').split(',').map(Number);
+  // Sizes as preset:scale; BENCH_SIZES="national:1" adds the national preset at full scale (about 6 million cadres).
+  const sizes = (process.env.BENCH_SIZES ?? 'gansu:0.08,gansu:0.8,gansu:8').split(',').map((x) => x.split(':') as [string, string]);
+  const burn = process.env.BENCH_BURNIN ?? '8', timed = process.env.BENCH_YEARS ?? '7';
   const rows: Measure[] = [];
-  for (const scale of sizes) {
-    const r = spawnSync(process.execPath, ['--max-old-space-size=8192', fileURLToPath(import.meta.url), '--one', String(scale), '8', '7'], { encoding: 'utf8' });
+  for (const [preset, scaleText] of sizes) {
+    const scale = Number(scaleText);
+    const r = spawnSync(process.execPath, ['--max-old-space-size=8192', fileURLToPath(import.meta.url), '--one', String(scale), burn, timed, preset], { encoding: 'utf8' });
     if (r.status !== 0) { process.stderr.write(r.stderr); process.exit(1); }
     const m = JSON.parse(r.stdout) as Measure;
     rows.push(m);
@@ -44,10 +56,12 @@ if (child) {
   }
   const cpu = os.cpus()[0]?.model ?? 'unknown cpu';
   let out = `### ${new Date().toISOString().slice(0, 10)} — ${cpu}, ${os.cpus().length} cores, Node ${process.version}\n\n`;
-  out += '| gansu scale | posts | cadres | ms per year (median) | M cadre-years/s | peak RSS bytes per cadre | ms/year by phase (mean incl. burn-in) |\n|---|---|---|---|---|---|---|\n';
+  const k = kernel(1_000_000, 9);
+  out += `Reference kernel (bench/kernel.ts, 10^6 cadres): ${(k.cadreYearsPerSec / 1e6).toFixed(1)} M cadre-years/s.\n\n`;
+  out += '| preset:scale | posts | cadres | ms per year (median) | M cadre-years/s | share of kernel | peak RSS bytes per cadre | typed-array bytes per cadre | ms/year by phase (mean incl. burn-in) |\n|---|---|---|---|---|---|---|\n';
   for (const m of rows) {
     const ph = Object.entries(m.phases).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ');
-    out += `| ${m.scale} | ${m.posts} | ${m.cadres} | ${m.msPerYear.toFixed(1)} | ${(m.cyps / 1e6).toFixed(2)} | ${m.bytesPerCadre.toFixed(0)} | ${ph} |\n`;
+    out += `| ${m.preset}:${m.scale} | ${m.posts} | ${m.cadres} | ${m.msPerYear.toFixed(1)} | ${(m.cyps / 1e6).toFixed(2)} | ${((100 * m.cyps) / k.cadreYearsPerSec).toFixed(1)}% | ${m.bytesPerCadre.toFixed(0)} | ${m.arrayBytesPerCadre.toFixed(0)} | ${ph} |\n`;
   }
   process.stdout.write(out + '\n');
 }

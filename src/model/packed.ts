@@ -21,6 +21,7 @@ export const P_UNIT = 7; // unit of the current post
 export const FL_MOVED = 1;
 export const FL_WITHHELD = 2;
 export const FL_EXCHANGED_IN_RANK = 4;
+export const FL_PROMOTABLE = 8;
 
 export class Packed {
   readonly i: Int32Array;
@@ -31,7 +32,8 @@ export class Packed {
     this.f = new Float32Array(buf);
   }
 
-  build(sim: Sim): void {
+  /** Packs every slot; `promoKey(c) ≥ 0` marks the cadres eligible for promotion this year. */
+  build(sim: Sim, promoKey: (c: number) => number): void {
     const s = sim.store;
     const I = this.i;
     const F = this.f;
@@ -43,7 +45,7 @@ export class Packed {
       I[o + P_REGION] = s.region[c]!;
       I[o + P_HOME] = s.home[c]!;
       F[o + P_PERF] = s.performance[c]!;
-      const flags = (s.moved[c] || s.secondRegion[c]! >= 0 ? FL_MOVED : 0) | (s.withheld[c] ? FL_WITHHELD : 0) | (exchangedInRank(s, c) ? FL_EXCHANGED_IN_RANK : 0);
+      const flags = (s.moved[c] || s.secondRegion[c]! >= 0 ? FL_MOVED : 0) | (s.withheld[c] ? FL_WITHHELD : 0) | (exchangedInRank(s, c) ? FL_EXCHANGED_IN_RANK : 0) | (promoKey(c) >= 0 ? FL_PROMOTABLE : 0);
       I[o + P_A] = s.rank[c]! | (s.age[c]! << 8) | (s.female[c]! << 16) | (flags << 24);
       I[o + P_B] = s.domainsServed[c]! | (s.levelsServed[c]! << 8) | (s.systemsServed[c]! << 16) | (s.mover[c]! << 24);
       I[o + P_EXCH] = Math.min(0xffff, exchangeExperience(s, c)) | (sim.world.postSystem[post]! << 16);

@@ -75,7 +75,7 @@ export function createSim(scenario: Scenario, world: World, seed: number): Sim {
     lnPayHome: new Float64Array(n),
     lnPayAway: new Float64Array(n),
     attract: new Float64Array(n),
-    log: new MoveLog(Math.max(1024, world.nPosts)),
+    log: new MoveLog(Math.max(1024, world.nPosts >> 3)),
     counters: newCounters(),
     check: false,
   };

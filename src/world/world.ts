@@ -56,9 +56,6 @@ export interface World {
   postDomain: Uint8Array;
   postRank: Uint8Array;
   postFlags: Uint8Array;
-  /** Posts by (region, rank): rrPosts[rrStart[region*4+rank] .. rrStart[region*4+rank+1]). */
-  rrStart: Int32Array;
-  rrPosts: Int32Array;
   /** Leadership team posts of each region. */
   teamStart: Int32Array;
   teamPosts: Int32Array;
@@ -184,33 +181,41 @@ export function buildWorld(cfg: WorldConfig): World {
   const [provCountyStart, provCounties] = csr((i) => provinceIndex[i]!, roots.length, (i) => level[i] === LEVEL_COUNTY);
 
   // Units and posts: contiguous by region, then system, then domain, then rank.
-  const unitRegion: number[] = [];
-  const unitSystem: number[] = [];
-  const unitDomain: number[] = [];
-  const unitPostStart: number[] = [0];
-  const postRegion: number[] = [];
-  const postUnit: number[] = [];
-  const postRank: number[] = [];
-  const postFlags: number[] = [];
+  // Count first, then fill typed arrays: no per-post JS arrays (a national world has millions of posts).
   const countsByLevel = [undefined, unitPostCounts(cfg, 1), unitPostCounts(cfg, 2), unitPostCounts(cfg, 3)];
+  const perRegion = [0, 1, 2, 3].map((lv) => (lv === 0 ? 0 : countsByLevel[lv]!.reduce((a, unit) => a + unit.reduce((x, y) => x + y, 0), 0)));
+  let nPosts = 0;
+  for (let g = 0; g < n; g++) nPosts += perRegion[level[g]!]!;
+  const nUnits = n * N_SYSTEMS * N_DOMAINS;
+  const uRegion = new Int32Array(nUnits);
+  const uSys = new Uint8Array(nUnits);
+  const uDom = new Uint8Array(nUnits);
+  const uStart = new Int32Array(nUnits + 1);
+  const pRegion = new Int32Array(nPosts);
+  const pUnit = new Int32Array(nPosts);
+  const pRank = new Uint8Array(nPosts);
+  const pFlags = new Uint8Array(nPosts);
+  const postSystem = new Uint8Array(nPosts);
+  const postDomain = new Uint8Array(nPosts);
   const secretary = new Int32Array(n).fill(-1);
   const govHead = new Int32Array(n).fill(-1);
   const teamLists: number[][] = [];
+  let p = 0;
+  let u = 0;
   for (let g = 0; g < n; g++) {
     const lv = level[g]!;
     const tr = teamRank(lv);
     const team: number[] = [];
     const byUnit = countsByLevel[lv]!;
     for (let s = 0; s < N_SYSTEMS; s++) {
-      for (let d = 0; d < N_DOMAINS; d++) {
+      for (let d = 0; d < N_DOMAINS; d++, u++) {
         const counts = byUnit[s * N_DOMAINS + d]!;
-        const u = unitRegion.length;
-        unitRegion.push(g);
-        unitSystem.push(s);
-        unitDomain.push(d);
+        uRegion[u] = g;
+        uSys[u] = s;
+        uDom[u] = d;
+        uStart[u] = p;
         for (let r = 0; r < counts.length; r++) {
-          for (let k = 0; k < counts[r]!; k++) {
-            const p = postRegion.length;
+          for (let k = 0; k < counts[r]!; k++, p++) {
             let f = 0;
             if (r >= 1 && k === 0) {
               f |= F_LEADER;
@@ -222,36 +227,19 @@ export function buildWorld(cfg: WorldConfig): World {
                 if (d === DOM_ECONOMY) { f |= F_HEAD | F_KEY; govHead[g] = p; }
               }
             }
-            postRegion.push(g);
-            postUnit.push(u);
-            postRank.push(r);
-            postFlags.push(f);
+            pRegion[p] = g;
+            pUnit[p] = u;
+            pRank[p] = r;
+            pFlags[p] = f;
+            postSystem[p] = s;
+            postDomain[p] = d;
           }
         }
-        unitPostStart.push(postRegion.length);
       }
     }
     teamLists.push(team);
   }
-  const nPosts = postRegion.length;
-  const nUnits = unitRegion.length;
-  const pUnit = Int32Array.from(postUnit);
-  const uSys = Uint8Array.from(unitSystem);
-  const uDom = Uint8Array.from(unitDomain);
-  const pRank = Uint8Array.from(postRank);
-  const pRegion = Int32Array.from(postRegion);
-  const postSystem = new Uint8Array(nPosts);
-  const postDomain = new Uint8Array(nPosts);
-  for (let p = 0; p < nPosts; p++) {
-    postSystem[p] = uSys[pUnit[p]!]!;
-    postDomain[p] = uDom[pUnit[p]!]!;
-  }
-  const rrStart = new Int32Array(n * N_RANKS + 1);
-  for (let p = 0; p < nPosts; p++) rrStart[pRegion[p]! * N_RANKS + pRank[p]! + 1]!++;
-  for (let k = 0; k < n * N_RANKS; k++) rrStart[k + 1]! += rrStart[k]!;
-  const rrFill = rrStart.slice(0, n * N_RANKS);
-  const rrPosts = new Int32Array(nPosts);
-  for (let p = 0; p < nPosts; p++) rrPosts[rrFill[pRegion[p]! * N_RANKS + pRank[p]!]!++] = p;
+  uStart[nUnits] = p;
   const postsByRank = new Int32Array(N_RANKS);
   for (let p = 0; p < nPosts; p++) postsByRank[pRank[p]!]!++;
   for (let r = 1; r < N_RANKS; r++) {
@@ -286,19 +274,17 @@ export function buildWorld(cfg: WorldConfig): World {
     provCountyStart,
     provCounties,
     nUnits,
-    unitRegion: Int32Array.from(unitRegion),
+    unitRegion: uRegion,
     unitSystem: uSys,
     unitDomain: uDom,
-    unitPostStart: Int32Array.from(unitPostStart),
+    unitPostStart: uStart,
     nPosts,
     postRegion: pRegion,
     postUnit: pUnit,
     postSystem,
     postDomain,
     postRank: pRank,
-    postFlags: Uint8Array.from(postFlags),
-    rrStart,
-    rrPosts,
+    postFlags: pFlags,
     teamStart,
     teamPosts,
     secretary,

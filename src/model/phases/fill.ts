@@ -24,7 +24,7 @@ import type { Sim } from '../sim.js';
 import { Buckets } from '../buckets.js';
 import { deferredAcceptance } from '../matching.js';
 import { scoreOf } from '../score.js';
-import { Packed, STRIDE, P_A, P_B, P_EXCH, P_HOME, P_PERF, P_POST, P_REGION, P_UNIT, FL_EXCHANGED_IN_RANK, FL_MOVED, FL_WITHHELD } from '../packed.js';
+import { Packed, STRIDE, P_A, P_B, P_EXCH, P_HOME, P_PERF, P_POST, P_REGION, P_UNIT, FL_EXCHANGED_IN_RANK, FL_MOVED, FL_PROMOTABLE, FL_WITHHELD } from '../packed.js';
 import { currentUtility, utility } from '../utility.js';
 import { recruit } from '../population.js';
 import { recruitProbability } from '../wages.js';
@@ -50,19 +50,18 @@ export class FillState {
   readonly promo: Buckets;
   readonly movers: Buckets;
   readonly appl: Buckets;
-  readonly keys: Int32Array;
   readonly queue: Int32Array[];
   readonly qHead = new Int32Array(N_RANKS);
   readonly qTail = new Int32Array(N_RANKS);
   readonly chainOf: Int32Array;
-  readonly chainRank: Uint8Array;
-  readonly chainLen: Int32Array;
-  nChains = 0;
+  /** Starting rank and length of each vacancy chain of the year. */
+  readonly chainRank: number[] = [];
+  readonly chainLen: number[] = [];
   readonly cand = new Int32Array(MAX_SHORT);
   readonly candScore = new Float64Array(MAX_SHORT);
   readonly candPromo = new Uint8Array(MAX_SHORT);
-  /** Local index of a cadre in the current two-way batch, -1 otherwise. */
-  readonly local: Int32Array;
+  /** Local index of a cadre in the current two-way batch, -1 otherwise (allocated when two-way matching is first used). */
+  local?: Int32Array;
   readonly packed: Packed;
 
   constructor(sim: Sim) {
@@ -71,13 +70,9 @@ export class FillState {
     this.promo = new Buckets(w.nRegions * N_RANKS, cap);
     this.movers = new Buckets(w.provinces.length * N_SYSTEMS * N_RANKS, cap);
     this.appl = new Buckets(w.nRegions * N_RANKS, cap);
-    this.keys = new Int32Array(cap);
     this.queue = [];
     for (let r = 0; r < N_RANKS; r++) this.queue.push(new Int32Array(Math.max(1, w.postsByRank[r]!)));
     this.chainOf = new Int32Array(w.nPosts);
-    this.chainRank = new Uint8Array(w.nPosts);
-    this.chainLen = new Int32Array(w.nPosts);
-    this.local = new Int32Array(cap).fill(-1);
     this.packed = new Packed(cap);
   }
 }
@@ -99,33 +94,27 @@ export function fill(sim: Sim): void {
   const s = sim.store;
   const w = sim.world;
   const p = sim.policy;
-  const keys = st.keys;
-  // Indexes of this year's candidates.
-  for (let c = 0; c < s.capacity; c++) {
+  // Indexes of this year's candidates (the packed records say who is eligible for promotion).
+  const promoKey = (c: number): number => {
     const r = s.rank[c]!;
-    keys[c] = s.post[c]! >= 0 && s.secondRegion[c]! < 0 && !s.moved[c] && r < 3 && s.yearsInRank[c]! >= p.minYearsInRank[r]! && s.age[c]! <= p.promotionMaxAge[r]!
+    return s.post[c]! >= 0 && s.secondRegion[c]! < 0 && !s.moved[c] && r < 3 && s.yearsInRank[c]! >= p.minYearsInRank[r]! && s.age[c]! <= p.promotionMaxAge[r]!
       ? s.region[c]! * N_RANKS + r : -1;
-  }
-  st.promo.build(keys);
-  for (let c = 0; c < s.capacity; c++) {
-    keys[c] = s.post[c]! >= 0 && s.mover[c] && !s.moved[c] ? moverKey(w.provinceIndex[s.region[c]!]!, w.postSystem[s.post[c]!]!, s.rank[c]!) : -1;
-  }
-  st.movers.build(keys);
-  for (let c = 0; c < s.capacity; c++) keys[c] = s.post[c]! >= 0 && s.target[c]! >= 0 && !s.moved[c] ? s.target[c]! * N_RANKS + s.rank[c]! : -1;
-  st.appl.build(keys);
-  st.packed.build(sim);
-  // Every post vacant now starts a chain.
+  };
+  st.promo.build(s.capacity, promoKey);
+  st.movers.build(s.capacity, (c) => (s.post[c]! >= 0 && s.mover[c] && !s.moved[c] ? moverKey(w.provinceIndex[s.region[c]!]!, w.postSystem[s.post[c]!]!, s.rank[c]!) : -1));
+  st.appl.build(s.capacity, (c) => (s.post[c]! >= 0 && s.target[c]! >= 0 && !s.moved[c] ? s.target[c]! * N_RANKS + s.rank[c]! : -1));
+  st.packed.build(sim, promoKey);
+  // Every post vacant now starts a chain (chainOf is only read for open posts, so it needs no reset).
   st.qHead.fill(0);
   st.qTail.fill(0);
-  st.nChains = 0;
+  st.chainRank.length = 0;
+  st.chainLen.length = 0;
   for (let q = 0; q < w.nPosts; q++) {
-    st.chainOf[q] = -1;
     if (sim.occupant[q]! < 0) {
-      const k = st.nChains++;
-      st.chainRank[k] = w.postRank[q]!;
-      st.chainLen[k] = 0;
-      st.chainOf[q] = k;
       const r = w.postRank[q]!;
+      st.chainOf[q] = st.chainRank.length;
+      st.chainRank.push(r);
+      st.chainLen.push(0);
       st.queue[r]![st.qTail[r]!++] = q;
     }
   }
@@ -158,25 +147,24 @@ function rotate(ctx: Ctx, r: number): void {
   for (let prov = 0; prov < w.provinces.length; prov++) {
     for (let sys = 0; sys < N_SYSTEMS; sys++) {
       const key = moverKey(prov, sys, r);
-      // Walk the pool; a swap removes both from it, so re-read the size each time.
-      for (let i = 0; i < st.movers.count(key); ) {
+      // Walk the pool (members who have moved are skipped: deletion is lazy).
+      for (let i = 0; i < st.movers.count(key); i++) {
         const a = st.movers.at(key, i);
         let partner = -1;
-        if (isMandatory(s.mover[a]!)) {
+        if (!s.moved[a] && isMandatory(s.mover[a]!)) {
           for (let t = 0; t < k && partner < 0; t++) {
             const otherKey = t < k - 2 ? key : moverKey(prov, ctx.rng.int(N_SYSTEMS), r);
             const n = st.movers.count(otherKey);
             if (n === 0) continue;
             const b = st.movers.at(otherKey, ctx.rng.int(n));
-            if (b === a || !isMandatory(s.mover[b]!)) continue;
+            if (b === a || s.moved[b] || !isMandatory(s.mover[b]!)) continue;
             const pa = s.post[a]!, pb = s.post[b]!;
             if (!admissible(sim, st, a, pb, false) || !admissible(sim, st, b, pa, false)) continue;
             if (!twoWay && (refuses(ctx, a, pb) || refuses(ctx, b, pa))) continue;
             partner = b;
           }
         }
-        if (partner < 0) { i++; continue; }
-        swap(sim, st, a, partner);
+        if (partner >= 0) swap(sim, st, a, partner);
       }
     }
   }
@@ -195,9 +183,6 @@ function swap(sim: Sim, st: FillState, a: number, b: number): void {
     s.region[c] = w.postRegion[to]!;
     s.moved[c] = 1;
     st.packed.moved(sim, c, to, w.postRegion[to]!, w.postRank[to]!);
-    st.promo.remove(c);
-    st.movers.remove(c);
-    st.appl.remove(c);
   }
 }
 
@@ -275,7 +260,7 @@ function drawFrom(ctx: Ctx, pool: Buckets, key: number, k: number, n: number, q:
   const draws = size < k ? size : k;
   for (let i = 0; i < draws; i++) {
     const c = pool.at(key, size <= k ? i : ctx.rng.int(size));
-    if (needPromo && ctx.st.promo.keyOf[c]! < 0) continue;
+    if (needPromo && !((ctx.st.packed.i[c * STRIDE + P_A]! >>> 24) & FL_PROMOTABLE)) continue;
     n = addCand(ctx, n, c, q, promotion);
   }
   return n;
@@ -348,9 +333,6 @@ export function move(sim: Sim, st: FillState | undefined, c: number, q: number, 
   sim.postNeed[q] = 0;
   if (st) {
     st.packed.moved(sim, c, q, w.postRegion[q]!, w.postRank[q]!);
-    st.promo.remove(c);
-    st.movers.remove(c);
-    st.appl.remove(c);
     const k = st.chainOf[q]!;
     st.chainLen[k]!++;
     st.chainOf[from] = k;
@@ -424,6 +406,7 @@ function fillTwoWay(ctx: Ctx, r: number): void {
   const { sim, st } = ctx;
   const w = sim.world;
   const queue = st.queue[r]!;
+  const local = (st.local ??= new Int32Array(sim.store.capacity).fill(-1));
   for (let round = 0; round < MAX_ROUNDS && st.qHead[r]! < st.qTail[r]!; round++) {
     const batch: number[] = [];
     while (st.qHead[r]! < st.qTail[r]!) {
@@ -443,10 +426,10 @@ function fillTwoWay(ctx: Ctx, r: number): void {
       const n = shortlist(ctx, q);
       for (let i = 0; i < n; i++) {
         const c = st.cand[i]!;
-        let li = st.local[c]!;
+        let li = local[c]!;
         if (li < 0) {
           li = cadres.length;
-          st.local[c] = li;
+          local[c] = li;
           cadres.push(c);
           ucur.push(currentUtility(sim, c, ctx.kNoise));
         }
@@ -465,7 +448,7 @@ function fillTwoWay(ctx: Ctx, r: number): void {
     const sc = new Float64Array(order.length);
     order.forEach((e, i) => { recv[i] = ePost[e]!; sc[i] = eScore[e]!; });
     const m = deferredAcceptance(cadres.length, batch.length, start, recv, sc);
-    for (const c of cadres) st.local[c] = -1;
+    for (const c of cadres) local[c] = -1;
     for (let j = 0; j < batch.length; j++) {
       const q = batch[j]!;
       const li = m.receiverMatch[j]!;
