@@ -19,6 +19,7 @@ export interface HotParams {
   stigmaRelief: number;
   domainFit: number;
   localBias: number;
+  regionBias: number;
   planPriority: number;
   refusalScale: number;
   careerStep: number;
@@ -43,6 +44,7 @@ export function hotParams(p: Policy, b: Behavior): HotParams {
     stigmaRelief: p.stigmaRelief,
     domainFit: b.domainFit,
     localBias: b.localBias,
+    regionBias: b.regionBias,
     planPriority: b.planPriority,
     refusalScale: b.refusalScale,
     careerStep: b.careerStep,

@@ -1,7 +1,8 @@
 /**
  * The organisation's score of candidate c for post p (MODEL.md §4.2):
  *   performance + promotionExchangeBonus·exchangeExperience + fit(domain)
- *   − barrier(system) − barrier(level change) + localBias·[same unit].
+ *   − barrier(system) − barrier(level change) + localBias·[same unit]
+ *   + regionBias·[same region] (the organisation knows its own people best).
  * The veto (requireExchangeForPromotion) is applied by the caller.
  */
 import type { Sim } from './sim.js';
@@ -38,5 +39,6 @@ export function scoreOf(sim: Sim, performance: number, exchange: number, domains
   const dl = w.level[fromRegion]! - w.level[w.postRegion[p]!]!;
   sc -= k.crossLevel * (dl < 0 ? -dl : dl);
   if (fromUnit === w.postUnit[p]) sc += k.localBias;
+  if (fromRegion === w.postRegion[p]) sc += k.regionBias;
   return sc;
 }

@@ -78,6 +78,7 @@ const behaviorFields = {
   performanceNoise: numBase({ def: 0.6, min: 0, max: 5, unit: 'sd', text: 'Noise of the annual appraisal (MODEL.md §3.3).' }),
   skillBonus: numBase({ def: 0.5, min: 0, max: 5, unit: 'per unit of diversity', text: 'Appraisal bonus of experience diversity.' }),
   localBias: numBase({ def: 0.5, min: 0, max: 5, unit: 'score', text: 'Organisation’s preference for a candidate already in the post’s unit (MODEL.md §4.2).' }),
+  regionBias: numBase({ def: 0.5, min: 0, max: 5, unit: 'score', text: 'Organisation’s preference for a candidate already serving in the post’s region (it knows its own people best); with localBias, how local promotion is.' }),
   domainFit: numBase({ def: 0.4, min: 0, max: 5, unit: 'score', text: 'Score bonus of a candidate who has served in the post’s domain.' }),
   recruitLocality: numBase({ def: 0.7, min: 0, max: 1, unit: 'share', text: 'Share of recruits whose home is the region they are recruited in (mostly local).' }),
   recruitFill: numBase({ def: 0.85, min: 0, max: 1, unit: 'probability', text: 'Probability an open entry post in the most attractive region is filled by a recruit in a year.' }),
@@ -93,7 +94,7 @@ const behaviorDefaults = {
   distScale: 300, relocationCost: 1.0, stigma: 0.6, unitOwnership: 0.6, applyRate: 0.3, alternatives: 3,
   applyThreshold: 0.4, utilityNoise: 0.3, refusalScale: 1.5, tieGrowth: 0.08, tieCarry: 0.25,
   quitBase: 0.0015, quitPayGap: 3.0, marketPay: 1.1, quitDissatisfaction: 0.5, dismissRate: 0.002, performanceNoise: 0.6,
-  skillBonus: 0.5, localBias: 0.5, domainFit: 0.4, recruitLocality: 0.7, recruitFill: 0.85, recruitHardship: 1.2,
+  skillBonus: 0.5, localBias: 0.5, regionBias: 0.5, domainFit: 0.4, recruitLocality: 0.7, recruitFill: 0.85, recruitHardship: 1.2,
   femaleRecruitShare: 0.45, familyBurden: 0.5, careerStep: 1.0, planPriority: 1.0, shortlist: 4,
 };
 export const behaviorTables = table(behaviorFields, behaviorDefaults);
