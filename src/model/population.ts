@@ -79,7 +79,7 @@ function seat(sim: Sim, c: number, p: number): void {
 }
 
 const INIT_BASE_AGE = [22, 28, 35, 43];
-const INIT_AGE_SPAN = [28, 30, 23, 16];
+const INIT_AGE_SPAN = [38, 32, 25, 17];
 const INIT_FEMALE = [0.45, 0.35, 0.22, 0.12];
 
 /** The initial population: a rough cross-section that the burn-in brings to steady state. */
