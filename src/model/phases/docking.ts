@@ -18,6 +18,7 @@ import type { Sim } from '../sim.js';
 import { streamKey, uniform } from '../../random/hash.js';
 import { Stream } from '../../random/stream.js';
 import { recruit } from '../population.js';
+import { move } from './fill.js';
 import { MT_PROMOTION, N_RANKS } from '../../world/constants.js';
 
 /** Exits at the fixed hazards. */
@@ -52,17 +53,10 @@ function takeRandom(list: number[], rng: Stream): number {
   return v;
 }
 
+/** Promotes c into open post q (the fill phase's move); returns the post it left. */
 function promote(sim: Sim, c: number, q: number): number {
-  const s = sim.store;
-  const w = sim.world;
-  const from = s.post[c]!;
-  sim.log.push(c, from, q, s.region[c]!, w.postRegion[q]!, s.rank[c]!, w.postRank[q]!, MT_PROMOTION, s.yearsInPost[c]!, s.yearsInRank[c]!);
-  sim.occupant[from] = -1;
-  sim.occupant[q] = c;
-  s.post[c] = q;
-  s.region[c] = w.postRegion[q]!;
-  s.rank[c] = w.postRank[q]!;
-  s.moved[c] = 1;
+  const from = sim.store.post[c]!;
+  move(sim, undefined, c, q, MT_PROMOTION);
   return from;
 }
 
