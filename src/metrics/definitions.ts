@@ -41,6 +41,7 @@ export const METRICS: MetricDef[] = [
   { name: 'hardship_vacancy_rate', headline: true, text: 'vacancy rate of posts in hardship regions (category ≥ 1)', value: (t) => ratio(t.hardshipVacant, t.hardshipPosts) },
   { name: 'vacancy_rate', text: 'vacancy rate of all posts', value: (t) => ratio(t.vacant, t.posts) },
   { name: 'overdue_share', text: 'share of cadres subject to the tenure limit who are past maxTenure and still in post', value: (t) => ratio(t.overdue, t.tenureSubject) },
+  { name: 'key_post_local_share', text: 'share of key-post holders and heads in counties and prefectures who serve in their home area (what hometown avoidance forbids; seed: essentially none)', value: (t) => ratio(t.keyLocal, t.keyHolders) },
   { name: 'mean_ties', headline: true, text: 'mean local ties (a corruption-risk proxy)', value: (t) => ratio(t.tiesSum, t.headcount) },
   { name: 'quit_rate', text: 'quits this year / cadres', value: (t) => ratio(t.quits, t.headcountStart) },
   { name: 'allowance_cost', text: 'hardship allowances paid this year, in staff base-pay units', value: (t) => t.allowanceCost },

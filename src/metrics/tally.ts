@@ -4,7 +4,8 @@
  * metric definitions (definitions.ts) are small pure functions of a Tally.
  */
 import type { Sim } from '../model/sim.js';
-import { BASE_PAY, F_LEADER, F_TEAM, MT_RETURN, N_RANKS, popcount8, SYS_LINE } from '../world/constants.js';
+import { BASE_PAY, F_HEAD, F_KEY, F_LEADER, F_TEAM, MT_RETURN, N_RANKS, popcount8, SYS_LINE } from '../world/constants.js';
+import { violatesAvoidance } from '../model/phases/plan.js';
 import { allowanceShare } from '../model/wages.js';
 
 export interface Tally {
@@ -24,6 +25,9 @@ export interface Tally {
   grassroots: number;
   crossSystem: number;
   tiesSum: number;
+  /** Holders of key posts (and the two heads) in counties and prefectures, and those serving in their home area. */
+  keyHolders: number;
+  keyLocal: number;
   tenureSubject: number;
   overdue: number;
   allowanceCost: number;
@@ -82,7 +86,7 @@ export function tally(sim: Sim): Tally {
   const t: Tally = {
     year: sim.year, headcount: 0, headcountStart: sim.counters.headcountStart, stagnant: 0,
     byLevel: new Float64Array(4), stagnantByLevel: new Float64Array(4), yearsInPostSum: 0, domainsSum: 0,
-    senior: 0, byRank: new Float64Array(N_RANKS), composite: 0, grassroots: 0, crossSystem: 0, tiesSum: 0, tenureSubject: 0, overdue: 0, allowanceCost: 0,
+    senior: 0, byRank: new Float64Array(N_RANKS), keyHolders: 0, keyLocal: 0, composite: 0, grassroots: 0, crossSystem: 0, tiesSum: 0, tenureSubject: 0, overdue: 0, allowanceCost: 0,
     moves: 0, fastMoves: 0, crossRegion: 0, reverse: 0, forward: 0, levelMoves: 0, downward: 0, promotions: 0,
     promotionsExchanged: 0, promByRank: new Float64Array(N_RANKS), promExByRank: new Float64Array(N_RANKS),
     promYearsByRank: new Float64Array(N_RANKS), teamNew: new Float64Array(4), teamNewExchanged: new Float64Array(4),
@@ -114,6 +118,11 @@ export function tally(sim: Sim): Tally {
     }
     if (popcount8(s.systemsServed[c]!) > 1) t.crossSystem++;
     t.tiesSum += s.ties[c]!;
+    const f = w.postFlags[post]!;
+    if ((f & F_LEADER) && (f & (F_KEY | F_HEAD)) && lv < 3) {
+      t.keyHolders++;
+      if (violatesAvoidance(sim, s.home[c]!, w.postRegion[post]!)) t.keyLocal++;
+    }
     if (r >= p.tenureFromRank) {
       t.tenureSubject++;
       if (yip >= p.maxTenure) t.overdue++;
