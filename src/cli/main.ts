@@ -12,6 +12,7 @@ import { runCommand } from './run.js';
 import { validateFiles } from './validate.js';
 import { sweepCommand } from './sweep.js';
 import { mergeCommand } from './merge.js';
+import { slurmCommand } from './slurm.js';
 import { scenarioJsonSchema } from '../scenario/schema.js';
 
 const program = new Command();
@@ -65,6 +66,19 @@ program
   .option('--force', 'replace an existing results directory')
   .option('--quiet', 'no summary line')
   .action(mergeCommand);
+
+program
+  .command('slurm')
+  .description('write a Slurm array job for a sweep (one shard per task, each resuming its shard) and a dependent merge job; --submit submits them')
+  .argument('<sweep>', 'sweep JSON file')
+  .option('--out <dir>', 'results directory; the scripts, logs and shards go in it too (default: results/<sweep name>)')
+  .option('--tasks <n>', 'array tasks, one shard each (default: one per point, at most 1000)')
+  .option('--partition <p>', 'Slurm partition')
+  .option('--time <t>', 'time limit per task, e.g. 2:00:00 or 1-12:00:00')
+  .option('--mem <m>', 'memory per task, e.g. 4G')
+  .option('--cpus-per-task <c>', 'CPUs per task; each task runs that many threads')
+  .option('--submit', 'submit both jobs with sbatch and print their ids')
+  .action(slurmCommand);
 
 program
   .command('schema')
