@@ -14,6 +14,8 @@ import { sweepCommand } from './sweep.js';
 import { mergeCommand } from './merge.js';
 import { slurmCommand } from './slurm.js';
 import { scenarioJsonSchema } from '../scenario/schema.js';
+import { calibrateCommand } from './calibrate.js';
+import { sensitivityCommand } from './sensitivity.js';
 
 const program = new Command();
 program
@@ -86,6 +88,33 @@ program
   .action(() => {
     process.stdout.write(JSON.stringify(scenarioJsonSchema(), null, 2) + '\n');
   });
+
+program
+  .command('calibrate')
+  .description('fit free parameters to observed targets (Latin-hypercube screening, then Nelder–Mead on common random numbers); checkpointed and resumable')
+  .argument('<calibration>', 'calibration JSON file')
+  .option('--threads <t>', 'worker threads (default: the number of cores)')
+  .option('--out <dir>', 'results directory (default: results/calibrate-<name>)')
+  .option('--resume', 'continue an interrupted calibration in --out from its history.csv')
+  .option('--force', 'replace an existing results directory')
+  .option('--budget <n>', 'evaluations in all (default: the file’s method.budget)')
+  .option('--replicates <n>', 'replicates per evaluation (default: the file’s)')
+  .option('--set <path=value>', 'override a field of the base scenario (repeatable)', collect, [])
+  .option('--quiet', 'no progress or table')
+  .action(calibrateCommand);
+
+program
+  .command('sensitivity')
+  .description('global sensitivity analysis: Morris elementary effects or Sobol indices of chosen metrics; parallel and resumable like a sweep')
+  .argument('<analysis>', 'sensitivity JSON file')
+  .option('--method <m>', 'morris or sobol (default: the file’s method)')
+  .option('--threads <t>', 'worker threads (default: the number of cores)')
+  .option('--out <dir>', 'results directory (default: results/<name>-<method>)')
+  .option('--resume', 'continue an interrupted analysis in --out, running only what is missing')
+  .option('--force', 'replace an existing results directory')
+  .option('--set <path=value>', 'override a field of the base scenario (repeatable)', collect, [])
+  .option('--quiet', 'no progress or table')
+  .action(sensitivityCommand);
 
 async function main(): Promise<void> {
   try {

@@ -1,0 +1,69 @@
+/**
+ * The calibration file (`cadreflow calibrate`): `name, description, base,
+ * set, replicates, validationReplicates, parameters, targets, method,
+ * calibrated`. Parameters are dotted paths into the scenario with numeric
+ * ranges; each target names a metric (METRIC_NAMES), the years it is read in
+ * (one `year`, a `window` [from, to] or a list of `years`; the metric is
+ * averaged over them within a run), an observed value, how it compares
+ * (`equal`, `at-least`, `at-most`), a tolerance and a weight.
+ */
+import { z } from 'zod';
+import { ParameterRangeSchema } from './sensitivity-schema.js';
+
+const year = z.number().int().min(1900).max(2300);
+
+export const TargetSchema = z
+  .object({
+    name: z.string().min(1).regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, dash or underscore').optional().describe('Short label (default: the metric).'),
+    metric: z.string().describe('A metric name (METRIC_NAMES), e.g. exchange_coverage_rank3.'),
+    year: year.optional().describe('The one year the metric is read in.'),
+    window: z.tuple([year, year]).optional().describe('[from, to]: the metric is averaged over these years within a run.'),
+    years: z.array(year).min(1).optional().describe('A list of years (e.g. the election years) the metric is averaged over.'),
+    relation: z.enum(['equal', 'at-least', 'at-most']).default('equal').describe('equal: the mean should be near observed; at-least / at-most: only a shortfall / excess counts.'),
+    observed: z.number().describe('The observed figure.'),
+    tolerance: z.number().gt(0).optional().describe('How far the simulated mean may be from the observed value and still count as a fit; also the unit of the distance.'),
+    weight: z.number().min(0).default(1).describe('Weight of the target in the distance.'),
+    source: z.string().default('').describe('Where the observed figure comes from.'),
+  })
+  .strict()
+  .refine((t) => [t.year, t.window, t.years].filter((x) => x !== undefined).length === 1, { message: 'exactly one of year, window or years' })
+  .refine((t) => !t.window || t.window[1] >= t.window[0], { message: 'window must be [from, to] with from ≤ to', path: ['window'] });
+
+export const CalibrationSchema = z
+  .object({
+    $schema: z.string().optional(),
+    name: z.string().min(1).regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, dash or underscore'),
+    description: z.string().default(''),
+    base: z.union([z.string().min(1), z.record(z.string(), z.unknown())]).describe('A scenario file (relative to this file) or an inline scenario.'),
+    set: z.record(z.string(), z.unknown()).default({}).describe('Overrides of the base scenario by dotted path (e.g. a smaller world.scale).'),
+    replicates: z.number().int().min(1).max(1000).default(4).describe('Replicates per evaluation; replicate k of every evaluation shares its random numbers (common random numbers).'),
+    validationReplicates: z.number().int().min(2).max(10000).default(16).describe('Replicates, on fresh seeds, of the final check of the best point (fit.csv).'),
+    parameters: z
+      .record(z.string(), ParameterRangeSchema)
+      .refine((p) => Object.keys(p).length >= 1, { message: 'at least one parameter' })
+      .describe('Dotted path → {min, max, integer}: the free parameters and their ranges.'),
+    targets: z.array(TargetSchema).min(1).describe('The observed figures to reproduce.'),
+    method: z
+      .object({
+        budget: z.number().int().min(1).max(100000).default(60).describe('Evaluations in all (start, screening and Nelder–Mead).'),
+        screening: z.number().int().min(0).max(100000).optional().describe('Latin-hypercube points evaluated before the local search (default 2d + 2).'),
+        start: z.boolean().default(true).describe('Evaluate the base scenario’s own values first (clamped into the ranges).'),
+        initialStep: z.number().gt(0).max(1).default(0.2).describe('Initial Nelder–Mead simplex size, as a share of each range.'),
+        minStep: z.number().gt(0).max(1).default(0.02).describe('Restarts halve the step until it falls below this.'),
+        seed: z.number().int().min(0).max(4294967295).optional().describe('Seed of the Latin hypercube (default: the base scenario’s seed).'),
+      })
+      .strict()
+      .prefault({}),
+    calibrated: z
+      .object({
+        name: z.string().min(1).regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, dash or underscore').optional().describe('Name of the calibrated scenario (default <base name>-calibrated).'),
+        description: z.string().optional(),
+        file: z.string().min(1).optional().describe('Also write the calibrated scenario here (relative to this file).'),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict();
+
+export type Calibration = z.output<typeof CalibrationSchema>;
+export type Target = z.output<typeof TargetSchema>;

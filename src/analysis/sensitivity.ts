@@ -1,0 +1,230 @@
+/**
+ * Running a sensitivity analysis and computing its indices. The design
+ * points × replicates run as a sweep into DIR/runs (experiment/sweep-run.ts:
+ * all cores, byte-identical whatever the thread count, checkpointed, and
+ * continued with --resume after any interruption). The indices are then
+ * computed from DIR/runs/timeseries.csv: each output is averaged over the
+ * last `lastYears` reported years within a run, then over the replicates of
+ * a point, and the estimators of sensitivity-methods.ts are applied to these
+ * point means. Written: DIR/design.csv (unit-cube coordinates and the role of
+ * each point), DIR/outputs.csv (point means), DIR/sensitivity.csv and
+ * DIR/manifest.json.
+ */
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { METRIC_NAMES } from '../metrics/definitions.js';
+import { inputError } from '../scenario/errors.js';
+import { csvRow } from '../experiment/csv.js';
+import { baseManifest } from '../experiment/manifest.js';
+import { runSweep, type SweepOutcome } from '../experiment/sweep-run.js';
+import { runSeed } from '../random/hash.js';
+import { Stream } from '../random/stream.js';
+import { morrisIndices, sobolIndices } from './sensitivity-methods.js';
+import type { SensitivityPlan } from './sensitivity-plan.js';
+
+export interface SensitivityRow {
+  parameter: string;
+  metric: string;
+  muStar?: number;
+  sigma?: number;
+  mu?: number;
+  muStarLow?: number;
+  muStarHigh?: number;
+  S1?: number;
+  S1Low?: number;
+  S1High?: number;
+  ST?: number;
+  STLow?: number;
+  STHigh?: number;
+  /** Elementary effects (Morris) or base rows (Sobol) behind the estimate. */
+  n: number;
+}
+
+export const SENSITIVITY_HEADER = ['parameter', 'metric', 'mu_star', 'sigma', 'S1', 'S1_low', 'S1_high', 'ST', 'ST_low', 'ST_high', 'mu', 'mu_star_low', 'mu_star_high', 'n'];
+
+export interface SensitivityOptions {
+  out: string;
+  threads: number;
+  resume: boolean;
+  force: boolean;
+  stop?: { requested: boolean };
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface SensitivityOutcome {
+  sweep: SweepOutcome;
+  rows?: SensitivityRow[];
+}
+
+/** Per point and output: the mean over replicates of the per-run mean over the last k years (NaN where undefined). */
+export function pointOutputs(timeseriesCsv: string, points: number, outputs: string[], lastYears: number): number[][] {
+  const lines = timeseriesCsv.split('\n');
+  const header = lines[0]!.split(',');
+  const cols = outputs.map((o) => header.indexOf(o));
+  const iPoint = header.indexOf('point');
+  const iRep = header.indexOf('replicate');
+  const iYear = header.indexOf('year');
+  let lastYear = -Infinity;
+  for (let l = 1; l < lines.length; l++) {
+    if (!lines[l]) continue;
+    const c = lines[l]!.split(',', iYear + 1);
+    lastYear = Math.max(lastYear, Number(c[iYear]));
+  }
+  const from = lastYear - lastYears + 1;
+  // sums per (point, replicate, output) over the window
+  const runSum = new Map<string, { p: number; s: number[]; n: number[] }>();
+  for (let l = 1; l < lines.length; l++) {
+    if (!lines[l]) continue;
+    const c = lines[l]!.split(',');
+    if (Number(c[iYear]) < from) continue;
+    const key = `${c[iPoint]}/${c[iRep]}`;
+    let e = runSum.get(key);
+    if (!e) runSum.set(key, (e = { p: Number(c[iPoint]), s: outputs.map(() => 0), n: outputs.map(() => 0) }));
+    cols.forEach((j, o) => {
+      const cell = c[j]!;
+      if (cell === '') return;
+      const v = Number(cell);
+      if (Number.isFinite(v)) {
+        e!.s[o]! += v;
+        e!.n[o]!++;
+      }
+    });
+  }
+  const sum = Array.from({ length: points }, () => outputs.map(() => 0));
+  const cnt = Array.from({ length: points }, () => outputs.map(() => 0));
+  for (const e of runSum.values()) {
+    outputs.forEach((_, o) => {
+      if (e.n[o]! > 0) {
+        sum[e.p]![o]! += e.s[o]! / e.n[o]!;
+        cnt[e.p]![o]!++;
+      }
+    });
+  }
+  return sum.map((row, p) => row.map((s, o) => (cnt[p]![o]! > 0 ? s / cnt[p]![o]! : NaN)));
+}
+
+/** The indices of every parameter for every output, ranked within each output (μ* for Morris, ST for Sobol, largest first). */
+export function computeIndices(plan: SensitivityPlan, y: number[][]): SensitivityRow[] {
+  const rows: SensitivityRow[] = [];
+  plan.sa.outputs.forEach((metric, o) => {
+    const col = y.map((r) => r[o]!);
+    const rng = new Stream(plan.seed, `sensitivity.bootstrap.${metric}`, 0);
+    let rs: SensitivityRow[];
+    if (plan.morris) {
+      rs = morrisIndices(plan.morris, col, { bootstrap: plan.sa.morris.bootstrap, rng: () => rng.next() }).map((m, i) => ({
+        parameter: plan.paths[i]!, metric, muStar: m.muStar, sigma: m.sigma, mu: m.mu, muStarLow: m.muStarLow, muStarHigh: m.muStarHigh, n: m.n,
+      }));
+      rs.sort((a, b) => rank(b.muStar) - rank(a.muStar));
+    } else {
+      rs = sobolIndices(plan.saltelli!, col, { bootstrap: plan.sa.sobol.bootstrap, rng: () => rng.next() }).map((s, i) => ({
+        parameter: plan.paths[i]!, metric, S1: s.S1, S1Low: s.S1Low, S1High: s.S1High, ST: s.ST, STLow: s.STLow, STHigh: s.STHigh, n: s.n,
+      }));
+      rs.sort((a, b) => rank(b.ST) - rank(a.ST));
+    }
+    rows.push(...rs);
+  });
+  return rows;
+}
+
+const rank = (x: number | undefined) => (x !== undefined && Number.isFinite(x) ? x : -Infinity);
+const cell = (x: number | undefined) => (x === undefined ? '' : x);
+
+export function sensitivityCsv(rows: SensitivityRow[]): string {
+  let s = csvRow(SENSITIVITY_HEADER);
+  for (const r of rows) {
+    s += csvRow([r.parameter, r.metric, cell(r.muStar), cell(r.sigma), cell(r.S1), cell(r.S1Low), cell(r.S1High), cell(r.ST), cell(r.STLow), cell(r.STHigh), cell(r.mu), cell(r.muStarLow), cell(r.muStarHigh), r.n]);
+  }
+  return s;
+}
+
+function designCsv(plan: SensitivityPlan): string {
+  let s = csvRow(['point', 'group', 'role', ...plan.paths.map((p) => `u:${p}`)]);
+  const d = plan.paths.length;
+  plan.unit.forEach((u, p) => {
+    let group: number;
+    let role: string;
+    if (plan.morris) {
+      group = Math.floor(p / (d + 1));
+      const j = p % (d + 1);
+      role = j === 0 ? 'start' : `step:${plan.paths[plan.morris.moves[group]![j - 1]!.param]}`;
+    } else {
+      group = Math.floor(p / (d + 2));
+      const j = p % (d + 2);
+      role = j === 0 ? 'A' : j === d + 1 ? 'B' : `AB:${plan.paths[j - 1]}`;
+    }
+    s += csvRow([p, group, role, ...u]);
+  });
+  return s;
+}
+
+export async function runSensitivity(plan: SensitivityPlan, o: SensitivityOptions): Promise<SensitivityOutcome> {
+  const dir = path.resolve(o.out);
+  const runsDir = path.join(dir, 'runs');
+  if (existsSync(dir)) {
+    if (o.resume) {
+      if (!existsSync(path.join(runsDir, 'progress.json'))) throw inputError('--resume', o.out, 'a sensitivity results directory with runs/progress.json; this directory has none (use --force to start again)');
+    } else if (o.force) {
+      rmSync(dir, { recursive: true, force: true });
+    } else {
+      throw inputError('--out', o.out, 'a directory that does not exist yet; add --resume to continue this analysis or --force to start again');
+    }
+  }
+  mkdirSync(dir, { recursive: true });
+  const started = new Date().toISOString();
+  writeFileSync(path.join(dir, 'design.csv'), designCsv(plan));
+  const sweep = await runSweep(plan.sweep, { out: runsDir, threads: o.threads, resume: o.resume && existsSync(runsDir), force: false, stop: o.stop, onProgress: o.onProgress });
+  if (sweep.interrupted) return { sweep };
+  const points = plan.unit.length;
+  const y = pointOutputs(readFileSync(path.join(runsDir, 'timeseries.csv'), 'utf8'), points, plan.sa.outputs, plan.sa.lastYears);
+  let outs = csvRow(['point', ...plan.sa.outputs]);
+  y.forEach((r, p) => (outs += csvRow([p, ...r])));
+  writeFileSync(path.join(dir, 'outputs.csv'), outs);
+  const rows = computeIndices(plan, y);
+  writeFileSync(path.join(dir, 'sensitivity.csv'), sensitivityCsv(rows));
+  writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify({
+    ...baseManifest('sensitivity'),
+    file: path.resolve(plan.file),
+    analysis: plan.sa,
+    method: plan.method,
+    parameters: plan.paths,
+    outputs: plan.sa.outputs,
+    lastYears: plan.sa.lastYears,
+    points,
+    replicates: plan.sa.replicates,
+    runs: points * plan.sa.replicates,
+    failedRuns: sweep.failed.length,
+    commonRandomNumbers: 'replicate k of every point runs with seed runSeed(base seed, 0, k)',
+    replicateSeeds: Array.from({ length: plan.sa.replicates }, (_, k) => runSeed(plan.base.seed, 0, k)),
+    design: plan.morris
+      ? { type: 'morris', trajectories: plan.morris.trajectories, levels: plan.morris.levels, delta: plan.morris.delta, seed: plan.seed }
+      : { type: 'saltelli', samples: plan.saltelli!.n, sequence: 'Sobol (Joe–Kuo 2008 direction numbers), points 1..N', estimators: 'S1 Saltelli 2010, ST Jansen 1999', seed: plan.seed },
+    baseScenario: plan.base,
+    sweepHash: plan.sweep.hash,
+    metrics: METRIC_NAMES,
+    threads: o.threads,
+    started,
+    finished: new Date().toISOString(),
+    files: ['design.csv', 'outputs.csv', 'sensitivity.csv', 'manifest.json', 'runs/'],
+  }, null, 2) + '\n');
+  return { sweep, rows };
+}
+
+/** A ranked table per output for the terminal. */
+export function sensitivityTable(rows: SensitivityRow[], method: 'morris' | 'sobol', top = Infinity): string {
+  const f = (x: number | undefined, d = 3) => (x === undefined || !Number.isFinite(x) ? '–' : Math.abs(x) >= 1000 ? x.toExponential(2) : x.toFixed(d));
+  const out: string[] = [];
+  const metrics = [...new Set(rows.map((r) => r.metric))];
+  for (const m of metrics) {
+    const rs = rows.filter((r) => r.metric === m).slice(0, top);
+    const header = method === 'morris' ? ['#', 'parameter', 'μ*', 'μ* 95% CI', 'σ', 'μ'] : ['#', 'parameter', 'ST', 'ST 95% CI', 'S1', 'S1 95% CI'];
+    const body = rs.map((r, i) =>
+      method === 'morris'
+        ? [String(i + 1), r.parameter, f(r.muStar, 4), `[${f(r.muStarLow, 4)}, ${f(r.muStarHigh, 4)}]`, f(r.sigma, 4), f(r.mu, 4)]
+        : [String(i + 1), r.parameter, f(r.ST), `[${f(r.STLow)}, ${f(r.STHigh)}]`, f(r.S1), `[${f(r.S1Low)}, ${f(r.S1High)}]`],
+    );
+    const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
+    const line = (cells: string[]) => cells.map((c, i) => (i === 1 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+    out.push(`${m}${method === 'morris' ? ' (Morris, ranked by μ*)' : ' (Sobol, ranked by total index ST)'}`, line(header), widths.map((w) => '─'.repeat(w)).join('  '), ...body.map(line), '');
+  }
+  return out.join('\n');
+}
