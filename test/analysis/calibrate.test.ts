@@ -129,3 +129,19 @@ describe('targets and distance', () => {
     expect(() => resolveTargets('f.json', [TargetSchema.parse({ metric: 'downward_share', years: [2026, 2030], observed: 0.3 })], base)).toThrow(/targets\[0\]\.years.*2026–2028/);
   });
 });
+
+describe('shipped calibration files', () => {
+  it('load, with their targets inside the reported years and their parameters valid', async () => {
+    const { readdirSync } = await import('node:fs');
+    const path = await import('node:path');
+    const { loadCalibration } = await import('../../src/analysis/calibrate.js');
+    const dir = path.resolve(__dirname, '..', '..', 'scenarios', 'calibration');
+    const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
+    expect(files).toContain('gansu.json');
+    for (const f of files) {
+      const plan = loadCalibration(path.join(dir, f));
+      expect(plan.targets.length).toBeGreaterThanOrEqual(4);
+      expect(plan.cal.description.length).toBeGreaterThan(40);
+    }
+  });
+});

@@ -229,3 +229,21 @@ describe('point outputs from timeseries.csv', () => {
     expect(two[1]).toEqual([3, 3]);
   });
 });
+
+describe('shipped sensitivity files', () => {
+  it('load with both methods', async () => {
+    const { readdirSync } = await import('node:fs');
+    const path = await import('node:path');
+    const { loadSensitivity } = await import('../../src/analysis/sensitivity-plan.js');
+    const dir = path.resolve(__dirname, '..', '..', 'scenarios', 'sensitivity');
+    const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
+    expect(files).toContain('main-levers.json');
+    for (const f of files) {
+      const m = loadSensitivity(path.join(dir, f), 'morris');
+      expect(m.unit.length).toBe(m.sa.morris.trajectories * (m.paths.length + 1));
+      const s = loadSensitivity(path.join(dir, f), 'sobol');
+      expect(s.unit.length).toBe(s.sa.sobol.samples * (s.paths.length + 2));
+      expect(s.sweep.scenario(1).seed).not.toBe(s.sweep.scenario(0).seed); // common random numbers through the point seeds
+    }
+  });
+});

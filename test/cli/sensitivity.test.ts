@@ -1,0 +1,145 @@
+/** End-to-end tests of `cadreflow sensitivity` on a tiny scenario (built CLI): files, thread independence, resume, bad input. */
+import { describe, expect, it, beforeAll } from 'vitest';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { SENSITIVITY_HEADER } from '../../src/analysis/sensitivity.js';
+
+const root = path.resolve(__dirname, '..', '..');
+const bin = path.join(root, 'dist', 'src', 'cli', 'main.js');
+let tmp: string;
+
+function cf(args: string[]) {
+  const r = spawnSync(process.execPath, [bin, ...args], { cwd: tmp, encoding: 'utf8' });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+const read = (...p: string[]) => readFileSync(path.join(tmp, ...p), 'utf8');
+const write = (f: string, o: unknown) => writeFileSync(path.join(tmp, f), JSON.stringify(o));
+
+const BASE = { name: 'b', seed: 3, years: 3, burnIn: 4, world: { preset: 'gansu', scale: 0.04 } };
+const SA = {
+  name: 'tiny',
+  base: 'base.json',
+  replicates: 2,
+  parameters: {
+    'policy.maxTenure': { min: 4, max: 12, integer: true },
+    'behavior.stigma': { min: 0, max: 2 },
+    'policy.matching': { values: ['directive', 'two-way'] },
+  },
+  outputs: ['stagnation_share', 'skill_diversity', 'reverse_share'],
+  lastYears: 2,
+  morris: { trajectories: 3, bootstrap: 50 },
+  sobol: { samples: 4, bootstrap: 50 },
+};
+
+beforeAll(() => {
+  tmp = mkdtempSync(path.join(os.tmpdir(), 'cadreflow-sa-'));
+  write('base.json', BASE);
+  write('sa.json', SA);
+  const r = cf(['sensitivity', 'sa.json', '--out', 'm1', '--threads', '1']);
+  expect(r.code, r.err).toBe(0);
+});
+
+describe('cadreflow sensitivity', () => {
+  it('Morris: writes the design, the runs as a sweep, point outputs and ranked indices; prints a ranked table', () => {
+    const sens = read('m1', 'sensitivity.csv').trim().split('\n');
+    expect(sens[0]).toBe(SENSITIVITY_HEADER.join(','));
+    expect(sens.length).toBe(1 + 3 * 3);
+    for (const metric of SA.outputs) {
+      const rows = sens.slice(1).map((l) => l.split(',')).filter((c) => c[1] === metric);
+      expect(rows.map((c) => c[0]).sort()).toEqual(Object.keys(SA.parameters).sort());
+      const mu = rows.map((c) => Number(c[2]));
+      expect(mu).toEqual([...mu].sort((a, b) => b - a)); // ranked by μ*
+      for (const c of rows) {
+        expect(c[4]).toBe(''); // S1: the other method's cells are empty
+        expect(c[7]).toBe('');
+        expect(Number(c[3])).toBeGreaterThanOrEqual(0);
+      }
+    }
+    const points = 3 * (3 + 1);
+    expect(read('m1', 'design.csv').trim().split('\n').length).toBe(1 + points);
+    expect(read('m1', 'outputs.csv').trim().split('\n').length).toBe(1 + points);
+    const runs = read('m1', 'runs', 'runs.csv').trim().split('\n').slice(1).map((l) => l.split(','));
+    expect(runs.length).toBe(points * 2);
+    // Common random numbers: replicate k has the same seed at every point.
+    for (const k of ['0', '1']) expect(new Set(runs.filter((c) => c[1] === k).map((c) => c[2])).size).toBe(1);
+    const m = JSON.parse(read('m1', 'manifest.json'));
+    expect(m.method).toBe('morris');
+    expect(m.points).toBe(points);
+    const again = cf(['sensitivity', 'sa.json', '--out', 'm1b', '--threads', '2']);
+    expect(again.code).toBe(0);
+    expect(again.out).toMatch(/stagnation_share \(Morris, ranked by μ\*\)/);
+    expect(read('m1b', 'sensitivity.csv')).toBe(read('m1', 'sensitivity.csv')); // whatever the thread count
+  });
+
+  it('Sobol: N·(d + 2) points, S1 and ST with intervals, Morris cells empty', () => {
+    const r = cf(['sensitivity', 'sa.json', '--method', 'sobol', '--out', 's1', '--threads', '2', '--quiet']);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toBe('');
+    const sens = read('s1', 'sensitivity.csv').trim().split('\n').slice(1).map((l) => l.split(','));
+    expect(sens.length).toBe(9);
+    for (const c of sens) {
+      expect(c[2]).toBe('');
+      expect(Number.isFinite(Number(c[7]))).toBe(true);
+      expect(Number(c[8])).toBeLessThanOrEqual(Number(c[9]));
+    }
+    expect(read('s1', 'design.csv').trim().split('\n').length).toBe(1 + 4 * 5);
+    expect(JSON.parse(read('s1', 'manifest.json')).design.type).toBe('saltelli');
+  });
+
+  it('an analysis killed with SIGKILL and resumed ends with the same indices', async () => {
+    let resumed = 0;
+    let partial = 0;
+    for (const delay of [500, 900, 1400]) {
+      const out = `k${delay}`;
+      const child = spawn(process.execPath, [bin, 'sensitivity', 'sa.json', '--out', out, '--threads', '1', '--quiet'], { cwd: tmp });
+      const exited = new Promise((r) => child.on('exit', r)); // listening before the kill: the child may have finished already
+      await new Promise((r) => setTimeout(r, delay));
+      child.kill('SIGKILL');
+      await exited;
+      if (!existsSync(path.join(tmp, out))) continue;
+      if (!existsSync(path.join(tmp, out, 'sensitivity.csv'))) partial++;
+      const r = cf(['sensitivity', 'sa.json', '--out', out, '--threads', '2', '--resume', '--quiet']);
+      expect(r.code, r.err).toBe(0);
+      expect(read(out, 'sensitivity.csv')).toBe(read('m1', 'sensitivity.csv'));
+      expect(read(out, 'runs', 'runs.csv')).toBe(read('m1', 'runs', 'runs.csv'));
+      resumed++;
+    }
+    expect(resumed).toBeGreaterThan(0);
+    expect(partial).toBeGreaterThan(0); // at least one kill fell in the middle of the runs
+  });
+
+  it('refuses to overwrite without --force and to resume another analysis', () => {
+    const r = cf(['sensitivity', 'sa.json', '--out', 'm1']);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/--out.*--resume.*--force/);
+    write('sa2.json', { ...SA, replicates: 1 });
+    const other = cf(['sensitivity', 'sa2.json', '--out', 'm1', '--resume']);
+    expect(other.code).toBe(2);
+    expect(other.err).toMatch(/another sweep/);
+    expect(cf(['sensitivity', 'sa2.json', '--out', 'm1', '--force', '--quiet']).code).toBe(0);
+  });
+
+  it('bad input is exit code 2 with the file, the field, the value and what is allowed', () => {
+    const bad = (over: Record<string, unknown>, re: RegExp, args: string[] = []) => {
+      write('bad.json', { ...SA, ...over });
+      const r = cf(['sensitivity', 'bad.json', '--out', 'never', ...args]);
+      expect(r.code, r.err).toBe(2);
+      expect(r.err).toMatch(re);
+      expect(r.err).not.toMatch(/at .*\.js:\d+/); // no stack trace
+      expect(existsSync(path.join(tmp, 'never'))).toBe(false);
+    };
+    bad({ outputs: ['stagnation'] }, /bad\.json: outputs\[0\]: "stagnation": a metric name, one of: stagnation_share, .*reverse_share/);
+    bad({ parameters: { 'policy.maxTenur': { min: 1, max: 5 } } }, /bad\.json: parameters\.policy\.maxTenur: 1: .*unknown field/);
+    bad({ parameters: { 'policy.maxTenure': { min: 1, max: 80 } } }, /parameters\.policy\.maxTenure: 80: .*≤ 40/);
+    bad({ parameters: { 'policy.matching': { values: ['directive', 'lottery'] } } }, /parameters\.policy\.matching: "lottery"/);
+    bad({ parameters: { 'behavior.stigma': { min: 2, max: 1 } } }, /parameters\.behavior\.stigma\.max.*max must be > min/);
+    bad({ morris: { levels: 5 } }, /morris\.levels: 5: an even number of levels/);
+    bad({ lastYears: 9 }, /lastYears: 9: at most the base scenario's reported years \(3\)/);
+    bad({ base: 'missing.json' }, /missing\.json.*does not exist/);
+    bad({ colour: 'red' }, /colour: "red": unknown field/);
+    bad({}, /--method: "fast": morris or sobol/, ['--method', 'fast']);
+    bad({}, /--threads: "0"/, ['--threads', '0']);
+  });
+});
