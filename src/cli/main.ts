@@ -116,6 +116,18 @@ program
   .option('--quiet', 'no progress or table')
   .action(sensitivityCommand);
 
+// report and serve load the chart library only when used.
+program
+  .command('report')
+  .description('write DIR/report.html (self-contained, printable) and DIR/charts/*.svg from a results directory of run, compare, sweep or sensitivity')
+  .argument('<dir>', 'results directory')
+  .option('--lang <l>', 'en or zh (default en)')
+  .option('--metric <m>', 'sweeps: the metric of the heatmap and line charts (default stagnation_share)')
+  .option('--x <param>', 'sweeps: the parameter on the heatmap’s x axis (default the first)')
+  .option('--y <param>', 'sweeps: the parameter on the heatmap’s y axis (default the second)')
+  .option('--quiet', 'no summary line')
+  .action(async (dir, o) => (await import('./report.js')).reportCommand(dir, o));
+
 async function main(): Promise<void> {
   try {
     await program.parseAsync(process.argv);

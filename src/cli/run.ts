@@ -75,6 +75,7 @@ export async function runCommand(file: string, o: RunOptions): Promise<void> {
       files: ['timeseries.csv', 'summary.csv', ...(events ? ['events.csv'] : []), 'manifest.json'],
     };
     dir.write('manifest.json', JSON.stringify(manifest, null, 2) + '\n');
+    (await import('../report/report.js')).writeReportAfterRun(dir.partial, dir.target);
     dir.commit();
     if (!o.quiet) {
       const ys = results[0]!.years;

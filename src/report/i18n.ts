@@ -1,0 +1,256 @@
+/**
+ * Chinese and English labels shared by the HTML report and the workshop page:
+ * metrics (MODEL.md §5), levers (MODEL.md §6) and their groups, move types,
+ * region tiers and the page's words. Browser-safe (no imports): the server
+ * serves the compiled file to the page as an ES module.
+ */
+export type Lang = 'zh' | 'en';
+
+type Pair = [zh: string, en: string];
+
+/** Short labels of the metrics; a metric missing here is shown by its column name. */
+export const METRIC_LABELS: Record<string, Pair> = {
+  stagnation_share: ['板结比例(同岗≥10年)', 'Stagnation (≥ 10 years in post)'],
+  stagnation_share_county: ['县级板结比例', 'Stagnation, county posts'],
+  stagnation_share_prefecture: ['市级板结比例', 'Stagnation, prefecture posts'],
+  stagnation_share_province: ['省级板结比例', 'Stagnation, province posts'],
+  team_stagnation_share: ['板结班子比例', 'Stagnant leadership teams'],
+  mean_years_in_post: ['平均任职年限', 'Mean years in post'],
+  fast_turnover_share: ['频繁调动比例', 'Too-frequent moves (< 2 years)'],
+  skill_diversity: ['经历多样性(领域数)', 'Skill diversity (domains served)'],
+  composite_share: ['复合型干部比例', 'Composite cadres (复合型)'],
+  grassroots_share: ['有基层经历的领导比例', 'Leaders with county experience'],
+  cross_system_share: ['跨系统经历比例', 'Served in more than one system'],
+  moves_per_100: ['每百人交流人次', 'Moves per 100 cadres'],
+  reverse_share: ['逆向交流比例', 'Reverse exchange share'],
+  downward_share: ['向下交流比例', 'Downward share of level moves'],
+  reverse_balance: ['逆向/正向交流比', 'Reverse / forward moves'],
+  exchange_coverage: ['提拔干部交流面', 'Exchange coverage of promotions'],
+  exchange_coverage_rank2: ['提拔县处级交流面', 'Exchange coverage, to division rank'],
+  exchange_coverage_rank3: ['提拔厅局级交流面', 'Exchange coverage, to bureau rank'],
+  team_exchange_coverage: ['新进班子成员交流面', 'New team members from elsewhere'],
+  team_exchange_coverage_county: ['县级班子交流面', 'New county team members from elsewhere'],
+  team_exchange_coverage_prefecture: ['市级班子交流面', 'New prefecture team members from elsewhere'],
+  hardship_vacancy_rate: ['艰苦地区岗位空缺率', 'Vacancy rate, hardship regions'],
+  vacancy_rate: ['岗位空缺率', 'Vacancy rate'],
+  overdue_share: ['超期未交流比例', 'Past the tenure limit, still in post'],
+  key_post_local_share: ['重点岗位本地任职比例', 'Key posts held by locals'],
+  mean_ties: ['本地关系网(风险指标)', 'Local ties (risk proxy)'],
+  quit_rate: ['辞职率', 'Quit rate'],
+  allowance_cost: ['艰苦津贴支出', 'Hardship allowance cost'],
+  headcount: ['在岗干部数', 'Cadres in post'],
+  chain_length: ['空缺链长度', 'Vacancy chain length'],
+  years_to_promotion: ['提拔前任职年限', 'Years in rank before promotion'],
+  recruit_rate: ['招录率', 'Recruit rate'],
+  retire_rate: ['退休率', 'Retirement rate'],
+  dismiss_rate: ['处理率', 'Dismissal rate'],
+  promotion_rate: ['提拔率', 'Promotion rate'],
+  ratio_horizontal_vertical: ['横向/纵向交流比', 'Horizontal / vertical moves'],
+  ratio_samepost_rotation: ['同岗位/轮岗比', 'Same-domain / rotation moves'],
+  ratio_within_cross_system: ['系统内/跨系统比', 'Within / across systems'],
+  ratio_partygov_professional: ['党政/专业技术比', 'Party-government / professional'],
+  ratio_leader_nonleader: ['领导/非领导比', 'Leaders / non-leaders'],
+};
+
+export function metricLabel(name: string, lang: Lang): string {
+  const p = METRIC_LABELS[name];
+  if (p) return lang === 'zh' ? p[0] : p[1];
+  const m = /^(.*)_(rank\d|county|prefecture|province)$/.exec(name);
+  if (m && METRIC_LABELS[m[1]!]) return `${metricLabel(m[1]!, lang)} (${m[2]})`;
+  return name;
+}
+
+/** Lever groups as the seed groups its mechanisms (§3.4 三个打破, §3.5 一–六). */
+export const LEVER_GROUPS: { id: string; label: Pair; note: Pair }[] = [
+  { id: 'limits', label: ['任期与约束(监督机制)', 'Limits (supervision)'], note: ['任期制、回避、不许讨价还价 — 种子 §3.5 四', 'Tenure limits, avoidance, no bargaining — seed §3.5 四'] },
+  { id: 'incentives', label: ['激励机制', 'Incentives'], note: ['交流与提拔挂钩 — 种子 §3.5 三', 'Exchange counts in promotion — seed §3.5 三'] },
+  { id: 'guarantees', label: ['保障与关怀机制', 'Guarantees and care'], note: ['津贴、住房、家属、减少偏见 — 种子 §3.5 五、六', 'Allowances, housing, family, less stigma — seed §3.5 五, 六'] },
+  { id: 'matching', label: ['互动机制(双向选择)', 'Matching (two-way selection)'], note: ['意愿登记、空缺公示 — 种子 §3.5 二', 'Willingness registry, open vacancies — seed §3.5 二'] },
+  { id: 'barriers', label: ['三个打破(壁垒)', 'Barriers (三个打破)'], note: ['条块、身份、地方部门所有 — 种子 §3.4', 'Line/block, identity, unit ownership — seed §3.4'] },
+  { id: 'planning', label: ['调控机制(计划交流)', 'Planned exchange (regulation)'], note: ['流量、换届、培养、结构 — 种子 §3.3、§3.5 一', 'Flow, elections, cultivation, structure — seed §3.3, §3.5 一'] },
+];
+
+/** Every lever of MODEL.md §6 shown on the page: scenario path, group and labels. */
+export const LEVERS: { path: string; group: string; label: Pair }[] = [
+  { path: 'policy.maxTenure', group: 'limits', label: ['同一岗位任职上限', 'Tenure limit in one post'] },
+  { path: 'policy.keyMaxTenure', group: 'limits', label: ['重点岗位任职上限', 'Tenure limit on key posts'] },
+  { path: 'policy.tenureFromRank', group: 'limits', label: ['任期限制适用最低职级', 'Lowest rank under the limits'] },
+  { path: 'policy.minTenure', group: 'limits', label: ['最短任职年限(任满一届)', 'Minimum years before a move'] },
+  { path: 'policy.hometownAvoidance', group: 'limits', label: ['任职回避', 'Hometown avoidance'] },
+  { path: 'policy.disciplineStrength', group: 'limits', label: ['交流纪律(不许讨价还价)', 'Discipline of directive moves'] },
+  { path: 'policy.promotionExchangeBonus', group: 'incentives', label: ['交流经历的提拔加分', 'Promotion bonus per exchange'] },
+  { path: 'policy.requireExchangeForPromotion', group: 'incentives', label: ['未经交流不予提拔(资格否决)', 'Promotion requires an exchange'] },
+  { path: 'policy.minYearsInRank', group: 'incentives', label: ['提拔前最短任职年限(科/处/厅)', 'Years in rank before promotion (ranks 1–3)'] },
+  { path: 'policy.promotionMaxAge', group: 'incentives', label: ['提拔年龄上限(科/处/厅)', 'Oldest age at promotion (ranks 1–3)'] },
+  { path: 'policy.hardshipAllowance', group: 'guarantees', label: ['艰苦边远地区津贴(一至六类)', 'Hardship allowance (categories 1–6)'] },
+  { path: 'policy.wageCompression', group: 'guarantees', label: ['工资差距压缩(阳光工资)', 'Wage compression'] },
+  { path: 'policy.housingSupport', group: 'guarantees', label: ['异地住房补助', 'Housing support away from home'] },
+  { path: 'policy.familySupport', group: 'guarantees', label: ['家属随迁安置', 'Family relocation support'] },
+  { path: 'policy.stigmaRelief', group: 'guarantees', label: ['减轻逆向交流偏见', 'Stigma relief for reverse moves'] },
+  { path: 'policy.careRate', group: 'guarantees', label: ['照顾性交流概率', 'Care moves (closer to home)'] },
+  { path: 'policy.matching', group: 'matching', label: ['匹配方式', 'Matching'] },
+  { path: 'policy.registry', group: 'matching', label: ['意愿登记与空缺公示', 'Willingness registry and open notices'] },
+  { path: 'policy.barriers.crossSystem', group: 'barriers', label: ['跨系统壁垒', 'Barrier between systems'] },
+  { path: 'policy.barriers.lineBlock', group: 'barriers', label: ['条块壁垒', 'Barrier between lines and blocks'] },
+  { path: 'policy.barriers.crossLevel', group: 'barriers', label: ['跨层级壁垒', 'Barrier between levels'] },
+  { path: 'policy.barriers.crossIdentity', group: 'barriers', label: ['身份壁垒', 'Barrier between identities'] },
+  { path: 'behavior.unitOwnership', group: 'barriers', label: ['地方部门所有(本位主义)', 'Unit ownership (本位主义)'] },
+  { path: 'policy.exchangeQuota', group: 'planning', label: ['班子年度交流比例上限', 'Yearly exchange quota of a team'] },
+  { path: 'policy.electionCycle', group: 'planning', label: ['换届周期', 'Election cycle'] },
+  { path: 'policy.electionQuota', group: 'planning', label: ['换届年交流比例', 'Exchange share in election years'] },
+  { path: 'policy.staggeredElections', group: 'planning', label: ['错开换届', 'Staggered elections'] },
+  { path: 'policy.cultivationRate', group: 'planning', label: ['培养性交流概率', 'Cultivation moves (sent down)'] },
+  { path: 'policy.secondmentShare', group: 'planning', label: ['挂职比例', 'Share as secondments'] },
+  { path: 'policy.secondmentYears', group: 'planning', label: ['挂职年限', 'Secondment length'] },
+  { path: 'policy.structuralTargets.female', group: 'planning', label: ['班子须有女干部', 'Teams need a woman'] },
+  { path: 'policy.structuralTargets.young', group: 'planning', label: ['班子须有年轻干部', 'Teams need a member under 45'] },
+  { path: 'policy.structuralTargets.domain', group: 'planning', label: ['班子须有经济专长', 'Teams need economy experience'] },
+  { path: 'policy.structuralTargets.rate', group: 'planning', label: ['结构性交流概率', 'Structural moves per year'] },
+  { path: 'policy.disciplineRate', group: 'planning', label: ['处理性交流概率', 'Disciplinary moves'] },
+];
+
+export const UNIT_ZH: Record<string, string> = {
+  years: '年',
+  rank: '职级',
+  'years of age': '岁',
+  '0..1': '0–1',
+  probability: '概率',
+  'probability per year': '每年概率',
+  share: '比例',
+  'share of a team': '班子比例',
+  'share of a team per year': '每年班子比例',
+  'share of base pay': '占基本工资比例',
+  'pay units': '工资单位',
+  score: '评分',
+  'score per level': '每层级评分',
+  'score per exchange': '每次交流评分',
+  factor: '倍数',
+};
+
+export function unitLabel(unit: string, lang: Lang): string {
+  return lang === 'zh' ? (UNIT_ZH[unit] ?? unit) : unit;
+}
+
+/** Move types (constants MOVE_TYPES) in both languages. */
+export const MOVE_TYPE_LABELS: Record<string, Pair> = {
+  regulatory: ['制度性交流(任期届满)', 'Regulatory (tenure)'],
+  cultivation: ['培养性交流', 'Cultivation'],
+  structural: ['结构性交流', 'Structural'],
+  care: ['照顾性交流', 'Care'],
+  disciplinary: ['处理性交流', 'Disciplinary'],
+  election: ['换届交流', 'Election'],
+  voluntary: ['自愿交流', 'Voluntary'],
+  promotion: ['提拔', 'Promotion'],
+  secondment: ['挂职', 'Secondment'],
+  return: ['挂职期满返回', 'Return from secondment'],
+};
+
+export function moveTypeLabel(t: string, lang: Lang): string {
+  const p = MOVE_TYPE_LABELS[t];
+  return p ? (lang === 'zh' ? p[0] : p[1]) : t;
+}
+
+/** Region tiers of the flow diagrams: level × rich/poor (wageIndex against the median of its level). */
+export const TIER_LABELS: Record<string, Pair> = {
+  province: ['省级', 'Province'],
+  'province-rich': ['省级·较富', 'Province, richer'],
+  'province-poor': ['省级·较穷', 'Province, poorer'],
+  'prefecture-rich': ['市州·较富', 'Prefecture, richer'],
+  'prefecture-poor': ['市州·较穷', 'Prefecture, poorer'],
+  'county-rich': ['县区·较富', 'County, richer'],
+  'county-poor': ['县区·较穷', 'County, poorer'],
+};
+
+export const DIRECTION_LABELS: Record<string, Pair> = {
+  up: ['向上(到更高层级)', 'Up a level'],
+  down: ['向下(到基层)', 'Down a level'],
+  reverse: ['同级·到较穷地区(逆向)', 'Same level, to a poorer region (reverse)'],
+  forward: ['同级·到较富地区', 'Same level, to a richer region'],
+  across: ['同级·工资相同地区', 'Same level, equal pay'],
+  within: ['本地区内', 'Within the region'],
+};
+
+export function tierLabel(t: string, lang: Lang): string {
+  const p = TIER_LABELS[t];
+  return p ? (lang === 'zh' ? p[0] : p[1]) : t;
+}
+export function directionLabel(t: string, lang: Lang): string {
+  const p = DIRECTION_LABELS[t];
+  return p ? (lang === 'zh' ? p[0] : p[1]) : t;
+}
+
+/** Per-region metrics of the map (src/report/regions.ts). */
+export const REGION_METRIC_LABELS: Record<string, Pair> = {
+  stagnation: ['板结比例', 'Stagnation'],
+  vacancy: ['岗位空缺率', 'Vacancy rate'],
+  netReverse: ['逆向交流净流入(每百岗位)', 'Net reverse inflow per 100 posts'],
+  inflow: ['跨地区交流流入(每百岗位)', 'Exchange inflow per 100 posts'],
+  ties: ['本地关系网', 'Local ties'],
+};
+export function regionMetricLabel(m: string, lang: Lang): string {
+  const p = REGION_METRIC_LABELS[m];
+  return p ? (lang === 'zh' ? p[0] : p[1]) : m;
+}
+
+/** Words of the workshop page and the report. */
+export const UI: Record<string, Pair> = {
+  title: ['干部交流政策推演', 'Cadre exchange policy workshop'],
+  subtitle: ['调整政策杠杆,与现行规则(基线)在相同随机数下对比几十年的演变', 'Move the policy levers and watch the decades unfold next to today’s rules (the baseline), on the same random numbers'],
+  language: ['English', '中文'],
+  presets: ['预设方案', 'Presets'],
+  loadPreset: ['载入', 'Load'],
+  settings: ['运行设置', 'Run settings'],
+  run: ['运行', 'Run'],
+  running: ['运行中…', 'Running…'],
+  cancelled: ['上一次运行已取消,新的运行已开始', 'The previous run was cancelled; a new run has started'],
+  cancelledByOther: ['此次运行已被新的运行取消', 'This run was cancelled by a newer run'],
+  done: ['完成', 'Done'],
+  failed: ['运行失败', 'The run failed'],
+  badInput: ['输入有误', 'Bad input'],
+  policy: ['政策方案', 'Policy'],
+  baseline: ['基线(现行规则)', 'Baseline (today’s rules)'],
+  difference: ['差异(政策−基线)', 'Difference (policy − baseline)'],
+  change: ['相对基线变化', 'Change against baseline'],
+  headline: ['主要指标', 'Headline numbers'],
+  atYear: ['年份', 'Year'],
+  charts: ['指标随时间变化(均值与95%置信区间)', 'Metrics over the years (mean and 95% CI)'],
+  flows: ['交流流向', 'Exchange flows'],
+  flowsTiers: ['地区层级之间的交流(每年人次)', 'Moves between region tiers (per year)'],
+  flowsTypes: ['交流类型与方向(每年人次)', 'Exchange types and directions (per year)'],
+  map: ['全省地图', 'Map of the province'],
+  mapMetric: ['地图指标', 'Map metric'],
+  mapArm: ['显示', 'Show'],
+  play: ['播放', 'Play'],
+  pause: ['暂停', 'Pause'],
+  savePolicy: ['保存政策包', 'Save policy package'],
+  loadPolicy: ['载入政策包', 'Load policy package'],
+  downloadCsv: ['下载结果(CSV)', 'Download results (CSV)'],
+  downloadSummary: ['下载汇总(CSV)', 'Download summary (CSV)'],
+  downloadPng: ['PNG', 'PNG'],
+  downloadSvg: ['SVG', 'SVG'],
+  reformYear: ['改革起始年份', 'Reform from year'],
+  scale: ['世界规模', 'World scale'],
+  years: ['模拟年数', 'Years'],
+  burnIn: ['预热年数', 'Burn-in years'],
+  replicates: ['重复次数', 'Replicates'],
+  seed: ['随机种子', 'Seed'],
+  quick: ['快速', 'Quick'],
+  full: ['标准', 'Standard'],
+  reset: ['恢复基线值', 'Reset to baseline'],
+  burnInProgress: ['预热中', 'Burn-in'],
+  range: ['范围', 'range'],
+  defaultValue: ['默认', 'default'],
+  invalid: ['数值无效', 'Invalid value'],
+  mustBe: ['应在', 'must be'],
+  noData: ['尚无数据 — 请点击“运行”', 'No data yet — press Run'],
+  reform: ['改革', 'reform'],
+  replicatesNote: ['次重复', 'replicates'],
+  loadedPreset: ['已载入预设', 'Loaded preset'],
+  loadedPackage: ['已载入政策包', 'Loaded policy package'],
+  category: ['类', 'cat.'],
+};
+
+export function ui(key: string, lang: Lang): string {
+  const p = UI[key];
+  return p ? (lang === 'zh' ? p[0] : p[1]) : key;
+}
