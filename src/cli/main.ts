@@ -9,6 +9,7 @@ import { InputError } from '../scenario/errors.js';
 import { programVersion } from '../experiment/manifest.js';
 import { collect } from './options.js';
 import { runCommand } from './run.js';
+import { compareCommand } from './compare.js';
 import { validateFiles } from './validate.js';
 import { sweepCommand } from './sweep.js';
 import { mergeCommand } from './merge.js';
@@ -37,6 +38,8 @@ program
   .option('--out <dir>', 'results directory (default: results/<scenario name>)')
   .option('--events', 'also write events.csv, one row per move')
   .option('--check', 'check every invariant of the model each year')
+  .option('--precision <metric=h>', 'add replicates (doubling) until the 95% CI half-width of the metric in the last year is at most h, e.g. stagnation_share=0.005')
+  .option('--max-replicates <m>', 'with --precision: stop at m replicates (default 200)')
   .option('--force', 'replace an existing results directory')
   .option('--quiet', 'no progress or table')
   .action(runCommand);
@@ -46,6 +49,23 @@ program
   .description('check scenario files without running them')
   .argument('<files...>', 'JSON files')
   .action(validateFiles);
+
+program
+  .command('compare')
+  .description('run scenarios on the same replicate seeds and report paired differences against the first (compare.csv)')
+  .argument('<scenarios...>', 'scenario JSON files; the first is the reference')
+  .option('--replicates <n>', 'replicates (default: the first scenario’s)')
+  .option('--seed <s>', 'seed of the replicate seeds (default: the first scenario’s)')
+  .option('--years <y>', 'reported years, for every scenario (default: the scenarios’)')
+  .option('--threads <t>', 'worker threads (default: the number of cores)')
+  .option('--set <path=value>', 'override a field of every scenario, e.g. world.scale=0.1 (repeatable)', collect, [])
+  .option('--out <dir>', 'results directory (default: results/compare-<name1>-vs-<name2>…)')
+  .option('--at <years>', 'reported years to compare, comma-separated (default: the last)')
+  .option('--precision <metric=h>', 'add replicates (doubling) until the 95% CI half-width of each paired difference of the metric in the last year is at most h')
+  .option('--max-replicates <m>', 'with --precision: stop at m replicates (default 200)')
+  .option('--force', 'replace an existing results directory')
+  .option('--quiet', 'no progress or table')
+  .action(compareCommand);
 
 program
   .command('sweep')

@@ -5,9 +5,10 @@ import { buildWorld } from '../world/world.js';
 import { InputError } from '../scenario/errors.js';
 import { ResultsDir } from '../experiment/results-dir.js';
 import { baseManifest } from '../experiment/manifest.js';
-import { defaultThreads } from '../experiment/pool.js';
+import { defaultThreads, runAll } from '../experiment/pool.js';
+import { maxReplicatesOption, parsePrecision, precisionLines, precisionManifest, replicateHalfWidth, runToPrecision } from '../experiment/precision.js';
 import {
-  EVENTS_HEADER, eventRowsCsv, replicateSeeds, runReplicates, summaries, summaryRows, SUMMARY_HEADER, timeseriesRows, TIMESERIES_HEADER,
+  EVENTS_HEADER, eventRowsCsv, replicateSeeds, summaries, summaryRows, SUMMARY_HEADER, timeseriesRows, TIMESERIES_HEADER,
 } from '../experiment/replicates.js';
 import { csvRow } from '../experiment/csv.js';
 import { METRIC_NAMES } from '../metrics/definitions.js';
@@ -24,6 +25,8 @@ export interface RunOptions {
   out?: string;
   events?: boolean;
   check?: boolean;
+  precision?: string;
+  maxReplicates?: string;
   force?: boolean;
   quiet?: boolean;
 }
@@ -37,7 +40,9 @@ export async function runCommand(file: string, o: RunOptions): Promise<void> {
   if (reps !== undefined) sets.push(`replicates=${reps}`);
   if (seed !== undefined) sets.push(`seed=${seed}`);
   if (years !== undefined) sets.push(`years=${years}`);
+  const targets = o.precision === undefined ? [] : parsePrecision(o.precision);
   const scenario = loadScenario(file, sets);
+  const maxReps = maxReplicatesOption(o.maxReplicates, scenario.replicates, targets.length > 0);
   let world;
   try {
     world = buildWorld(scenario.world);
@@ -49,11 +54,23 @@ export async function runCommand(file: string, o: RunOptions): Promise<void> {
   const started = new Date().toISOString();
   const events = !!o.events || scenario.outputs.events;
   try {
-    const n = scenario.replicates;
-    const bar = progress(n, `run ${scenario.name}`, 'runs', o.quiet);
     const t0 = performance.now();
-    const results = await runReplicates(scenario, { replicates: n, threads: Math.min(threads, n), check: o.check, events, onResult: () => bar.tick() });
-    bar.stop();
+    const horizon = scenario.startYear + scenario.years - 1;
+    // With --precision, replicates are added in doubling batches; replicate k always has seed k (experiment/precision.ts).
+    const { results, outcomes } = await runToPrecision({
+      targets,
+      initial: scenario.replicates,
+      max: maxReps,
+      runBatch: async (from, to) => {
+        const bar = progress(to - from, `run ${scenario.name}${from > 0 ? ` (replicates ${from + 1}–${to})` : ''}`, 'runs', o.quiet);
+        const seeds = replicateSeeds(scenario, to).slice(from);
+        const rs = await runAll(seeds.map((seed) => ({ scenario, seed, check: o.check, events })), { threads: Math.min(threads, to - from), onResult: () => bar.tick() });
+        bar.stop();
+        return rs;
+      },
+      measure: (rs, metric) => replicateHalfWidth(rs, metric, horizon),
+    });
+    const n = results.length;
     const secs = (performance.now() - t0) / 1000;
     dir.write('timeseries.csv', csvRow(TIMESERIES_HEADER) + timeseriesRows(results));
     dir.write('summary.csv', csvRow(SUMMARY_HEADER) + summaryRows(results));
@@ -62,10 +79,11 @@ export async function runCommand(file: string, o: RunOptions): Promise<void> {
       ...baseManifest('run'),
       scenarioFile: path.resolve(file),
       sets: o.set ?? [],
-      scenario,
+      scenario: { ...scenario, replicates: n },
       replicates: n,
       seeds: replicateSeeds(scenario, n),
       threads: Math.min(threads, n),
+      ...(targets.length ? { precision: precisionManifest(outcomes), maxReplicates: maxReps } : {}),
       check: !!o.check,
       started,
       finished: new Date().toISOString(),
@@ -83,6 +101,7 @@ export async function runCommand(file: string, o: RunOptions): Promise<void> {
       const cadreYears = results.reduce((a, r) => a + r.cadres * (scenario.years + scenario.burnIn), 0);
       process.stdout.write(`${scenario.name}: ${n} replicates × ${scenario.years} years (after ${scenario.burnIn} of burn-in), ${world.nRegions} regions, ${world.nPosts} posts, ~${results[0]!.cadres} cadres\n`);
       process.stdout.write(`mean ± 95% CI half-width over replicates\n\n${headlineTable(summaries(results), show)}\n\n`);
+      if (outcomes.length) process.stdout.write(precisionLines(outcomes, `in ${horizon}`));
       process.stdout.write(`${secs.toFixed(1)} s on ${Math.min(threads, n)} thread(s), ${(cadreYears / secs / 1e6).toFixed(2)} M cadre-years/s; results in ${path.relative(process.cwd(), dir.target) || '.'}\n`);
     }
   } catch (e) {
