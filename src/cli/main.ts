@@ -148,6 +148,14 @@ program
   .option('--quiet', 'no summary line')
   .action(async (dir, o) => (await import('./report.js')).reportCommand(dir, o));
 
+program
+  .command('serve')
+  .description('the workshop page: levers, runs against the baseline streamed year by year, flows and a map (a local web server)')
+  .option('--port <p>', 'port (default 8765; 0 for any free port)')
+  .option('--host <h>', 'address to listen on (default 127.0.0.1, this computer only)')
+  .option('--threads <t>', 'worker threads (default: the number of cores)')
+  .action(async (o) => (await import('./serve.js')).serveCommand(o));
+
 async function main(): Promise<void> {
   try {
     await program.parseAsync(process.argv);

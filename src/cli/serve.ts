@@ -1,0 +1,32 @@
+/** `cadreflow serve [--port P] [--host H]`: the workshop page on a local web server, until interrupted. */
+import { inputError } from '../scenario/errors.js';
+import { intOption } from './options.js';
+import { startServer } from '../web/server.js';
+
+export interface ServeCliOptions {
+  port?: string;
+  host?: string;
+  threads?: string;
+}
+
+export async function serveCommand(o: ServeCliOptions): Promise<void> {
+  const port = intOption('--port', o.port ?? '8765', 0, 65535)!;
+  const threads = intOption('--threads', o.threads, 1, 1024);
+  const host = o.host ?? '127.0.0.1';
+  if (!/^[A-Za-z0-9.:_-]+$/.test(host)) throw inputError('--host', host, 'a host name or address, e.g. 127.0.0.1 or 0.0.0.0');
+  let s;
+  try {
+    s = await startServer({ port, host, threads });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') throw inputError('--port', port, 'a free port: this one is in use (try another --port, or 0 for any free port)');
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw inputError('--host', host, 'an address of this machine, e.g. 127.0.0.1 or 0.0.0.0');
+    throw e;
+  }
+  process.stdout.write(`CadreFlow workshop page: ${s.url}\n${host === '127.0.0.1' || host === 'localhost' ? 'only this computer can open it (use --host 0.0.0.0 to let others in the room connect)\n' : ''}press Ctrl+C to stop\n`);
+  await new Promise<void>((resolve) => {
+    const stop = () => void s.close().then(resolve);
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+}

@@ -1,0 +1,228 @@
+/**
+ * The workshop page end to end in a real browser: playwright-core driving
+ * Debian's chromium (/usr/bin/chromium, installed by .ci/run), headless.
+ * Open the page, give a bad value, change levers, run, wait for the charts to
+ * reach the last year, check the numbers shown against the downloaded CSV
+ * (and the CSV against simulate()), switch language, load a preset, cancel a
+ * run by starting another, save and load a policy package, download a chart,
+ * and see a failed run reported. Screenshots go to test/artifacts/.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { startServer, type RunningServer } from '../../src/web/server.js';
+import { parseCsv, records } from '../../src/report/csv-read.js';
+import { displayNumber } from '../../src/report/ci.js';
+import { runScenarios } from '../../src/web/levers.js';
+import { simulate } from '../../src/model/simulate.js';
+import { HEADLINE, METRIC_NAMES } from '../../src/metrics/definitions.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const haveChromium = existsSync(CHROMIUM);
+if (!haveChromium) console.warn(`test/web/e2e.test.ts: skipped — ${CHROMIUM} is missing (install Debian's chromium: apt-get install -y chromium)`);
+
+const root = path.resolve(__dirname, '..', '..');
+const artifacts = path.join(root, 'test', 'artifacts');
+const SETTINGS = { scale: 0.04, replicates: 2, years: 3, burnIn: 4, seed: 11, reformYear: 2026 };
+
+let server: RunningServer;
+let failing: RunningServer;
+let ctx: BrowserContext;
+let page: Page;
+let profile: string;
+const pageErrors: string[] = [];
+const foreign: string[] = [];
+
+async function setSettings(p: Page, s: Record<string, number>): Promise<void> {
+  for (const [k, v] of Object.entries(s)) await p.fill(`#set-${k}`, String(v));
+}
+
+async function download(p: Page, selector: string): Promise<string> {
+  const [dl] = await Promise.all([p.waitForEvent('download'), p.click(selector)]);
+  return readFileSync((await dl.path())!, 'utf8');
+}
+
+describe.skipIf(!haveChromium)('the workshop page in chromium', () => {
+  beforeAll(async () => {
+    mkdirSync(artifacts, { recursive: true });
+    server = await startServer({ port: 0, host: '127.0.0.1', threads: 2 });
+    failing = await startServer({ port: 0, host: '127.0.0.1', threads: 2, failAt: { arm: 0, replicate: 1, year: 2027 } });
+    profile = mkdtempSync(path.join(os.tmpdir(), 'cadreflow-chromium-'));
+    ctx = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      locale: 'zh-CN',
+      viewport: { width: 1440, height: 1000 },
+      acceptDownloads: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    page = ctx.pages()[0] ?? (await ctx.newPage());
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    page.on('request', (r) => {
+      const u = r.url();
+      if (!u.startsWith(server.url) && !u.startsWith(failing.url) && !u.startsWith('data:') && !u.startsWith('blob:')) foreign.push(u);
+    });
+  });
+
+  afterAll(async () => {
+    await ctx?.close();
+    await server?.close();
+    await failing?.close();
+    if (profile) rmSync(profile, { recursive: true, force: true });
+  });
+
+  it('opens in Chinese for a Chinese browser, with every lever labelled', async () => {
+    await page.goto(server.url);
+    await page.waitForSelector('body[data-ready="1"]');
+    expect(await page.getAttribute('html', 'lang')).toBe('zh-CN');
+    expect(await page.textContent('h1')).toBe('干部交流政策推演');
+    const levers = await page.$$eval('.lever', (els) => els.map((e) => ({ path: (e as HTMLElement).dataset.path, name: e.querySelector('label.name')?.textContent ?? '', meta: e.querySelector('.meta')?.textContent ?? '' })));
+    expect(levers.length).toBeGreaterThanOrEqual(30);
+    const mt = levers.find((l) => l.path === 'policy.maxTenure')!;
+    expect(mt.name).toBe('同一岗位任职上限');
+    expect(mt.meta).toContain('1–40');
+    expect(mt.meta).toContain('年');
+    const groups = await page.$$eval('fieldset legend', (els) => els.map((e) => e.textContent));
+    expect(groups.length).toBe(6);
+    expect(await page.inputValue('#lv-policy-maxTenure')).toBe('10');
+  });
+
+  it('says what is wrong with a bad value, in the control and from the server', async () => {
+    await setSettings(page, SETTINGS);
+    await page.fill('#lv-policy-maxTenure', '99');
+    expect(await page.textContent('.lever[data-path="policy.maxTenure"] .err')).toContain('1–40');
+    await page.click('#run');
+    await page.waitForSelector('#banner:not([hidden])');
+    const text = await page.textContent('#banner');
+    expect(text).toContain('policy.maxTenure: 99: must be ≤ 40');
+    expect(await page.getAttribute('#status', 'data-state')).toBe('failed');
+  });
+
+  it('runs the policy against the baseline; the numbers shown are those of the downloaded CSV', async () => {
+    await page.fill('#lv-policy-maxTenure', '5');
+    await page.selectOption('#lv-policy-matching', 'two-way');
+    await page.fill('#lv-behavior-unitOwnership', '0.2');
+    expect(await page.textContent('.lever[data-path="policy.maxTenure"] .err')).toBe('');
+    await page.click('#run');
+    await page.waitForSelector('body[data-state="done"]', { timeout: 60_000 });
+    expect(await page.isHidden('#banner')).toBe(true);
+    // Every chart reached the last year.
+    for (const m of HEADLINE) expect(await page.getAttribute(`#chart-${m}`, 'data-years'), m).toBe('3');
+    for (const id of ['sankey-tiers', 'sankey-types', 'map']) expect(await page.getAttribute(`#${id}`, 'data-years')).toBe('3');
+    expect(await page.textContent('#numbers-year')).toBe('2028');
+    await page.screenshot({ path: path.join(artifacts, 'workshop-zh.png'), fullPage: true });
+
+    const summary = records(parseCsv(await download(page, '#download-summary')));
+    const at = (arm: string, m: string) => summary.find((r) => r.arm === arm && r.metric === m && r.year === '2028')!;
+    for (const m of HEADLINE) {
+      for (const arm of ['policy', 'baseline']) {
+        const cell = page.locator(`td[data-metric="${m}"][data-arm="${arm}"]`);
+        expect(await cell.getAttribute('data-value'), `${arm} ${m}`).toBe(at(arm, m).mean);
+        expect(await cell.locator('.v').textContent(), `${arm} ${m}`).toBe(displayNumber(Number(at(arm, m).mean)));
+      }
+      const d = page.locator(`td[data-metric="${m}"][data-arm="difference"]`);
+      expect(await d.getAttribute('data-value'), m).toBe(at('policy', m).diff_mean);
+    }
+
+    // The results CSV holds every replicate-year of both arms, and they are simulate()'s.
+    const ts = parseCsv(await download(page, '#download-csv'));
+    expect(ts.header).toEqual(['arm', 'replicate', 'seed', 'year', ...METRIC_NAMES]);
+    expect(ts.rows.length).toBe(2 * 2 * 3);
+    const { policy, baseline } = runScenarios({ levers: { 'policy.maxTenure': 5, 'policy.matching': 'two-way', 'behavior.unitOwnership': 0.2 }, settings: SETTINGS });
+    for (const [arm, sc] of [['policy', policy], ['baseline', baseline]] as const) {
+      const row = ts.rows.find((r) => r[0] === arm && r[1] === '1' && r[3] === '2028')!;
+      const ref = simulate(sc, Number(row[2]));
+      const j = METRIC_NAMES.indexOf('stagnation_share');
+      expect(Number(row[4 + j]), arm).toBeCloseTo(ref.metrics[2]![j]!, 8);
+    }
+  });
+
+  it('downloads a chart as PNG and SVG', async () => {
+    const card = page.locator('.card[data-chart="chart-stagnation_share"]');
+    const [png] = await Promise.all([page.waitForEvent('download'), card.locator('button[data-kind="png"]').click()]);
+    expect(png.suggestedFilename()).toBe('chart-stagnation_share.png');
+    expect(readFileSync((await png.path())!).subarray(1, 4).toString()).toBe('PNG');
+    const [svg] = await Promise.all([page.waitForEvent('download'), card.locator('button[data-kind="svg"]').click()]);
+    expect(readFileSync((await svg.path())!, 'utf8')).toMatch(/^<svg[\s\S]*<\/svg>\s*$/);
+  });
+
+  it('switches to English', async () => {
+    await page.click('#lang-switch');
+    expect(await page.getAttribute('html', 'lang')).toBe('en');
+    expect(await page.textContent('h1')).toBe('Cadre exchange policy workshop');
+    expect(await page.textContent('.lever[data-path="policy.maxTenure"] label.name')).toBe('Tenure limit in one post');
+    expect(await page.textContent('#numbers thead')).toContain('Baseline');
+    // The levers kept their values.
+    expect(await page.inputValue('#lv-policy-maxTenure')).toBe('5');
+    await page.selectOption('#map-metric', 'vacancy');
+    await page.selectOption('#map-arm', 'difference');
+    await page.screenshot({ path: path.join(artifacts, 'workshop-en.png'), fullPage: true });
+    await page.locator('#map').screenshot({ path: path.join(artifacts, 'workshop-map.png') });
+  });
+
+  it('saves a policy package and loads it back', async () => {
+    const pkg = JSON.parse(await download(page, '#save-policy'));
+    expect(pkg.format).toBe('cadreflow-policy-package');
+    expect(pkg.levers['policy.maxTenure']).toBe(5);
+    expect(pkg.levers['policy.matching']).toBe('two-way');
+    await page.click('#reset');
+    expect(await page.inputValue('#lv-policy-maxTenure')).toBe('10');
+    await page.setInputFiles('#policy-file', { name: 'package.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(pkg)) });
+    await page.waitForFunction(() => (document.getElementById('lv-policy-maxTenure') as HTMLInputElement).value === '5');
+    expect(await page.inputValue('#lv-policy-matching')).toBe('two-way');
+    // A file that is not a package says so.
+    await page.setInputFiles('#policy-file', { name: 'nonsense.json', mimeType: 'application/json', buffer: Buffer.from('{"levers": {"policy.nothing": 1}}') });
+    await page.waitForSelector('#banner:not([hidden])');
+    expect(await page.textContent('#banner')).toContain('policy.nothing');
+  });
+
+  it('loads a preset', async () => {
+    await page.selectOption('#preset', 'full-reform.json');
+    await page.click('#load-preset');
+    expect(await page.inputValue('#lv-policy-matching')).toBe('two-way');
+    expect(await page.isChecked('#lv-policy-registry')).toBe(true);
+    expect(await page.inputValue('#lv-policy-keyMaxTenure')).toBe('5');
+    expect(await page.inputValue('#set-reformYear')).toBe('2028');
+    expect(await page.textContent('#notice')).toContain('full-reform');
+  });
+
+  it('a second run cancels the first, visibly', async () => {
+    await setSettings(page, { ...SETTINGS, burnIn: 40, years: 20, reformYear: 2026 });
+    await page.click('#run');
+    await page.waitForSelector('body[data-state="running"]');
+    await page.click('#run');
+    await page.waitForFunction(() => /cancelled/.test(document.getElementById('notice')?.textContent ?? ''));
+    await page.waitForSelector('body[data-state="done"]', { timeout: 90_000 });
+    expect(await page.getAttribute('#chart-stagnation_share', 'data-years')).toBe('20');
+    // The slider plays the decades on the map.
+    await page.fill('#year-slider', '3');
+    await page.dispatchEvent('#year-slider', 'input');
+    expect(await page.textContent('#map-year')).toBe('2029');
+    expect(await page.textContent('#numbers-year')).toBe('2029');
+    await page.screenshot({ path: path.join(artifacts, 'workshop-after-cancel.png'), fullPage: true });
+  });
+
+  it('shows a failed run as an error, not a blank page', async () => {
+    const p = await ctx.newPage();
+    p.on('pageerror', (e) => pageErrors.push(e.message));
+    await p.goto(failing.url);
+    await p.waitForSelector('body[data-ready="1"]');
+    await setSettings(p, SETTINGS);
+    await p.click('#run');
+    await p.waitForSelector('#banner:not([hidden])', { timeout: 60_000 });
+    expect(await p.textContent('#banner')).toContain('injected failure in replicate 1 in 2027');
+    expect(await p.getAttribute('#status', 'data-state')).toBe('failed');
+    // The page is all there (another origin: its own language setting, Chinese for this browser).
+    expect(await p.textContent('h1')).toBe('干部交流政策推演');
+    expect(await p.locator('.lever').count()).toBeGreaterThanOrEqual(30);
+    await p.screenshot({ path: path.join(artifacts, 'workshop-failed.png') });
+    await p.close();
+  });
+
+  it('made no request outside the local server and raised no page error', () => {
+    expect(foreign).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  });
+});
