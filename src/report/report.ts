@@ -328,7 +328,7 @@ function runReport(b: Builder, r: Results, scs: { label: string; scenario: Scena
   const renamed = new Map([...groups].map(([, v]) => [scs[0]?.label ?? '', v] as const));
   const allMetrics = [...(renamed.values().next().value?.keys() ?? [])];
   const headline = HEADLINE.filter((m) => allMetrics.includes(m));
-  b.section('headline', b.t('Headline metrics over the years', '主要指标随时间变化'), `<p>${b.t('Mean over replicates with its 95% confidence interval (Student’s t); dashed vertical lines mark reform years.', '重复均值及95%置信区间(t 分布);竖虚线为改革年份。')}</p>${metricCharts(b, renamed, headline, marks)}`);
+  b.section('headline', b.t('Headline metrics over the years', '主要指标随时间变化'), `<p>${b.t('Mean over replicates with its 95% confidence interval (Student\'s t); dashed vertical lines mark reform years.', '重复均值及95%置信区间(t 分布);竖虚线为改革年份。')}</p>${metricCharts(b, renamed, headline, marks)}`);
   b.section('numbers', b.t('All metrics, first and last year', '全部指标:首年与末年'), horizonTable(b, renamed, allMetrics));
 }
 

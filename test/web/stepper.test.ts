@@ -15,6 +15,9 @@ import { LEVERS } from '../../src/report/i18n.js';
 import { InputError } from '../../src/scenario/errors.js';
 import { rulesAt } from '../../src/model/policy-at.js';
 import { METRIC_NAMES } from '../../src/metrics/definitions.js';
+import { emptyFlows, flowCounter, flowsFromEvents } from '../../src/report/flows.js';
+import { EVENTS_HEADER } from '../../src/experiment/replicates.js';
+import { MOVE_TYPES } from '../../src/world/constants.js';
 
 function stepAll(s: ReturnType<typeof parseScenario>, seed: number) {
   const world = buildWorld(s.world);
@@ -55,6 +58,25 @@ describe('YearStepper', () => {
     // Net reverse inflows cancel out over the province.
     expect(r.netReverse.reduce((a, v, g) => a + (v * posts[g]!) / 100, 0)).toBeCloseTo(0, 3);
     expect(r.stagnation.every((v) => Number.isNaN(v) || (v >= 0 && v <= 1))).toBe(true);
+  });
+
+  it('counts the same flows from the move log as the report does from events.csv', () => {
+    const s = parseScenario({ name: 'd', startYear: 2026, years: 3, burnIn: 3, world: { preset: 'gansu', scale: 0.03 } });
+    const world = buildWorld(s.world);
+    const ref = simulate(s, 5, { events: true, world });
+    const fromEvents = flowsFromEvents([EVENTS_HEADER.join(','), ...ref.events!.map((e) => `0,${e}`)].join('\n'), world);
+    const { tiers, count } = flowCounter(world);
+    const fromLog = emptyFlows(tiers);
+    const st = new YearStepper(s, 5, world);
+    while (!st.done) {
+      const r = st.step();
+      if (!r.metrics) continue;
+      fromLog.runYears++;
+      const log = st.sim.log;
+      for (let k = 0; k < log.n; k++) count(fromLog, MOVE_TYPES[log.type[k]!]!, log.fromPost[k]!, log.toPost[k]!, log.fromRegion[k]!, log.toRegion[k]!, log.fromRank[k]!, log.toRank[k]!);
+    }
+    expect(fromLog.moves).toBeGreaterThan(100);
+    expect(fromLog).toEqual(fromEvents);
   });
 });
 
