@@ -7,7 +7,7 @@
 import type { EChartsOption } from 'echarts';
 
 export const PALETTE = ['#c0392b', '#2c3e50', '#2980b9', '#27ae60', '#8e44ad', '#d35400', '#16a085', '#7f8c8d', '#f39c12', '#34495e'];
-export const FONT = '"Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", "Helvetica Neue", Arial, sans-serif';
+export const FONT = '"Helvetica Neue", Arial, "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif';
 
 const nz = (x: number | undefined): number | null => (x === undefined || !Number.isFinite(x) ? null : x);
 
@@ -111,7 +111,7 @@ export function sankeyOption(s: SankeySpec): EChartsOption {
     series: [
       {
         type: 'sankey',
-        top: s.title ? (s.subtitle ? 60 : 40) : 10, bottom: 10, left: 10, right: 200,
+        top: s.title ? (s.subtitle ? 60 : 40) : 10, bottom: 10, left: 10, right: 240,
         nodeAlign: 'justify', nodeGap: 10, draggable: false, layoutIterations: 0,
         emphasis: { focus: 'adjacency' },
         label: { fontSize: 11, formatter: (p: any) => label.get(p.name) ?? p.name },

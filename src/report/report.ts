@@ -473,7 +473,7 @@ function sensitivityReport(b: Builder, r: Results): void {
 const CSS = `
 :root { --ink: #222; --muted: #666; --line: #ddd; --accent: #c0392b; }
 * { box-sizing: border-box; }
-body { font-family: "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", "Helvetica Neue", Arial, sans-serif; color: var(--ink); margin: 0 auto; max-width: 1240px; padding: 24px 28px 60px; line-height: 1.45; font-size: 14px; }
+body { font-family: "Helvetica Neue", Arial, "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif; color: var(--ink); margin: 0 auto; max-width: 1240px; padding: 24px 28px 60px; line-height: 1.45; font-size: 14px; }
 h1 { font-size: 24px; margin: 0 0 4px; } h2 { font-size: 18px; border-bottom: 2px solid var(--accent); padding-bottom: 4px; margin-top: 36px; }
 .sub { color: var(--muted); margin: 0 0 12px; }
 nav.toc { background: #f7f7f7; border: 1px solid var(--line); padding: 8px 14px; margin: 16px 0; }

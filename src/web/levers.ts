@@ -43,8 +43,8 @@ export function leverSpecs(): LeverSpec[] {
     const s = schemaAt(schema, l.path);
     if (!s) throw new Error(`lever ${l.path} is not in the scenario schema`);
     const text: string = s.description ?? '';
-    const unit = /Unit: ([^.]+)\./.exec(text)?.[1] ?? '';
-    const description = text.replace(/\s*Unit: [^.]+\./, '').replace(/\s*Range [^;]+; default [^.]+\.?$/, '').replace(/\s*Default [^.]*\.?$/, '').replace(/\s*Default \[.*$/, '').trim();
+    const unit = /Unit: (.*?)\.(?=\s|$)/.exec(text)?.[1] ?? '';
+    const description = text.replace(/\s*Unit: .*?\.(?=\s|$)/, '').replace(/\s*Range [^;]*; default .*$/, '').replace(/\s*Default .*$/, '').trim();
     const base = { path: l.path, group: l.group, label: l.label, unit, description, default: s.default };
     if (s.type === 'boolean') return { ...base, kind: 'boolean' };
     if (s.enum) return { ...base, kind: 'enum', values: s.enum };

@@ -8,7 +8,7 @@ const CSS = `
 :root { --ink: #1f2933; --muted: #616e7c; --line: #d9dee3; --bg: #f5f6f8; --accent: #c0392b; --accent-dark: #922b21; --ok: #1e8449; --bad: #b03a2e; --card: #fff; }
 * { box-sizing: border-box; }
 html, body { margin: 0; padding: 0; }
-body { font-family: "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", "Helvetica Neue", Arial, sans-serif; color: var(--ink); background: var(--bg); font-size: 14px; line-height: 1.4; }
+body { font-family: "Helvetica Neue", Arial, "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif; color: var(--ink); background: var(--bg); font-size: 14px; line-height: 1.4; }
 header.top { display: flex; justify-content: space-between; align-items: center; gap: 16px; padding: 12px 20px; background: linear-gradient(90deg, #7b241c, #c0392b); color: #fff; }
 header.top h1 { font-size: 21px; margin: 0; letter-spacing: .02em; }
 header.top p { margin: 2px 0 0; opacity: .9; font-size: 13px; }
