@@ -31,7 +31,7 @@ describe('cadreflow run', () => {
     expect(r.out).toMatch(/stagnation_share/);
     expect(r.out).toMatch(/2026/);
     const dir = path.join(tmp, 'out1');
-    expect(readdirSync(dir).sort()).toEqual(['events.csv', 'manifest.json', 'summary.csv', 'timeseries.csv']);
+    expect(readdirSync(dir).sort()).toEqual(['charts', 'events.csv', 'manifest.json', 'report.html', 'summary.csv', 'timeseries.csv']);
     const ts = readFileSync(path.join(dir, 'timeseries.csv'), 'utf8').trim().split('\n');
     expect(ts[0]).toBe(['point', 'replicate', 'seed', 'year', ...METRIC_NAMES].join(','));
     expect(ts.length).toBe(1 + 3 * 3);

@@ -73,9 +73,10 @@ describe('cadreflow sweep', () => {
     for (const delay of [150, 500, 900, 1300]) {
       const out = `killed${delay}`;
       const child = spawn(process.execPath, [bin, 'sweep', 'grid.json', '--out', out, '--threads', '2', '--quiet'], { cwd: tmp });
+      const exited = new Promise((r) => child.on('exit', r));
       await new Promise((r) => setTimeout(r, delay));
       child.kill('SIGKILL');
-      await new Promise((r) => child.on('exit', r));
+      await exited;
       if (!existsSync(path.join(tmp, out, 'progress.json'))) continue; // killed before it began: nothing to resume
       if (!JSON.parse(readFileSync(path.join(tmp, out, 'progress.json'), 'utf8')).complete) partial++;
       const r = cf(['sweep', 'grid.json', '--out', out, '--threads', '2', '--resume', '--quiet']);
@@ -92,9 +93,10 @@ describe('cadreflow sweep', () => {
     const child = spawn(process.execPath, [bin, 'sweep', 'grid.json', '--out', 'intr', '--threads', '1', '--quiet'], { cwd: tmp });
     let err = '';
     child.stderr.on('data', (d) => (err += d));
+    const exited = new Promise((r) => child.on('exit', r));
     await new Promise((r) => setTimeout(r, 700));
     child.kill('SIGINT');
-    const code = await new Promise((r) => child.on('exit', r));
+    const code = await exited;
     if (code === 130) expect(err).toMatch(/--resume/);
     expect(cf(['sweep', 'grid.json', '--out', 'intr', '--threads', '1', '--resume', '--quiet']).code).toBe(0);
     same('ref', 'intr');
