@@ -19,26 +19,36 @@ export function lifeCycle(age: number): number {
   return Math.max(0.3, 1 - (0.7 * (age - 42)) / 18);
 }
 
-/** Counties at or below region g (g itself if a county): the candidate home regions. */
-function homeChoices(w: World, g: number): [number, number] {
-  // Returns a CSR range in w.provCounties when g is a province; handled by the caller otherwise.
-  const k = w.provinceIndex[g]!;
-  return [w.provCountyStart[k]!, w.provCountyStart[k + 1]!];
+/** The entry of list[a..b) whose share of the cumulative weights cum[a..b) holds u ∈ [0, 1) (binary search). */
+function pickWeighted(list: Int32Array, cum: Float64Array, a: number, b: number, u: number): number {
+  // cum restarts at 0 in each range, so the range's total is cum[b - 1].
+  const target = u * cum[b - 1]!;
+  let lo = a, hi = b - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (cum[mid]! > target) hi = mid;
+    else lo = mid + 1;
+  }
+  return list[lo]!;
 }
 
-/** A home region for someone serving in g: g's own area with probability `locality`, else anywhere in the province. */
+/**
+ * A home region for someone serving in g: with probability `locality` g's own
+ * area (g itself if a county, a county of g if a prefecture), else a county of
+ * the province; counties are drawn in proportion to their population.
+ */
 export function sampleHome(w: World, g: number, locality: number, u1: number, u2: number): number {
   const lv = w.level[g]!;
   if (u1 < locality) {
     if (lv === LEVEL_COUNTY) return g;
-    // A county under g (a child of a prefecture, or any county of the province).
     if (lv === 2) {
       const a = w.childStart[g]!, b = w.childStart[g + 1]!;
-      return b > a ? w.children[a + Math.floor(u2 * (b - a))]! : g;
+      return b > a ? pickWeighted(w.children, w.childPopCum, a, b, u2) : g;
     }
   }
-  const [a, b] = homeChoices(w, g);
-  return b > a ? w.provCounties[a + Math.floor(u2 * (b - a))]! : g;
+  const k = w.provinceIndex[g]!;
+  const a = w.provCountyStart[k]!, b = w.provCountyStart[k + 1]!;
+  return b > a ? pickWeighted(w.provCounties, w.provCountyPopCum, a, b, u2) : g;
 }
 
 /** Fills the traits that every new cadre draws (preferences, ability, family). */

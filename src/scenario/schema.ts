@@ -193,19 +193,19 @@ const regionItem = z
     urban: z.number().min(0).max(1).default(0.5).describe('Urbanisation 0..1.'),
     x: z.number().default(0).describe('East position, km.'),
     y: z.number().default(0).describe('North position, km.'),
-    population: z.number().gt(0).default(100000).describe('Population (weights recruitment and homes); must be positive.'),
+    population: z.number().gt(0).default(100000).describe('Resident population; home counties of cadres are drawn in proportion to it. Must be positive.'),
   })
   .strict();
 
 export const WorldSchema = z
   .object({
     preset: z.enum(['gansu', 'synthetic', 'national', 'explicit']).default('gansu').describe('Which world: the gansu preset (1 + 14 + 86 regions from real data), synthetic counts, the 31 provinces, or the explicit `regions` list. Default gansu.'),
-    scale: z.number().gt(0).max(50).default(1).describe('Multiplies the posts of every unit (a workshop wants a run in seconds). Unit: factor. Range >0–50; default 1 (about 200 000 cadres for gansu).'),
+    scale: z.number().gt(0).max(50).default(1).describe('Multiplies the posts of every unit (a workshop wants a run in seconds). Unit: factor. Range >0–50; default 1 (about 144 000 posts for gansu, 36 000 for the default synthetic world, 4.9 million for national).'),
     synthetic: z
       .object({
-        provinces: z.number().int().min(1).max(100).default(1),
-        prefecturesPerProvince: z.number().int().min(0).max(100).default(4),
-        countiesPerPrefecture: z.number().int().min(0).max(100).default(5),
+        provinces: z.number().int().min(1).max(100).default(1).describe('Number of provinces (each a root region). Default 1.'),
+        prefecturesPerProvince: z.number().int().min(0).max(100).default(4).describe('Prefectures under each province. Default 4.'),
+        countiesPerPrefecture: z.number().int().min(0).max(100).default(5).describe('Counties under each prefecture. Default 5.'),
         wageGradient: z.number().min(0).max(0.9).default(0.3).describe('How much poorer the poorest region is than the richest (0..0.9).'),
         hardshipShare: z.number().min(0).max(1).default(0.4).describe('Share of counties in a hardship category.'),
       })
@@ -214,8 +214,8 @@ export const WorldSchema = z
       .describe('Counts of the synthetic preset.'),
     national: z
       .object({
-        prefecturesPerProvince: z.number().int().min(1).max(40).default(11),
-        countiesPerPrefecture: z.number().int().min(0).max(40).default(9),
+        prefecturesPerProvince: z.number().int().min(1).max(40).default(11).describe('Prefectures under each of the 31 provinces. Default 11.'),
+        countiesPerPrefecture: z.number().int().min(0).max(40).default(9).describe('Counties under each prefecture. Default 9.'),
       })
       .strict()
       .prefault({})
@@ -248,7 +248,7 @@ const OutputsSchema = z
 const ReformSchema = z
   .object({
     year: z.number().int().min(1900).max(2300).describe('Calendar year from which the change applies.'),
-    description: z.string().default(''),
+    description: z.string().default('').describe('What the reform is, in words (shown in reports).'),
     policy: policyPartial.prefault({}).describe('Levers that change in that year.'),
     behavior: z
       .object({ unitOwnership: (behaviorFields.unitOwnership as z.ZodType).optional(), stigma: (behaviorFields.stigma as z.ZodType).optional() })

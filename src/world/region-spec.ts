@@ -23,7 +23,7 @@ export interface RegionSpec {
   /** Position in km (east, north) on a local projection; used for distances. */
   x: number;
   y: number;
-  /** Resident population (persons); weights recruitment and home regions. */
+  /** Resident population (persons); weights the draw of home counties. */
   population: number;
   /** Share of ethnic minorities 0..1 (used by the hardship model). */
   minorityShare: number;

@@ -42,6 +42,9 @@ export interface World {
   /** Counties of each province (CSR by province index), for secondments. */
   provCountyStart: Int32Array;
   provCounties: Int32Array;
+  /** Cumulative population along `children` and `provCounties`, restarting at each parent / province: draws of home counties. */
+  childPopCum: Float64Array;
+  provCountyPopCum: Float64Array;
 
   nUnits: number;
   unitRegion: Int32Array;
@@ -179,6 +182,16 @@ export function buildWorld(cfg: WorldConfig): World {
   const [childStart, children] = csr((i) => parent[i]!, n, (i) => parent[i]! >= 0);
   const [provRegionStart, provRegions] = csr((i) => provinceIndex[i]!, roots.length, () => true);
   const [provCountyStart, provCounties] = csr((i) => provinceIndex[i]!, roots.length, (i) => level[i] === LEVEL_COUNTY);
+  const cumulate = (start: Int32Array, list: Int32Array) => {
+    const cum = new Float64Array(list.length);
+    for (let k = 0; k + 1 < start.length; k++) {
+      let acc = 0;
+      for (let i = start[k]!; i < start[k + 1]!; i++) cum[i] = acc += specs[list[i]!]!.population;
+    }
+    return cum;
+  };
+  const childPopCum = cumulate(childStart, children);
+  const provCountyPopCum = cumulate(provCountyStart, provCounties);
 
   // Units and posts: contiguous by region, then system, then domain, then rank.
   // Count first, then fill typed arrays: no per-post JS arrays (a national world has millions of posts).
@@ -273,6 +286,8 @@ export function buildWorld(cfg: WorldConfig): World {
     provRegions,
     provCountyStart,
     provCounties,
+    childPopCum,
+    provCountyPopCum,
     nUnits,
     unitRegion: uRegion,
     unitSystem: uSys,

@@ -3,11 +3,11 @@ import { emptySim, fillRest, place, postOf } from '../helpers.js';
 import { age } from '../../src/model/phases/age.js';
 import { exit } from '../../src/model/phases/exit.js';
 import { appraise } from '../../src/model/phases/appraise.js';
-import { plan } from '../../src/model/phases/plan.js';
+import { NEED_FEMALE, plan } from '../../src/model/phases/plan.js';
 import { apply } from '../../src/model/phases/apply.js';
 import { fill } from '../../src/model/phases/fill.js';
 import { update } from '../../src/model/phases/update.js';
-import { MT_CULTIVATION, MT_CARE, MT_DISCIPLINARY, MT_PROMOTION, MT_REGULATORY, MT_RETURN, MT_SECONDMENT, MT_VOLUNTARY, DOM_DISCIPLINE } from '../../src/world/constants.js';
+import { MT_ELECTION, MT_CULTIVATION, MT_CARE, MT_DISCIPLINARY, MT_PROMOTION, MT_REGULATORY, MT_RETURN, MT_SECONDMENT, MT_VOLUNTARY, DOM_DISCIPLINE } from '../../src/world/constants.js';
 import { checkInvariants } from '../../src/model/invariants.js';
 
 const QUIET = {
@@ -131,12 +131,35 @@ describe('plan', () => {
   });
 });
 
+describe('plan: teams', () => {
+  const ELECTION = { ...QUIET, policy: { ...QUIET.policy, electionQuota: 1, electionCycle: 5, staggeredElections: false, exchangeQuota: 1, hometownAvoidance: false } };
+  it('renews team members who served a term in an election year, but not one away on secondment', () => {
+    const sim = emptySim(ELECTION);
+    expect(sim.year).toBe(2026); // a general election year
+    const here = place(sim, postOf(sim, A, 2, AGRI), { yearsInPost: 6 });
+    const away = place(sim, postOf(sim, A, 2, SOCIAL), { yearsInPost: 6 });
+    sim.store.secondRegion[away] = B;
+    sim.store.region[away] = B;
+    plan(sim);
+    expect(sim.store.mover[here]).toBe(MT_ELECTION);
+    expect(sim.store.mover[away]).toBe(0);
+  });
+  it('a structural need marks a post for one year only', () => {
+    const sim = emptySim(QUIET);
+    const q = postOf(sim, A, 2, AGRI);
+    sim.postNeed[q] = NEED_FEMALE;
+    plan(sim);
+    expect(sim.postNeed[q]).toBe(0);
+  });
+});
+
 describe('fill', () => {
   it('moves a cadre at maxTenure into an open post of the same rank elsewhere', () => {
     const sim = emptySim(QUIET);
     const from = postOf(sim, A, 1, AGRI);
     const to = postOf(sim, B, 1, AGRI);
     const c = place(sim, from, { yearsInPost: 10 });
+    sim.store.satisfaction[c] = -1; // dissatisfied with the old post
     sim.occupant[to] = -1;
     fillRest(sim);
     sim.store.release(sim.occupant[to]!);
@@ -146,6 +169,7 @@ describe('fill', () => {
     expect(sim.store.post[c]).toBe(to);
     expect(sim.occupant[from]).toBe(-1); // its old post opened; nobody eligible to take it
     expect(sim.log.type[0]).toBe(MT_REGULATORY);
+    expect(sim.store.satisfaction[c]).toBe(0); // the old dissatisfaction does not follow it
   });
   it('avoidance moves a key-post holder out of the home region even when a post at home is open', () => {
     const sim = emptySim(QUIET);

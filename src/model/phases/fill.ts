@@ -182,6 +182,8 @@ function swap(sim: Sim, st: FillState, a: number, b: number): void {
     s.post[c] = to;
     s.region[c] = w.postRegion[to]!;
     s.moved[c] = 1;
+    s.satisfaction[c] = 0;
+    sim.postNeed[to] = 0;
     st.packed.moved(sim, c, to, w.postRegion[to]!, w.postRank[to]!);
   }
 }
@@ -330,6 +332,8 @@ export function move(sim: Sim, st: FillState | undefined, c: number, q: number, 
   s.region[c] = w.postRegion[q]!;
   s.rank[c] = w.postRank[q]!;
   s.moved[c] = 1;
+  // Dissatisfaction with the old post does not carry over to the new one.
+  s.satisfaction[c] = 0;
   sim.postNeed[q] = 0;
   if (st) {
     st.packed.moved(sim, c, q, w.postRegion[q]!, w.postRank[q]!);

@@ -57,6 +57,8 @@ export function plan(sim: Sim): void {
   const kCare = streamKey(sim.seed, 'plan.care', sim.year);
   const kDisc = streamKey(sim.seed, 'plan.discipline', sim.year);
   const kSec = streamKey(sim.seed, 'plan.secondment', sim.year);
+  // A structural need marks a post for one year: last year's unmet needs lapse.
+  sim.postNeed.fill(0);
 
   for (let c = 0; c < s.capacity; c++) {
     const post = s.post[c]!;
@@ -147,10 +149,12 @@ function planTeams(sim: Sim): void {
     for (let i = a; i < e; i++) {
       const c = sim.occupant[w.teamPosts[i]!]!;
       if (c < 0) continue;
-      members.push(c);
       if (s.female[c]) female = 1;
       if (s.age[c]! < YOUNG_AGE) young = 1;
       if (s.domainsServed[c]! & (1 << DOM_ECONOMY) && w.postDomain[s.post[c]!] !== DOM_ECONOMY) economy = 1;
+      // A member on secondment (挂职) keeps the post and counts for the team's make-up, but is not moved from it.
+      if (s.secondRegion[c]! >= 0) continue;
+      members.push(c);
       if (election && !s.mover[c] && !s.moved[c] && s.yearsInPost[c]! >= p.electionCycle && uniform(kEl, s.key[c]!) < p.electionQuota) s.mover[c] = MT_ELECTION;
     }
     const needs = (st.female && !female ? NEED_FEMALE : 0) | (st.young && !young ? NEED_YOUNG : 0) | (st.domain && !economy ? NEED_ECONOMY : 0);
