@@ -197,6 +197,7 @@ export async function compareCommand(files: string[], o: CompareOptions): Promis
       files: ['compare.csv', 'timeseries.csv', 'manifest.json'],
     };
     dir.write('manifest.json', JSON.stringify(manifest, null, 2) + '\n');
+    (await import('../report/report.js')).writeReportAfterRun(dir.partial, dir.target);
     dir.commit();
     if (!o.quiet) {
       const w = worlds.get(JSON.stringify(first.world))!;

@@ -55,6 +55,7 @@ export async function sensitivityCommand(file: string, o: SensitivityCliOptions)
       process.exitCode = 130;
       return;
     }
+    (await import('../report/report.js')).writeReportAfterRun(out);
     if (s.failed.length) {
       process.stderr.write(`${s.failed.length} run(s) failed (see runs/failures.csv); their points are left out of the estimates that need them\n`);
       for (const f of s.failed.slice(0, 10)) process.stderr.write(`  point ${f.point}, replicate ${f.replicate}, seed ${f.seed}: ${f.message}\n`);

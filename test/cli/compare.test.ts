@@ -38,7 +38,7 @@ describe('cadreflow compare', { timeout: 120_000 }, () => {
     expect(r.out).toMatch(/Δ 2028/);
     expect(r.out).toMatch(/common random numbers/);
     const dir = path.join(tmp, 'results', 'compare-base-vs-tenure6');
-    expect(readdirSync(dir).sort()).toEqual(['compare.csv', 'manifest.json', 'timeseries.csv']);
+    expect(readdirSync(dir).sort()).toEqual(['charts', 'compare.csv', 'manifest.json', 'report.html', 'timeseries.csv']);
 
     const csv = read('results', 'compare-base-vs-tenure6', 'compare.csv').trim().split('\n');
     expect(csv[0]).toBe('metric,year,scenario,n,mean,ci_low,ci_high,diff_mean,diff_ci_low,diff_ci_high,diff_sd,unpaired_diff_ci_low,unpaired_diff_ci_high');

@@ -67,6 +67,11 @@ describe('cadreflow sensitivity', () => {
     const m = JSON.parse(read('m1', 'manifest.json'));
     expect(m.method).toBe('morris');
     expect(m.points).toBe(points);
+    // The report: the Morris μ*–σ chart of each output, offline.
+    const html = read('m1', 'report.html');
+    expect(html).toMatch(/Morris/);
+    expect(html).not.toMatch(/(src|href)="https?:/);
+    expect(existsSync(path.join(tmp, 'm1', 'charts'))).toBe(true);
     const again = cf(['sensitivity', 'sa.json', '--out', 'm1b', '--threads', '2']);
     expect(again.code).toBe(0);
     expect(again.out).toMatch(/stagnation_share \(Morris, ranked by μ\*\)/);
