@@ -102,15 +102,21 @@ export function flowCounter(w: FlowWorld): { tiers: string[]; count: (t: FlowTal
 }
 
 /** Flows of an events.csv text (columns of EVENTS_HEADER), over all its replicates and years. */
-export function flowsFromEvents(text: string, w: FlowWorld): FlowTally {
-  const { tiers, count } = flowCounter(w);
-  const t = emptyFlows(tiers);
+/**
+ * Walks the moves of events.csv text, with region codes resolved to indices
+ * (moves naming an unknown region are skipped), and returns the number of
+ * distinct (replicate, year) pairs seen.
+ */
+export function eachEvent(
+  text: string,
+  code: ArrayLike<string>,
+  visit: (type: string, fromPost: number, toPost: number, fromRegion: number, toRegion: number, fromRank: number, toRank: number) => void,
+): number {
   const regionIndex = new Map<string, number>();
-  for (let g = 0; g < w.nRegions; g++) regionIndex.set(w.code[g]!, g);
+  for (let g = 0; g < code.length; g++) regionIndex.set(code[g]!, g);
   const lines = text.split('\n');
   const head = lines[0]!.split(',');
-  const c = (name: string) => head.indexOf(name);
-  const [iRep, iYear, iType, iFp, iTp, iFr, iTr, iFk, iTk] = ['replicate', 'year', 'type', 'from_post', 'to_post', 'from_region', 'to_region', 'from_rank', 'to_rank'].map(c);
+  const [iRep, iYear, iType, iFp, iTp, iFr, iTr, iFk, iTk] = ['replicate', 'year', 'type', 'from_post', 'to_post', 'from_region', 'to_region', 'from_rank', 'to_rank'].map((c) => head.indexOf(c));
   const runYears = new Set<string>();
   for (let i = 1; i < lines.length; i++) {
     const line = lines[i]!;
@@ -119,9 +125,15 @@ export function flowsFromEvents(text: string, w: FlowWorld): FlowTally {
     runYears.add(`${f[iRep!]}:${f[iYear!]}`);
     const gf = regionIndex.get(f[iFr!]!), gt = regionIndex.get(f[iTr!]!);
     if (gf === undefined || gt === undefined) continue;
-    count(t, f[iType!]!, Number(f[iFp!]), Number(f[iTp!]), gf, gt, Number(f[iFk!]), Number(f[iTk!]));
+    visit(f[iType!]!, Number(f[iFp!]), Number(f[iTp!]), gf, gt, Number(f[iFk!]), Number(f[iTk!]));
   }
-  t.runYears = runYears.size;
+  return runYears.size;
+}
+
+export function flowsFromEvents(text: string, w: FlowWorld): FlowTally {
+  const { tiers, count } = flowCounter(w);
+  const t = emptyFlows(tiers);
+  t.runYears = eachEvent(text, w.code, (type, fp, tp, gf, gt, fk, tk) => count(t, type, fp, tp, gf, gt, fk, tk));
   return t;
 }
 

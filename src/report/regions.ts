@@ -13,6 +13,7 @@ import type { Sim } from '../model/sim.js';
 import { regionSpecs, type World } from '../world/world.js';
 import type { WorldConfig } from '../scenario/schema.js';
 import { MT_RETURN } from '../world/constants.js';
+import { eachEvent } from './flows.js';
 
 export const REGION_METRICS = ['stagnation', 'vacancy', 'netReverse', 'inflow', 'ties'] as const;
 export type RegionMetric = (typeof REGION_METRICS)[number];
@@ -83,32 +84,20 @@ export function regionYear(sim: Sim, posts: Float64Array): RegionValues {
  */
 export function regionFlowsFromEvents(text: string, w: World): { netReverse: number[]; inflow: number[]; runYears: number } {
   const posts = postsPerRegion(w);
-  const idx = new Map<string, number>();
-  for (let g = 0; g < w.nRegions; g++) idx.set(w.code[g]!, g);
   const n = w.nRegions;
   const revIn = new Float64Array(n), revOut = new Float64Array(n), inflow = new Float64Array(n);
-  const lines = text.split('\n');
-  const head = lines[0]!.split(',');
-  const [iRep, iYear, iType, iFp, iTp, iFr, iTr, iFk, iTk] = ['replicate', 'year', 'type', 'from_post', 'to_post', 'from_region', 'to_region', 'from_rank', 'to_rank'].map((c) => head.indexOf(c));
-  const runYears = new Set<string>();
-  for (let i = 1; i < lines.length; i++) {
-    const line = lines[i]!;
-    if (!line) continue;
-    const f = line.split(',');
-    runYears.add(`${f[iRep!]}:${f[iYear!]}`);
-    if (f[iType!] === 'return') continue;
-    const from = Number(f[iFp!]), to = Number(f[iTp!]);
-    if (Number(f[iTk!]) > Number(f[iFk!]) && w.postUnit[from] === w.postUnit[to]) continue;
-    const gf = idx.get(f[iFr!]!), gt = idx.get(f[iTr!]!);
-    if (gf === undefined || gt === undefined || gf === gt) continue;
+  const runYears = eachEvent(text, w.code, (type, from, to, gf, gt, fk, tk) => {
+    if (type === 'return') return;
+    if (tk > fk && w.postUnit[from] === w.postUnit[to]) return;
+    if (gf === gt) return;
     inflow[gt]!++;
     if (w.wageIndex[gt]! < w.wageIndex[gf]! - 1e-9) { revIn[gt]!++; revOut[gf]!++; }
-  }
-  const per = Math.max(1, runYears.size);
+  });
+  const per = Math.max(1, runYears);
   const netReverse: number[] = [], inf: number[] = [];
   for (let g = 0; g < n; g++) {
     netReverse.push(posts[g]! > 0 ? (100 * (revIn[g]! - revOut[g]!)) / posts[g]! / per : NaN);
     inf.push(posts[g]! > 0 ? (100 * inflow[g]!) / posts[g]! / per : NaN);
   }
-  return { netReverse, inflow: inf, runYears: runYears.size };
+  return { netReverse, inflow: inf, runYears };
 }
