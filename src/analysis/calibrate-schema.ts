@@ -8,7 +8,7 @@
  * (`equal`, `at-least`, `at-most`), a tolerance and a weight.
  */
 import { z } from 'zod';
-import { ParameterRangeSchema } from './sensitivity-schema.js';
+import { experimentFields, ParameterRangeSchema } from './sensitivity-schema.js';
 
 const year = z.number().int().min(1900).max(2300);
 
@@ -31,11 +31,7 @@ export const TargetSchema = z
 
 export const CalibrationSchema = z
   .object({
-    $schema: z.string().optional(),
-    name: z.string().min(1).regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, dash or underscore'),
-    description: z.string().default(''),
-    base: z.union([z.string().min(1), z.record(z.string(), z.unknown())]).describe('A scenario file (relative to this file) or an inline scenario.'),
-    set: z.record(z.string(), z.unknown()).default({}).describe('Overrides of the base scenario by dotted path (e.g. a smaller world.scale).'),
+    ...experimentFields,
     replicates: z.number().int().min(1).max(1000).default(4).describe('Replicates per evaluation; replicate k of every evaluation shares its random numbers (common random numbers).'),
     validationReplicates: z.number().int().min(2).max(10000).default(16).describe('Replicates, on fresh seeds, of the final check of the best point (fit.csv).'),
     parameters: z

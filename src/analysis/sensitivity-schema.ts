@@ -22,13 +22,18 @@ const choice = z.object({ values: z.array(value).min(2).describe('Choose among t
 export const ParameterSchema = z.union([ParameterRangeSchema, choice]);
 export type ParameterSpec = z.output<typeof ParameterSchema>;
 
+/** The fields that every file of an experiment on a base scenario starts with (calibration, sensitivity). */
+export const experimentFields = {
+  $schema: z.string().optional(),
+  name: z.string().min(1).regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, dash or underscore'),
+  description: z.string().default(''),
+  base: z.union([z.string().min(1), z.record(z.string(), z.unknown())]).describe('A scenario file (relative to this file) or an inline scenario.'),
+  set: z.record(z.string(), z.unknown()).default({}).describe('Overrides of the base scenario by dotted path (e.g. a smaller world.scale).'),
+};
+
 export const SensitivitySchema = z
   .object({
-    $schema: z.string().optional(),
-    name: z.string().min(1).regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, dash or underscore'),
-    description: z.string().default(''),
-    base: z.union([z.string().min(1), z.record(z.string(), z.unknown())]).describe('A scenario file (relative to this file) or an inline scenario.'),
-    set: z.record(z.string(), z.unknown()).default({}).describe('Overrides of the base scenario by dotted path (e.g. a smaller world.scale).'),
+    ...experimentFields,
     replicates: z.number().int().min(1).max(1000).default(2).describe('Replicates per design point; replicate k of every point shares its random numbers (common random numbers).'),
     parameters: z
       .record(z.string(), ParameterSchema)
