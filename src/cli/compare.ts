@@ -19,7 +19,7 @@ import { halfWidth, maxReplicatesOption, parsePrecision, precisionLines, precisi
 import type { Summary } from '../experiment/stats.js';
 import { HEADLINE, METRIC_NAMES } from '../metrics/definitions.js';
 import { compareCsv, compareRows, scenarioLabels, worstDiffHalfWidth, type CompareRow } from '../analysis/compare.js';
-import { intOption } from './options.js';
+import { scenarioSets } from './options.js';
 import { progress } from './progress.js';
 
 export interface CompareOptions {
@@ -111,14 +111,7 @@ function transpose(byReplicate: PackedResult[][], scenarios: number): PackedResu
 
 export async function compareCommand(files: string[], o: CompareOptions): Promise<void> {
   if (files.length < 2) throw inputError('<scenarios>', files, 'at least two scenario files: the first is the reference, the others are compared with it');
-  const sets = [...(o.set ?? [])];
-  const reps = intOption('--replicates', o.replicates, 1, 100000);
-  const seed = intOption('--seed', o.seed, 0, 4294967295);
-  const years = intOption('--years', o.years, 1, 200);
-  const threads = intOption('--threads', o.threads, 1, 1024) ?? defaultThreads();
-  if (reps !== undefined) sets.push(`replicates=${reps}`);
-  if (seed !== undefined) sets.push(`seed=${seed}`);
-  if (years !== undefined) sets.push(`years=${years}`);
+  const { sets, threads } = scenarioSets(o, defaultThreads);
   const targets = o.precision === undefined ? [] : parsePrecision(o.precision);
 
   const loaded = files.map((file) => loadScenario(file, sets));

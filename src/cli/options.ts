@@ -11,3 +11,24 @@ export function intOption(flag: string, value: string | undefined, min: number, 
 export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
+
+/** The options that `run` and `compare` share, as --set overrides of the scenario(s), and the thread count. */
+export interface ScenarioOptions {
+  set?: string[];
+  replicates?: string;
+  seed?: string;
+  years?: string;
+  threads?: string;
+}
+
+export function scenarioSets(o: ScenarioOptions, defaultThreads: () => number): { sets: string[]; threads: number } {
+  const sets = [...(o.set ?? [])];
+  const reps = intOption('--replicates', o.replicates, 1, 100000);
+  const seed = intOption('--seed', o.seed, 0, 4294967295);
+  const years = intOption('--years', o.years, 1, 200);
+  const threads = intOption('--threads', o.threads, 1, 1024) ?? defaultThreads();
+  if (reps !== undefined) sets.push(`replicates=${reps}`);
+  if (seed !== undefined) sets.push(`seed=${seed}`);
+  if (years !== undefined) sets.push(`years=${years}`);
+  return { sets, threads };
+}

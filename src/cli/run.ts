@@ -12,7 +12,7 @@ import {
 } from '../experiment/replicates.js';
 import { csvRow } from '../experiment/csv.js';
 import { METRIC_NAMES } from '../metrics/definitions.js';
-import { intOption } from './options.js';
+import { scenarioSets } from './options.js';
 import { progress } from './progress.js';
 import { headlineTable } from './table.js';
 
@@ -32,14 +32,7 @@ export interface RunOptions {
 }
 
 export async function runCommand(file: string, o: RunOptions): Promise<void> {
-  const sets = [...(o.set ?? [])];
-  const reps = intOption('--replicates', o.replicates, 1, 100000);
-  const seed = intOption('--seed', o.seed, 0, 4294967295);
-  const years = intOption('--years', o.years, 1, 200);
-  const threads = intOption('--threads', o.threads, 1, 1024) ?? defaultThreads();
-  if (reps !== undefined) sets.push(`replicates=${reps}`);
-  if (seed !== undefined) sets.push(`seed=${seed}`);
-  if (years !== undefined) sets.push(`years=${years}`);
+  const { sets, threads } = scenarioSets(o, defaultThreads);
   const targets = o.precision === undefined ? [] : parsePrecision(o.precision);
   const scenario = loadScenario(file, sets);
   const maxReps = maxReplicatesOption(o.maxReplicates, scenario.replicates, targets.length > 0);
