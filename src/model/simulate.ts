@@ -36,6 +36,8 @@ export interface SimulateOptions {
   onYear?: (year: number, metrics: Float64Array) => void;
   /** A world already built from the same scenario.world (read-only, may be shared between runs). */
   world?: World;
+  /** Milliseconds spent in each phase (order of PHASES), accumulated as the run goes (for benchmarks that time single years). */
+  phaseClock?: Float64Array;
 }
 
 export interface RunResult {
@@ -65,7 +67,7 @@ export function simulate(scenario: Scenario, seed: number, opts: SimulateOptions
   initialPopulation(sim);
   const result: RunResult = { seed: seed >>> 0, years: [], metrics: [], phaseSeconds: {}, cadres: 0, posts: world.nPosts };
   if (opts.events) result.events = [];
-  const secs = new Float64Array(PHASES.length);
+  const secs = opts.phaseClock ?? new Float64Array(PHASES.length);
   // Docking modes replace exit, plan, apply and fill by fixed hazards (phases/docking.ts).
   const mode = scenario.docking.mode;
   const steps = mode === 'off' ? STEPS : [age, mode === 'push' ? dockingPush : dockingPull, noop, noop, noop, noop, update];
