@@ -1,35 +1,75 @@
 /**
- * Candidate pools keyed by an integer (e.g. region·4 + rank), built once a
- * year by counting sort in O(N), members in slot order. Deletion is lazy: a
- * cadre who has moved stays listed and is skipped when drawn (its packed
- * record says it moved), which keeps the pools at 4 bytes per member and the
- * moves free of bookkeeping (DESIGN.md "Speed").
+ * Candidate pools of the fill phase (DESIGN.md "Speed"): members grouped by an
+ * integer key (e.g. region·4 + rank), built once a year by counting sort in
+ * O(N), members in slot order. Each position holds a record: the member's
+ * slot and a copy of the fields the fill phase reads for a candidate.
+ *
+ * Why copies: a shortlist draws members at random from a pool, and the mover
+ * and applicant pools are scattered over the whole store, so reading the
+ * candidate from per-cadre arrays (or one per-cadre record) costs a miss to
+ * main memory at a million cadres. A pool's records are contiguous, so its
+ * draws stay in cache; and only pool members get a record (about half the
+ * cadres), not every slot.
+ *
+ * The copies are frozen when the pools are built. That is sound because
+ * during the fill phase a cadre's record changes only when the cadre moves,
+ * and a cadre who has moved is never admissible again this year: the caller
+ * checks a bitset of this year's movers (MovedBits, 1 bit per slot, so it stays
+ * in cache) before it uses the rest of a record. Deletion is lazy: a cadre
+ * who has moved stays listed and is skipped when drawn.
  */
+export const STRIDE = 8;
+export const R_CADRE = 0;
+export const R_REGION = 1;
+export const R_HOME = 2;
+export const R_PERF = 3; // float
+export const R_A = 4; // rank | age << 8 | female << 16 | flags << 24
+export const R_B = 5; // domains | mover << 24
+export const R_EXCH = 6; // exchange experience (capped at 0xffff) | system of the current post << 16
+export const R_UNIT = 7; // unit of the current post
+
+/** Not available when the pools were built (seconded). */
+export const FL_AWAY = 1;
+export const FL_WITHHELD = 2;
+export const FL_EXCHANGED_IN_RANK = 4;
+export const FL_PROMOTABLE = 8;
+/** The current post is a key post or a head (F_KEY | F_HEAD): what hometown avoidance looks at. */
+export const FL_KEY_POST = 16;
+
 export class Buckets {
   readonly start: Int32Array;
-  readonly list: Int32Array;
+  /** STRIDE words per position: the member's record (ints and, at R_PERF, a float). */
+  rec: Int32Array;
+  recF: Float32Array;
 
-  constructor(nKeys: number, capacity: number) {
+  constructor(nKeys: number) {
     this.start = new Int32Array(nKeys + 1);
-    this.list = new Int32Array(capacity);
+    this.rec = new Int32Array(0);
+    this.recF = new Float32Array(0);
   }
 
-  /** Rebuilds from a key per slot (-1 = not in any bucket). */
-  build(capacity: number, keyOf: (c: number) => number): void {
+  /**
+   * Starts a build: `counts` holds the members per key at counts[key + 1]
+   * (counts[0] = 0) and is turned into the start offsets in place; the
+   * arrays grow (by a quarter more than needed) when the pools outgrow them.
+   */
+  prepare(): void {
     const start = this.start;
     const nKeys = start.length - 1;
-    start.fill(0);
-    for (let c = 0; c < capacity; c++) {
-      const k = keyOf(c);
-      if (k >= 0) start[k + 1]!++;
-    }
     for (let k = 0; k < nKeys; k++) start[k + 1]! += start[k]!;
-    // Fill, using start[k] as the cursor, then shift back.
-    for (let c = 0; c < capacity; c++) {
-      const k = keyOf(c);
-      if (k >= 0) this.list[start[k]!++] = c;
+    const total = start[nKeys]!;
+    if (total * STRIDE > this.rec.length) {
+      const cap = Math.ceil(total * 1.25);
+      const buf = new ArrayBuffer(cap * STRIDE * 4);
+      this.rec = new Int32Array(buf);
+      this.recF = new Float32Array(buf);
     }
-    for (let k = nKeys; k > 0; k--) start[k] = start[k - 1]!;
+  }
+
+  /** After the members were placed with start[k] as the cursor: shifts the offsets back. */
+  finish(): void {
+    const start = this.start;
+    for (let k = start.length - 1; k > 0; k--) start[k] = start[k - 1]!;
     start[0] = 0;
   }
 
@@ -37,8 +77,29 @@ export class Buckets {
     return this.start[k + 1]! - this.start[k]!;
   }
 
-  /** The member at position i (0 ≤ i < count(k)) of bucket k. */
-  at(k: number, i: number): number {
-    return this.list[this.start[k]! + i]!;
+  /** Position of the member at index i (0 ≤ i < count(k)) of bucket k: its record is rec[pos·STRIDE ..]. */
+  pos(k: number, i: number): number {
+    return this.start[k]! + i;
+  }
+}
+
+/**
+ * The cadres who have moved since the pools were built, one bit per slot (a
+ * million cadres take 128 KiB, which stays in cache where the byte column
+ * `moved` would not). Kept by the fill phase next to the store's column.
+ */
+export class MovedBits {
+  bits: Int32Array;
+  constructor(capacity: number) {
+    this.bits = new Int32Array((capacity + 31) >>> 5);
+  }
+  clear(): void {
+    this.bits.fill(0);
+  }
+  set(c: number): void {
+    this.bits[c >>> 5]! |= 1 << (c & 31);
+  }
+  has(c: number): boolean {
+    return (this.bits[c >>> 5]! & (1 << (c & 31))) !== 0;
   }
 }

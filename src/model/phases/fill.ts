@@ -24,7 +24,8 @@ import type { Sim } from '../sim.js';
 import { Buckets } from '../buckets.js';
 import { deferredAcceptance } from '../matching.js';
 import { scoreOf } from '../score.js';
-import { Packed, STRIDE, P_A, P_B, P_EXCH, P_HOME, P_PERF, P_POST, P_REGION, P_UNIT, FL_EXCHANGED_IN_RANK, FL_MOVED, FL_PROMOTABLE, FL_WITHHELD } from '../packed.js';
+import { MovedBits, STRIDE, R_A, R_B, R_CADRE, R_EXCH, R_HOME, R_PERF, R_REGION, R_UNIT, FL_AWAY, FL_EXCHANGED_IN_RANK, FL_KEY_POST, FL_PROMOTABLE, FL_WITHHELD } from '../buckets.js';
+import { exchangedInRank, exchangeExperience } from '../store.js';
 import { currentUtility, utility } from '../utility.js';
 import { recruit } from '../population.js';
 import { recruitProbability } from '../wages.js';
@@ -38,18 +39,21 @@ import {
 } from '../../world/constants.js';
 
 const MAX_SHORT = 64;
+/** Draws of one shortlist: at most 7 sources of at most `shortlist` (≤ 30) draws each. */
+const MAX_DRAWS = 7 * 32;
 
-/** Planned movers are indexed by (province, system, rank): the organisation looks first in the post's own system. */
-function moverKey(prov: number, system: number, rank: number): number {
-  return (prov * N_SYSTEMS + system) * N_RANKS + rank;
-}
 const MAX_ROUNDS = 64;
 
-/** Working memory of the fill phase, allocated once per run. */
+/**
+ * Working memory of the fill phase, allocated once per run.
+ * The three candidate pools share one Buckets, each in its own range of keys:
+ * promotion pool (region, rank) from 0, mover pool (province, system, rank)
+ * from moverBase, applicant pool (registered region, rank) from applBase.
+ */
 export class FillState {
-  readonly promo: Buckets;
-  readonly movers: Buckets;
-  readonly appl: Buckets;
+  readonly pools: Buckets;
+  readonly moverBase: number;
+  readonly applBase: number;
   readonly queue: Int32Array[];
   readonly qHead = new Int32Array(N_RANKS);
   readonly qTail = new Int32Array(N_RANKS);
@@ -60,20 +64,24 @@ export class FillState {
   readonly cand = new Int32Array(MAX_SHORT);
   readonly candScore = new Float64Array(MAX_SHORT);
   readonly candPromo = new Uint8Array(MAX_SHORT);
+  /** The draws of the current shortlist: pool position, source flags (DR_*), and the cadre drawn. */
+  readonly drawPos = new Int32Array(MAX_DRAWS);
+  readonly drawFlags = new Uint8Array(MAX_DRAWS);
+  readonly drawCadre = new Int32Array(MAX_DRAWS);
+  /** Cadres moved since the pools were built (the pools' records of them are stale). */
+  readonly moved: MovedBits;
   /** Local index of a cadre in the current two-way batch, -1 otherwise (allocated when two-way matching is first used). */
   local?: Int32Array;
-  readonly packed: Packed;
 
   constructor(sim: Sim) {
     const w = sim.world;
-    const cap = sim.store.capacity;
-    this.promo = new Buckets(w.nRegions * N_RANKS, cap);
-    this.movers = new Buckets(w.provinces.length * N_SYSTEMS * N_RANKS, cap);
-    this.appl = new Buckets(w.nRegions * N_RANKS, cap);
+    this.moverBase = w.nRegions * N_RANKS;
+    this.applBase = this.moverBase + w.provinces.length * N_SYSTEMS * N_RANKS;
+    this.pools = new Buckets(this.applBase + w.nRegions * N_RANKS);
     this.queue = [];
     for (let r = 0; r < N_RANKS; r++) this.queue.push(new Int32Array(Math.max(1, w.postsByRank[r]!)));
     this.chainOf = new Int32Array(w.nPosts);
-    this.packed = new Packed(cap);
+    this.moved = new MovedBits(sim.store.capacity);
   }
 }
 
@@ -91,19 +99,10 @@ interface Ctx {
 export function fill(sim: Sim): void {
   let st = states.get(sim);
   if (!st) { st = new FillState(sim); states.set(sim, st); }
-  const s = sim.store;
   const w = sim.world;
   const p = sim.policy;
-  // Indexes of this year's candidates (the packed records say who is eligible for promotion).
-  const promoKey = (c: number): number => {
-    const r = s.rank[c]!;
-    return s.post[c]! >= 0 && s.secondRegion[c]! < 0 && !s.moved[c] && r < 3 && s.yearsInRank[c]! >= p.minYearsInRank[r]! && s.age[c]! <= p.promotionMaxAge[r]!
-      ? s.region[c]! * N_RANKS + r : -1;
-  };
-  st.promo.build(s.capacity, promoKey);
-  st.movers.build(s.capacity, (c) => (s.post[c]! >= 0 && s.mover[c] && !s.moved[c] ? moverKey(w.provinceIndex[s.region[c]!]!, w.postSystem[s.post[c]!]!, s.rank[c]!) : -1));
-  st.appl.build(s.capacity, (c) => (s.post[c]! >= 0 && s.target[c]! >= 0 && !s.moved[c] ? s.target[c]! * N_RANKS + s.rank[c]! : -1));
-  st.packed.build(sim, promoKey);
+  buildPools(sim, st);
+  st.moved.clear();
   // Every post vacant now starts a chain (chainOf is only read for open posts, so it needs no reset).
   st.qHead.fill(0);
   st.qTail.fill(0);
@@ -132,6 +131,83 @@ export function fill(sim: Sim): void {
   }
 }
 
+/** Key of the planned movers of (province, system, rank): the organisation looks first in the post's own system. */
+function moverKey(st: FillState, prov: number, system: number, rank: number): number {
+  return st.moverBase + (prov * N_SYSTEMS + system) * N_RANKS + rank;
+}
+
+/** Key of cadre c in the promotion pool ((region, rank) of those eligible for promotion this year), -1 if not eligible. */
+function promoKeyOf(sim: Sim, c: number): number {
+  const s = sim.store;
+  const p = sim.policy;
+  const r = s.rank[c]!;
+  return s.post[c]! >= 0 && s.secondRegion[c]! < 0 && !s.moved[c] && r < 3 && s.yearsInRank[c]! >= p.minYearsInRank[r]! && s.age[c]! <= p.promotionMaxAge[r]!
+    ? s.region[c]! * N_RANKS + r : -1;
+}
+
+function moverKeyOf(sim: Sim, st: FillState, c: number): number {
+  const s = sim.store;
+  return s.post[c]! >= 0 && s.mover[c] && !s.moved[c] ? moverKey(st, sim.world.provinceIndex[s.region[c]!]!, sim.world.postSystem[s.post[c]!]!, s.rank[c]!) : -1;
+}
+
+function applKeyOf(sim: Sim, st: FillState, c: number): number {
+  const s = sim.store;
+  return s.post[c]! >= 0 && s.target[c]! >= 0 && !s.moved[c] ? st.applBase + s.target[c]! * N_RANKS + s.rank[c]! : -1;
+}
+
+/**
+ * The three candidate pools of the year, with each member's record (buckets.ts):
+ * one pass counts the members of each key, a second places them in slot order
+ * and writes the record once per cadre into each pool that lists it. Cadres who
+ * have moved (or are free slots) are in no pool, so the pass skips them early.
+ */
+function buildPools(sim: Sim, st: FillState): void {
+  const s = sim.store;
+  const w = sim.world;
+  const pools = st.pools;
+  const start = pools.start;
+  start.fill(0);
+  const cap = s.capacity;
+  for (let c = 0; c < cap; c++) {
+    if (s.post[c]! < 0 || s.moved[c]) continue;
+    const kp = promoKeyOf(sim, c), km = moverKeyOf(sim, st, c), ka = applKeyOf(sim, st, c);
+    if (kp >= 0) start[kp + 1]!++;
+    if (km >= 0) start[km + 1]!++;
+    if (ka >= 0) start[ka + 1]!++;
+  }
+  pools.prepare();
+  for (let c = 0; c < cap; c++) {
+    const post = s.post[c]!;
+    if (post < 0 || s.moved[c]) continue;
+    const kp = promoKeyOf(sim, c), km = moverKeyOf(sim, st, c), ka = applKeyOf(sim, st, c);
+    if (kp < 0 && km < 0 && ka < 0) continue;
+    const flags = (s.secondRegion[c]! >= 0 ? FL_AWAY : 0) | (s.withheld[c] ? FL_WITHHELD : 0) | (exchangedInRank(s, c) ? FL_EXCHANGED_IN_RANK : 0) | (kp >= 0 ? FL_PROMOTABLE : 0)
+      | (w.postFlags[post]! & (F_KEY | F_HEAD) ? FL_KEY_POST : 0);
+    const region = s.region[c]!, home = s.home[c]!, perf = s.performance[c]!;
+    const a = s.rank[c]! | (s.age[c]! << 8) | (s.female[c]! << 16) | (flags << 24);
+    const b = s.domainsServed[c]! | (s.mover[c]! << 24);
+    const ex = Math.min(0xffff, exchangeExperience(s, c)) | (w.postSystem[post]! << 16);
+    const unit = w.postUnit[post]!;
+    if (kp >= 0) writeMember(pools, start[kp]!++, c, region, home, perf, a, b, ex, unit);
+    if (km >= 0) writeMember(pools, start[km]!++, c, region, home, perf, a, b, ex, unit);
+    if (ka >= 0) writeMember(pools, start[ka]!++, c, region, home, perf, a, b, ex, unit);
+  }
+  pools.finish();
+}
+
+function writeMember(pool: Buckets, i: number, c: number, region: number, home: number, perf: number, a: number, b: number, ex: number, unit: number): void {
+  const o = i * STRIDE;
+  const R = pool.rec;
+  R[o + R_CADRE] = c;
+  R[o + R_REGION] = region;
+  R[o + R_HOME] = home;
+  pool.recF[o + R_PERF] = perf;
+  R[o + R_A] = a;
+  R[o + R_B] = b;
+  R[o + R_EXCH] = ex;
+  R[o + R_UNIT] = unit;
+}
+
 /**
  * Rotation (轮岗, 对调): mandatory movers of rank r still without a post after
  * the open posts are filled swap posts pairwise with another such mover of
@@ -146,20 +222,23 @@ function rotate(ctx: Ctx, r: number): void {
   const k = sim.behavior.shortlist * 2;
   for (let prov = 0; prov < w.provinces.length; prov++) {
     for (let sys = 0; sys < N_SYSTEMS; sys++) {
-      const key = moverKey(prov, sys, r);
+      const key = moverKey(st, prov, sys, r);
       // Walk the pool (members who have moved are skipped: deletion is lazy).
-      for (let i = 0; i < st.movers.count(key); i++) {
-        const a = st.movers.at(key, i);
+      const pool = st.pools;
+      for (let i = 0; i < pool.count(key); i++) {
+        const ia = pool.pos(key, i);
+        const a = pool.rec[ia * STRIDE + R_CADRE]!;
         let partner = -1;
         if (!s.moved[a] && isMandatory(s.mover[a]!)) {
           for (let t = 0; t < k && partner < 0; t++) {
-            const otherKey = t < k - 2 ? key : moverKey(prov, ctx.rng.int(N_SYSTEMS), r);
-            const n = st.movers.count(otherKey);
+            const otherKey = t < k - 2 ? key : moverKey(st, prov, ctx.rng.int(N_SYSTEMS), r);
+            const n = pool.count(otherKey);
             if (n === 0) continue;
-            const b = st.movers.at(otherKey, ctx.rng.int(n));
+            const ib = pool.pos(otherKey, ctx.rng.int(n));
+            const b = pool.rec[ib * STRIDE + R_CADRE]!;
             if (b === a || s.moved[b] || !isMandatory(s.mover[b]!)) continue;
             const pa = s.post[a]!, pb = s.post[b]!;
-            if (!admissible(sim, st, a, pb, false) || !admissible(sim, st, b, pa, false)) continue;
+            if (!admissible(sim, st, pool.rec, ia * STRIDE, pb, false) || !admissible(sim, st, pool.rec, ib * STRIDE, pa, false)) continue;
             if (!twoWay && (refuses(ctx, a, pb) || refuses(ctx, b, pa))) continue;
             partner = b;
           }
@@ -182,9 +261,9 @@ function swap(sim: Sim, st: FillState, a: number, b: number): void {
     s.post[c] = to;
     s.region[c] = w.postRegion[to]!;
     s.moved[c] = 1;
+    st.moved.set(c);
     s.satisfaction[c] = 0;
     sim.postNeed[to] = 0;
-    st.packed.moved(sim, c, to, w.postRegion[to]!, w.postRank[to]!);
   }
 }
 
@@ -194,21 +273,24 @@ function isMandatory(type: number): boolean {
   return type === MT_REGULATORY || type === MT_ELECTION || type === MT_STRUCTURAL || type === MT_DISCIPLINARY || type === MT_CULTIVATION;
 }
 
-/** Whether cadre c may take post q (constraints of its planned move, avoidance, needs, veto, ownership). Reads the packed record. */
-export function admissible(sim: Sim, st: FillState, c: number, q: number, promotion: boolean): boolean {
+/**
+ * Whether the cadre whose pool record is I[o..o+STRIDE) may take post q
+ * (constraints of its planned move, avoidance, needs, veto, ownership). The
+ * record is valid while the cadre has not moved this year, checked first.
+ */
+export function admissible(sim: Sim, st: FillState, I: Int32Array, o: number, q: number, promotion: boolean): boolean {
+  if (st.moved.has(I[o + R_CADRE]!)) return false;
   const w = sim.world;
   const k = sim.k;
-  const I = st.packed.i;
-  const o = c * STRIDE;
-  const a = I[o + P_A]!;
+  const a = I[o + R_A]!;
   const flags = a >>> 24;
-  if (flags & FL_MOVED) return false;
+  if (flags & FL_AWAY) return false;
   const g = w.postRegion[q]!;
-  const region = I[o + P_REGION]!;
-  const fromUnit = I[o + P_UNIT]!;
-  const fromSystem = I[o + P_EXCH]! >>> 16;
-  const home = I[o + P_HOME]!;
-  const b = I[o + P_B]!;
+  const region = I[o + R_REGION]!;
+  const fromUnit = I[o + R_UNIT]!;
+  const fromSystem = I[o + R_EXCH]! >>> 16;
+  const home = I[o + R_HOME]!;
+  const b = I[o + R_B]!;
   const type = b >>> 24;
   // 资格否决: a promotion needs an exchange at the current rank behind it, or must itself be one (交流提拔).
   if (promotion && k.requireExchange && !(flags & FL_EXCHANGED_IN_RANK) && g === region && w.postSystem[q] === fromSystem) return false;
@@ -224,7 +306,7 @@ export function admissible(sim: Sim, st: FillState, c: number, q: number, promot
   switch (type) {
     case MT_REGULATORY:
       // A key-post holder moved by hometown avoidance must leave the home region, not just the post.
-      if (g === region && k.hometownAvoidance && (w.postFlags[I[o + P_POST]!]! & (F_KEY | F_HEAD)) && violatesAvoidance(sim, home, region)) return false;
+      if (g === region && k.hometownAvoidance && (flags & FL_KEY_POST) && violatesAvoidance(sim, home, region)) return false;
       return !sameUnit;
     case MT_ELECTION:
     case MT_STRUCTURAL:
@@ -240,32 +322,38 @@ export function admissible(sim: Sim, st: FillState, c: number, q: number, promot
   }
 }
 
-function addCand(ctx: Ctx, n: number, c: number, q: number, promotion: boolean): number {
+/** Adds the member at position i of the pools to the shortlist if new and admissible; returns the new length. */
+function addCand(ctx: Ctx, n: number, c: number, i: number, q: number, promotion: boolean): number {
   const st = ctx.st;
-  for (let i = 0; i < n; i++) if (st.cand[i] === c) return n;
-  if (n >= MAX_SHORT || !admissible(ctx.sim, st, c, q, promotion)) return n;
-  const I = st.packed.i;
-  const o = c * STRIDE;
-  const b = I[o + P_B]!;
+  for (let j = 0; j < n; j++) if (st.cand[j] === c) return n;
+  const I = st.pools.rec;
+  const o = i * STRIDE;
+  if (n >= MAX_SHORT || !admissible(ctx.sim, st, I, o, q, promotion)) return n;
+  const b = I[o + R_B]!;
   const type = b >>> 24;
   st.cand[n] = c;
   st.candPromo[n] = promotion ? 1 : 0;
   // The organisation places the movers it planned before it promotes (MODEL.md §3.4–3.6).
-  const ex = I[o + P_EXCH]!;
-  st.candScore[n] = scoreOf(ctx.sim, st.packed.f[o + P_PERF]!, ex & 0xffff, b & 0xff, ex >>> 16, I[o + P_REGION]!, I[o + P_UNIT]!, q) + (isMandatory(type) || type === MT_CARE ? ctx.sim.k.planPriority : 0);
+  const ex = I[o + R_EXCH]!;
+  st.candScore[n] = scoreOf(ctx.sim, st.pools.recF[o + R_PERF]!, ex & 0xffff, b & 0xff, ex >>> 16, I[o + R_REGION]!, I[o + R_UNIT]!, q) + (isMandatory(type) || type === MT_CARE ? ctx.sim.k.planPriority : 0);
   return n + 1;
 }
 
-function drawFrom(ctx: Ctx, pool: Buckets, key: number, k: number, n: number, q: number, promotion: boolean, needPromo: boolean): number {
-  const size = pool.count(key);
-  if (size === 0) return n;
+const DR_PROMOTION = 1;
+const DR_NEED_PROMO = 2;
+
+/** Queues up to k draws from bucket `key` (the whole bucket if it has no more than k members); returns the new number of draws. */
+function drawFrom(ctx: Ctx, key: number, k: number, nd: number, flags: number): number {
+  const st = ctx.st;
+  const size = st.pools.count(key);
+  if (size === 0) return nd;
   const draws = size < k ? size : k;
+  const base = st.pools.start[key]!;
   for (let i = 0; i < draws; i++) {
-    const c = pool.at(key, size <= k ? i : ctx.rng.int(size));
-    if (needPromo && !((ctx.st.packed.i[c * STRIDE + P_A]! >>> 24) & FL_PROMOTABLE)) continue;
-    n = addCand(ctx, n, c, q, promotion);
+    st.drawPos[nd] = base + (size <= k ? i : ctx.rng.int(size));
+    st.drawFlags[nd++] = flags;
   }
-  return n;
+  return nd;
 }
 
 /** A region related to g for cross-region promotion: its parent, one of its children or a sibling, with equal chances among those that exist. */
@@ -282,7 +370,17 @@ function relatedRegion(ctx: Ctx, g: number): number {
   return w.children[sa + ctx.rng.int(sn)]!;
 }
 
-/** The shortlist for post q, in st.cand[0..n), scored. */
+/**
+ * The shortlist for post q, in st.cand[0..n), scored.
+ *
+ * In three steps, for speed: (1) all the random draws of the shortlist, in
+ * the order of the sources, into st.drawPos — which members are drawn depends
+ * only on the pools' sizes, not on who is admissible, so the draws (and the
+ * stream's sequence) are those of drawing and judging one by one; (2) the
+ * cadre of every draw, read in one loop whose loads do not depend on each
+ * other, so the processor fetches the records in parallel instead of
+ * waiting for each cache miss in turn; (3) judging the draws in order.
+ */
 function shortlist(ctx: Ctx, q: number): number {
   const { sim, st } = ctx;
   const w = sim.world;
@@ -291,18 +389,29 @@ function shortlist(ctx: Ctx, q: number): number {
   const g = w.postRegion[q]!;
   const prov = w.provinceIndex[g]!;
   const sys = w.postSystem[q]!;
-  let n = 0;
+  const appl = st.applBase;
+  let nd = 0;
   if (r >= 1) {
-    n = drawFrom(ctx, st.promo, g * N_RANKS + r - 1, k, n, q, true, false);
+    nd = drawFrom(ctx, g * N_RANKS + r - 1, k, nd, DR_PROMOTION);
     const h = relatedRegion(ctx, g);
-    if (h !== g) n = drawFrom(ctx, st.promo, h * N_RANKS + r - 1, k, n, q, true, false);
-    n = drawFrom(ctx, st.movers, moverKey(prov, sys, r - 1), k, n, q, true, true);
-    n = drawFrom(ctx, st.appl, g * N_RANKS + r - 1, k, n, q, true, true);
+    if (h !== g) nd = drawFrom(ctx, h * N_RANKS + r - 1, k, nd, DR_PROMOTION);
+    nd = drawFrom(ctx, moverKey(st, prov, sys, r - 1), k, nd, DR_PROMOTION | DR_NEED_PROMO);
+    nd = drawFrom(ctx, appl + g * N_RANKS + r - 1, k, nd, DR_PROMOTION | DR_NEED_PROMO);
   }
-  n = drawFrom(ctx, st.movers, moverKey(prov, sys, r), k, n, q, false, false);
+  nd = drawFrom(ctx, moverKey(st, prov, sys, r), k, nd, 0);
   // Movers of another system (a cross-system exchange, which barriers make harder to win).
-  n = drawFrom(ctx, st.movers, moverKey(prov, (sys + 1 + ctx.rng.int(N_SYSTEMS - 1)) % N_SYSTEMS, r), Math.max(1, k >> 1), n, q, false, false);
-  n = drawFrom(ctx, st.appl, g * N_RANKS + r, k, n, q, false, false);
+  nd = drawFrom(ctx, moverKey(st, prov, (sys + 1 + ctx.rng.int(N_SYSTEMS - 1)) % N_SYSTEMS, r), Math.max(1, k >> 1), nd, 0);
+  nd = drawFrom(ctx, appl + g * N_RANKS + r, k, nd, 0);
+  const I = st.pools.rec;
+  const pos = st.drawPos, cadre = st.drawCadre, fl = st.drawFlags;
+  for (let i = 0; i < nd; i++) cadre[i] = I[pos[i]! * STRIDE + R_CADRE]!;
+  let n = 0;
+  for (let i = 0; i < nd; i++) {
+    const f = fl[i]!;
+    const o = pos[i]! * STRIDE;
+    if ((f & DR_NEED_PROMO) && !((I[o + R_A]! >>> 24) & FL_PROMOTABLE)) continue;
+    n = addCand(ctx, n, cadre[i]!, pos[i]!, q, (f & DR_PROMOTION) !== 0);
+  }
   return n;
 }
 
@@ -336,7 +445,7 @@ export function move(sim: Sim, st: FillState | undefined, c: number, q: number, 
   s.satisfaction[c] = 0;
   sim.postNeed[q] = 0;
   if (st) {
-    st.packed.moved(sim, c, q, w.postRegion[q]!, w.postRank[q]!);
+    st.moved.set(c);
     const k = st.chainOf[q]!;
     st.chainLen[k]!++;
     st.chainOf[from] = k;
@@ -359,8 +468,7 @@ function closeUnfilled(ctx: Ctx, q: number): void {
   const { sim, st } = ctx;
   const w = sim.world;
   if (w.postRank[q] === 0 && uniform(ctx.kRecruit, q) < recruitProbability(sim, w.postRegion[q]!)) {
-    const c = recruit(sim, q);
-    st.packed.moved(sim, c, q, w.postRegion[q]!, 0);
+    recruit(sim, q);
     st.chainLen[st.chainOf[q]!]!++;
     chainEnds(ctx, q, true);
   } else {
