@@ -4,8 +4,7 @@
  * metric definitions (definitions.ts) are small pure functions of a Tally.
  */
 import type { Sim } from '../model/sim.js';
-import { BASE_PAY, F_HEAD, F_KEY, F_LEADER, F_TEAM, MT_RETURN, N_RANKS, popcount8, SYS_LINE } from '../world/constants.js';
-import { violatesAvoidance } from '../model/phases/plan.js';
+import { BASE_PAY, F_HEAD, F_KEY, F_LEADER, F_TEAM, LEVEL_PREFECTURE, MT_RETURN, N_RANKS, popcount8, SYS_LINE } from '../world/constants.js';
 import { allowanceShare } from '../model/wages.js';
 
 export interface Tally {
@@ -97,39 +96,60 @@ export function tally(sim: Sim): Tally {
     chainsDone: sim.counters.chainsDone, chainsLen: sim.counters.chainsLen,
   };
   // Cadres.
-  for (let c = 0; c < s.capacity; c++) {
-    const post = s.post[c]!;
-    if (post < 0) continue;
-    t.headcount++;
-    const yip = s.yearsInPost[c]!;
-    const lv = w.level[w.postRegion[post]!]!;
-    t.byLevel[lv]!++;
-    if (yip >= stagYears) { t.stagnant++; t.stagnantByLevel[lv]!++; }
-    t.yearsInPostSum += yip;
-    const nd = popcount8(s.domainsServed[c]!);
-    t.domainsSum += nd;
-    const r = s.rank[c]!;
-    t.byRank[r]!++;
-    if (r >= 2) {
-      t.senior++;
-      const lvs = s.levelsServed[c]!;
-      if (nd >= 3 && popcount8(lvs) >= 2 && s.regionsServed[c]! >= 2) t.composite++;
-      if (lvs & 1) t.grassroots++;
-    }
-    if (popcount8(s.systemsServed[c]!) > 1) t.crossSystem++;
-    t.tiesSum += s.ties[c]!;
-    const f = w.postFlags[post]!;
-    if ((f & F_LEADER) && (f & (F_KEY | F_HEAD)) && lv < 3) {
-      t.keyHolders++;
-      if (violatesAvoidance(sim, s.home[c]!, w.postRegion[post]!)) t.keyLocal++;
-    }
-    if (r >= p.tenureFromRank) {
-      t.tenureSubject++;
-      if (yip >= p.maxTenure) t.overdue++;
-    }
-    const h = w.hardship[w.postRegion[post]!]!;
-    if (h > 0) t.allowanceCost += BASE_PAY[r]! * allowanceShare(p.hardshipAllowance, h);
+  // One pass over the slots. The counts live in locals and the per-cadre
+  // lookups that depend only on the post's region and the rank (level,
+  // hardship allowance) come from small tables: at a million cadres this loop
+  // is a measurable part of the year. Sums run in slot order as before.
+  const nR = w.nRegions;
+  const allowance = new Float64Array(nR * N_RANKS);
+  for (let g = 0; g < nR; g++) {
+    const h = w.hardship[g]!;
+    if (h > 0) for (let r = 0; r < N_RANKS; r++) allowance[g * N_RANKS + r] = BASE_PAY[r]! * allowanceShare(p.hardshipAllowance, h);
   }
+  const byLevel = t.byLevel, stagnantByLevel = t.stagnantByLevel, byRank = t.byRank;
+  const level = w.level, postRegion = w.postRegion, postFlags = w.postFlags, hardship = w.hardship, prefecture = w.prefecture;
+  const postCol = s.post, yipCol = s.yearsInPost, rankCol = s.rank;
+  const tenureFromRank = p.tenureFromRank, maxTenure = p.maxTenure;
+  let headcount = 0, stagnant = 0, yearsInPostSum = 0, domainsSum = 0, senior = 0, composite = 0, grassroots = 0;
+  let crossSystem = 0, tiesSum = 0, keyHolders = 0, keyLocal = 0, tenureSubject = 0, overdue = 0, allowanceCost = 0;
+  for (let c = 0; c < s.capacity; c++) {
+    const post = postCol[c]!;
+    if (post < 0) continue;
+    headcount++;
+    const yip = yipCol[c]!;
+    const g = postRegion[post]!;
+    const lv = level[g]!;
+    byLevel[lv]!++;
+    if (yip >= stagYears) { stagnant++; stagnantByLevel[lv]!++; }
+    yearsInPostSum += yip;
+    const nd = popcount8(s.domainsServed[c]!);
+    domainsSum += nd;
+    const r = rankCol[c]!;
+    byRank[r]!++;
+    if (r >= 2) {
+      senior++;
+      const lvs = s.levelsServed[c]!;
+      if (nd >= 3 && popcount8(lvs) >= 2 && s.regionsServed[c]! >= 2) composite++;
+      if (lvs & 1) grassroots++;
+    }
+    if (popcount8(s.systemsServed[c]!) > 1) crossSystem++;
+    tiesSum += s.ties[c]!;
+    const f = postFlags[post]!;
+    if ((f & F_LEADER) && (f & (F_KEY | F_HEAD)) && lv < 3) {
+      keyHolders++;
+      // violatesAvoidance (plan.ts), inlined.
+      const home = s.home[c]!;
+      if (g === home || (lv === LEVEL_PREFECTURE && prefecture[home] === g)) keyLocal++;
+    }
+    if (r >= tenureFromRank) {
+      tenureSubject++;
+      if (yip >= maxTenure) overdue++;
+    }
+    if (hardship[g]! > 0) allowanceCost += allowance[g * N_RANKS + r]!;
+  }
+  t.headcount = headcount; t.stagnant = stagnant; t.yearsInPostSum = yearsInPostSum; t.domainsSum = domainsSum;
+  t.senior = senior; t.composite = composite; t.grassroots = grassroots; t.crossSystem = crossSystem; t.tiesSum = tiesSum;
+  t.keyHolders = keyHolders; t.keyLocal = keyLocal; t.tenureSubject = tenureSubject; t.overdue = overdue; t.allowanceCost = allowanceCost;
   // Moves (returns from secondment are not moves; promotions within the unit are not exchange moves).
   const log = sim.log;
   for (let i = 0; i < log.n; i++) {
@@ -172,12 +192,18 @@ export function tally(sim: Sim): Tally {
     if (w.postSystem[from]! <= SYS_LINE) t.partyGov++; else t.professional++;
     if (w.postFlags[from]! & F_LEADER) t.leaders++; else t.nonLeaders++;
   }
-  // Posts.
-  for (let q = 0; q < w.nPosts; q++) {
-    const vac = sim.occupant[q]! < 0 ? 1 : 0;
-    t.vacant += vac;
-    if (w.hardship[w.postRegion[q]!]! > 0) { t.hardshipPosts++; t.hardshipVacant += vac; }
+  // Posts, region by region (a region's posts are contiguous: its units' ranges in unitPostStart).
+  const occupant = sim.occupant;
+  const unitsPerRegion = w.nUnits / nR;
+  let vacant = 0, hardshipPosts = 0, hardshipVacant = 0;
+  for (let g = 0; g < nR; g++) {
+    const a = w.unitPostStart[g * unitsPerRegion]!, e = w.unitPostStart[(g + 1) * unitsPerRegion]!;
+    let vac = 0;
+    for (let q = a; q < e; q++) if (occupant[q]! < 0) vac++;
+    vacant += vac;
+    if (hardship[g]! > 0) { hardshipPosts += e - a; hardshipVacant += vac; }
   }
+  t.vacant = vacant; t.hardshipPosts = hardshipPosts; t.hardshipVacant = hardshipVacant;
   // Teams: stagnant if no member arrived from another region in the last TEAM_RECENT_YEARS years.
   for (let g = 0; g < w.nRegions; g++) {
     const a = w.teamStart[g]!, e = w.teamStart[g + 1]!;

@@ -18,15 +18,17 @@
  * in cache) before it uses the rest of a record. Deletion is lazy: a cadre
  * who has moved stays listed and is skipped when drawn.
  */
-export const STRIDE = 8;
+import type { Sim } from './sim.js';
+import { scratch } from './scratch.js';
+
+export const STRIDE = 6;
 export const R_CADRE = 0;
-export const R_REGION = 1;
-export const R_HOME = 2;
-export const R_PERF = 3; // float
-export const R_A = 4; // rank | age << 8 | female << 16 | flags << 24
-export const R_B = 5; // domains | mover << 24
-export const R_EXCH = 6; // exchange experience (capped at 0xffff) | system of the current post << 16
-export const R_UNIT = 7; // unit of the current post
+/** Unit of the current post; its region and system are the world's unitRegion and unitSystem (the cadre is not seconded). */
+export const R_UNIT = 1;
+export const R_PERF = 2; // float
+export const R_A = 3; // rank | age << 8 | female << 16 | flags << 24
+export const R_B = 4; // domains | mover type << 8 | exchange experience (capped at 0xffff) << 16
+export const R_HOME = 5;
 
 /** Not available when the pools were built (seconded). */
 export const FL_AWAY = 1;
@@ -49,20 +51,19 @@ export class Buckets {
   }
 
   /**
-   * Starts a build: `counts` holds the members per key at counts[key + 1]
-   * (counts[0] = 0) and is turned into the start offsets in place; the
-   * arrays grow (by a quarter more than needed) when the pools outgrow them.
+   * Starts a build: start[key + 1] holds the members of each key (start[0] =
+   * 0) and is turned into the start offsets in place; the records go into
+   * the run's scratch buffer (scratch.ts), which grows when the pools do.
    */
-  prepare(): void {
+  prepare(sim: Sim): void {
     const start = this.start;
     const nKeys = start.length - 1;
     for (let k = 0; k < nKeys; k++) start[k + 1]! += start[k]!;
-    const total = start[nKeys]!;
-    if (total * STRIDE > this.rec.length) {
-      const cap = Math.ceil(total * 1.25);
-      const buf = new ArrayBuffer(cap * STRIDE * 4);
-      this.rec = new Int32Array(buf);
-      this.recF = new Float32Array(buf);
+    const words = start[nKeys]! * STRIDE;
+    const buf = scratch(sim, words * 4);
+    if (this.rec.buffer !== buf || this.rec.length < words) {
+      this.rec = new Int32Array(buf, 0, buf.byteLength >>> 2);
+      this.recF = new Float32Array(buf, 0, buf.byteLength >>> 2);
     }
   }
 

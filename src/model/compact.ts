@@ -8,6 +8,7 @@
  */
 import type { Sim } from './sim.js';
 import { N_RANKS } from '../world/constants.js';
+import { scratch } from './scratch.js';
 
 export function compact(sim: Sim): void {
   const s = sim.store;
@@ -15,12 +16,14 @@ export function compact(sim: Sim): void {
   const count = new Int32Array(nKeys + 1);
   for (let c = 0; c < s.capacity; c++) if (s.post[c]! >= 0) count[sim.world.postRegion[s.post[c]!]! * N_RANKS + s.rank[c]! + 1]!++;
   for (let k = 0; k < nKeys; k++) count[k + 1]! += count[k]!;
-  const order = new Int32Array(s.count);
+  // The order and the permutation's gather buffer live in the run's scratch buffer (no pools between years).
+  const buf = scratch(sim, 8 * s.count);
+  const order = new Int32Array(buf, 0, s.count);
   for (let c = 0; c < s.capacity; c++) {
     const p = s.post[c]!;
     if (p >= 0) order[count[sim.world.postRegion[p]! * N_RANKS + s.rank[c]!]!++] = c;
   }
-  s.permute(order);
+  s.permute(order, new Int32Array(buf, 4 * s.count, s.count));
   const occ = sim.occupant;
   occ.fill(-1);
   for (let c = 0; c < s.count; c++) occ[s.post[c]!] = c;

@@ -50,6 +50,8 @@ export interface Sim {
   counters: YearCounters;
   /** Run invariant checks every year. */
   check: boolean;
+  /** Working memory shared by steps whose arrays do not live at the same time (scratch.ts). */
+  scratch: ArrayBuffer;
 }
 
 export function newCounters(): YearCounters {
@@ -78,6 +80,7 @@ export function createSim(scenario: Scenario, world: World, seed: number): Sim {
     log: new MoveLog(Math.max(1024, world.nPosts >> 3)),
     counters: newCounters(),
     check: false,
+    scratch: new ArrayBuffer(0),
   };
 }
 

@@ -117,12 +117,12 @@ export class CadreStore {
    * `count` live cadres; the remaining slots become free. Used to keep the
    * cadres of one region and rank next to each other in memory, so the fill
    * phase's random draws from a (region, rank) pool stay in cache.
+   * `tmp` is working memory of at least `count` words.
    */
-  permute(order: Int32Array): void {
+  permute(order: Int32Array, tmp: Int32Array): void {
     const n = this.count;
-    // One scratch buffer, seen at each element width; a gather loop per width keeps each loop monomorphic.
-    const buf = new ArrayBuffer(4 * n);
-    const s32 = new Int32Array(buf), s16 = new Int16Array(buf, 0, n), s8 = new Uint8Array(buf, 0, n);
+    // One scratch buffer of n words (tmp), seen at each element width; a gather loop per width keeps each loop monomorphic.
+    const s32 = new Int32Array(tmp.buffer, tmp.byteOffset, n), s16 = new Int16Array(tmp.buffer, tmp.byteOffset, n), s8 = new Uint8Array(tmp.buffer, tmp.byteOffset, n);
     for (const name of COLUMNS) {
       const col = this[name];
       if (col.BYTES_PER_ELEMENT === 4) {

@@ -24,7 +24,7 @@ import type { Sim } from '../sim.js';
 import { Buckets } from '../buckets.js';
 import { deferredAcceptance } from '../matching.js';
 import { scoreOf } from '../score.js';
-import { MovedBits, STRIDE, R_A, R_B, R_CADRE, R_EXCH, R_HOME, R_PERF, R_REGION, R_UNIT, FL_AWAY, FL_EXCHANGED_IN_RANK, FL_KEY_POST, FL_PROMOTABLE, FL_WITHHELD } from '../buckets.js';
+import { MovedBits, STRIDE, R_A, R_B, R_CADRE, R_HOME, R_PERF, R_UNIT, FL_AWAY, FL_EXCHANGED_IN_RANK, FL_KEY_POST, FL_PROMOTABLE, FL_WITHHELD } from '../buckets.js';
 import { exchangedInRank, exchangeExperience } from '../store.js';
 import { currentUtility, utility } from '../utility.js';
 import { recruit } from '../population.js';
@@ -59,8 +59,8 @@ export class FillState {
   readonly qTail = new Int32Array(N_RANKS);
   readonly chainOf: Int32Array;
   /** Starting rank and length of each vacancy chain of the year. */
-  readonly chainRank: number[] = [];
-  readonly chainLen: number[] = [];
+  chainRank = new Uint8Array(1024);
+  chainLen = new Int32Array(1024);
   readonly cand = new Int32Array(MAX_SHORT);
   readonly candScore = new Float64Array(MAX_SHORT);
   readonly candPromo = new Uint8Array(MAX_SHORT);
@@ -106,14 +106,18 @@ export function fill(sim: Sim): void {
   // Every post vacant now starts a chain (chainOf is only read for open posts, so it needs no reset).
   st.qHead.fill(0);
   st.qTail.fill(0);
-  st.chainRank.length = 0;
-  st.chainLen.length = 0;
-  for (let q = 0; q < w.nPosts; q++) {
+  let nChains = 0;
+  for (let q = 0; q < w.nPosts; q++) if (sim.occupant[q]! < 0) nChains++;
+  if (nChains > st.chainLen.length) {
+    st.chainRank = new Uint8Array(Math.ceil(nChains * 1.25));
+    st.chainLen = new Int32Array(st.chainRank.length);
+  }
+  st.chainLen.fill(0, 0, nChains);
+  for (let q = 0, k = 0; q < w.nPosts; q++) {
     if (sim.occupant[q]! < 0) {
       const r = w.postRank[q]!;
-      st.chainOf[q] = st.chainRank.length;
-      st.chainRank.push(r);
-      st.chainLen.push(0);
+      st.chainOf[q] = k;
+      st.chainRank[k++] = r;
       st.queue[r]![st.qTail[r]!++] = q;
     }
   }
@@ -175,7 +179,7 @@ function buildPools(sim: Sim, st: FillState): void {
     if (km >= 0) start[km + 1]!++;
     if (ka >= 0) start[ka + 1]!++;
   }
-  pools.prepare();
+  pools.prepare(sim);
   for (let c = 0; c < cap; c++) {
     const post = s.post[c]!;
     if (post < 0 || s.moved[c]) continue;
@@ -183,29 +187,26 @@ function buildPools(sim: Sim, st: FillState): void {
     if (kp < 0 && km < 0 && ka < 0) continue;
     const flags = (s.secondRegion[c]! >= 0 ? FL_AWAY : 0) | (s.withheld[c] ? FL_WITHHELD : 0) | (exchangedInRank(s, c) ? FL_EXCHANGED_IN_RANK : 0) | (kp >= 0 ? FL_PROMOTABLE : 0)
       | (w.postFlags[post]! & (F_KEY | F_HEAD) ? FL_KEY_POST : 0);
-    const region = s.region[c]!, home = s.home[c]!, perf = s.performance[c]!;
+    const home = s.home[c]!, perf = s.performance[c]!;
     const a = s.rank[c]! | (s.age[c]! << 8) | (s.female[c]! << 16) | (flags << 24);
-    const b = s.domainsServed[c]! | (s.mover[c]! << 24);
-    const ex = Math.min(0xffff, exchangeExperience(s, c)) | (w.postSystem[post]! << 16);
+    const b = s.domainsServed[c]! | (s.mover[c]! << 8) | (Math.min(0xffff, exchangeExperience(s, c)) << 16);
     const unit = w.postUnit[post]!;
-    if (kp >= 0) writeMember(pools, start[kp]!++, c, region, home, perf, a, b, ex, unit);
-    if (km >= 0) writeMember(pools, start[km]!++, c, region, home, perf, a, b, ex, unit);
-    if (ka >= 0) writeMember(pools, start[ka]!++, c, region, home, perf, a, b, ex, unit);
+    if (kp >= 0) writeMember(pools, start[kp]!++, c, unit, perf, a, b, home);
+    if (km >= 0) writeMember(pools, start[km]!++, c, unit, perf, a, b, home);
+    if (ka >= 0) writeMember(pools, start[ka]!++, c, unit, perf, a, b, home);
   }
   pools.finish();
 }
 
-function writeMember(pool: Buckets, i: number, c: number, region: number, home: number, perf: number, a: number, b: number, ex: number, unit: number): void {
+function writeMember(pool: Buckets, i: number, c: number, unit: number, perf: number, a: number, b: number, home: number): void {
   const o = i * STRIDE;
   const R = pool.rec;
   R[o + R_CADRE] = c;
-  R[o + R_REGION] = region;
-  R[o + R_HOME] = home;
+  R[o + R_UNIT] = unit;
   pool.recF[o + R_PERF] = perf;
   R[o + R_A] = a;
   R[o + R_B] = b;
-  R[o + R_EXCH] = ex;
-  R[o + R_UNIT] = unit;
+  R[o + R_HOME] = home;
 }
 
 /**
@@ -286,12 +287,12 @@ export function admissible(sim: Sim, st: FillState, I: Int32Array, o: number, q:
   const flags = a >>> 24;
   if (flags & FL_AWAY) return false;
   const g = w.postRegion[q]!;
-  const region = I[o + R_REGION]!;
   const fromUnit = I[o + R_UNIT]!;
-  const fromSystem = I[o + R_EXCH]! >>> 16;
+  const region = w.unitRegion[fromUnit]!;
+  const fromSystem = w.unitSystem[fromUnit]!;
   const home = I[o + R_HOME]!;
   const b = I[o + R_B]!;
-  const type = b >>> 24;
+  const type = (b >>> 8) & 0xff;
   // 资格否决: a promotion needs an exchange at the current rank behind it, or must itself be one (交流提拔).
   if (promotion && k.requireExchange && !(flags & FL_EXCHANGED_IN_RANK) && g === region && w.postSystem[q] === fromSystem) return false;
   if (k.hometownAvoidance && (w.postFlags[q]! & (F_KEY | F_HEAD)) && violatesAvoidance(sim, home, g)) return false;
@@ -330,12 +331,13 @@ function addCand(ctx: Ctx, n: number, c: number, i: number, q: number, promotion
   const o = i * STRIDE;
   if (n >= MAX_SHORT || !admissible(ctx.sim, st, I, o, q, promotion)) return n;
   const b = I[o + R_B]!;
-  const type = b >>> 24;
+  const type = (b >>> 8) & 0xff;
   st.cand[n] = c;
   st.candPromo[n] = promotion ? 1 : 0;
   // The organisation places the movers it planned before it promotes (MODEL.md §3.4–3.6).
-  const ex = I[o + R_EXCH]!;
-  st.candScore[n] = scoreOf(ctx.sim, st.pools.recF[o + R_PERF]!, ex & 0xffff, b & 0xff, ex >>> 16, I[o + R_REGION]!, I[o + R_UNIT]!, q) + (isMandatory(type) || type === MT_CARE ? ctx.sim.k.planPriority : 0);
+  const unit = I[o + R_UNIT]!;
+  const w = ctx.sim.world;
+  st.candScore[n] = scoreOf(ctx.sim, st.pools.recF[o + R_PERF]!, b >>> 16, b & 0xff, w.unitSystem[unit]!, w.unitRegion[unit]!, unit, q) + (isMandatory(type) || type === MT_CARE ? ctx.sim.k.planPriority : 0);
   return n + 1;
 }
 
