@@ -7,8 +7,9 @@ export class MoveLog {
   cadre: Int32Array;
   fromPost: Int32Array;
   toPost: Int32Array;
-  fromRegion: Int32Array;
-  toRegion: Int32Array;
+  /** 16-bit when the world has fewer than 32 768 regions (as the store's region columns). */
+  fromRegion: Int32Array | Int16Array;
+  toRegion: Int32Array | Int16Array;
   fromRank: Uint8Array;
   toRank: Uint8Array;
   type: Uint8Array;
@@ -17,12 +18,12 @@ export class MoveLog {
   /** yearsInRank before the move (for years to promotion). */
   rankYears: Uint8Array;
 
-  constructor(capacity: number) {
+  constructor(capacity: number, nRegions = 0x7fffffff) {
     this.cadre = new Int32Array(capacity);
     this.fromPost = new Int32Array(capacity);
     this.toPost = new Int32Array(capacity);
-    this.fromRegion = new Int32Array(capacity);
-    this.toRegion = new Int32Array(capacity);
+    this.fromRegion = nRegions <= 0x7fff ? new Int16Array(capacity) : new Int32Array(capacity);
+    this.toRegion = nRegions <= 0x7fff ? new Int16Array(capacity) : new Int32Array(capacity);
     this.fromRank = new Uint8Array(capacity);
     this.toRank = new Uint8Array(capacity);
     this.type = new Uint8Array(capacity);
@@ -35,8 +36,8 @@ export class MoveLog {
   }
 
   private grow(): void {
-    const cap = this.cadre.length * 2;
-    const g = <T extends Int32Array | Uint8Array>(a: T): T => {
+    const cap = this.cadre.length + (this.cadre.length >> 1);
+    const g = <T extends Int32Array | Int16Array | Uint8Array>(a: T): T => {
       const b = new (a.constructor as new (n: number) => T)(cap);
       b.set(a);
       return b;

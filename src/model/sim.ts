@@ -63,7 +63,7 @@ export function createSim(scenario: Scenario, world: World, seed: number): Sim {
   return {
     scenario,
     world,
-    store: new CadreStore(world.nPosts),
+    store: new CadreStore(world.nPosts, world.nRegions),
     seed,
     year: scenario.startYear - scenario.burnIn,
     policy: scenario.policy,
@@ -77,7 +77,7 @@ export function createSim(scenario: Scenario, world: World, seed: number): Sim {
     lnPayHome: new Float64Array(n),
     lnPayAway: new Float64Array(n),
     attract: new Float64Array(n),
-    log: new MoveLog(Math.max(1024, world.nPosts >> 3)),
+    log: new MoveLog(Math.max(1024, world.nPosts >> 4), world.nRegions),
     counters: newCounters(),
     check: false,
     scratch: new ArrayBuffer(0),

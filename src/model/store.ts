@@ -6,7 +6,17 @@ import { popcount8 } from '../world/constants.js';
  * are reused by recruits. Per-cadre random draws are keyed by `key`, which is
  * derived from the year and post of recruitment, not from the slot or the
  * order of recruitment, so one extra recruit does not shift anyone's draws.
+ *
+ * Free slots form a stack (the last freed is reused first), kept as a linked
+ * list through the `key` column of the free slots themselves — a free slot's
+ * key means nothing, and a separate stack would cost 4 bytes per slot.
  */
+/** End of the free list (in the key column of a free slot). */
+const NO_SLOT = 0xffffffff;
+
+/** A column of region indexes (or -1). */
+export type RegionColumn = Int16Array | Int32Array;
+
 export class CadreStore {
   readonly capacity: number;
   /** Post held (the home post while seconded); -1 = free slot. */
@@ -15,9 +25,13 @@ export class CadreStore {
   readonly age: Uint8Array;
   readonly female: Uint8Array;
   readonly rank: Uint8Array;
-  /** Region served now: the post's region, or the secondment region while seconded. */
-  readonly region: Int32Array;
-  readonly home: Int32Array;
+  /**
+   * Region served now: the post's region, or the secondment region while seconded.
+   * Region columns (region, home, secondRegion, target) are 16-bit when the
+   * world has fewer than 32 768 regions (every preset but huge synthetic ones).
+   */
+  readonly region: RegionColumn;
+  readonly home: RegionColumn;
   readonly identity: Uint8Array;
   readonly yearsInPost: Uint8Array;
   readonly yearsInRank: Uint8Array;
@@ -31,8 +45,12 @@ export class CadreStore {
   readonly domainsServed: Uint8Array;
   readonly levelsServed: Uint8Array;
   readonly systemsServed: Uint8Array;
-  readonly regionsServed: Uint16Array;
-  readonly moves: Uint16Array;
+  /**
+   * Counts of regions served and of moves. One byte each: a cadre changes
+   * region (or moves) at most once a year, so a career stays far below 255.
+   */
+  readonly regionsServed: Uint8Array;
+  readonly moves: Uint8Array;
   readonly lastMoveYear: Int16Array;
   readonly lastMoveType: Uint8Array;
   readonly ties: Float32Array;
@@ -44,7 +62,7 @@ export class CadreStore {
   readonly wUrban: Float32Array;
   readonly wCareer: Float32Array;
   /** Region of the secondment (挂职), -1 when not seconded. */
-  readonly secondRegion: Int32Array;
+  readonly secondRegion: RegionColumn;
   readonly secondmentLeft: Uint8Array;
   /** Utility of the current post minus that of the best alternative seen (≤ 0: would rather move). */
   readonly satisfaction: Float32Array;
@@ -54,22 +72,23 @@ export class CadreStore {
   /** The unit withholds this cadre from non-mandatory exchange this year. */
   readonly withheld: Uint8Array;
   /** Region an applicant registered for, -1 = not an applicant. */
-  readonly target: Int32Array;
+  readonly target: RegionColumn;
   /** Moved (or seconded) this year: at most one move per year. */
   readonly moved: Uint8Array;
-  private readonly freeSlots: Int32Array;
-  private freeTop = 0;
+  /** First slot of the free list, -1 when full; the next is key[slot] (NO_SLOT ends the list). */
+  private freeHead = -1;
   count = 0;
 
-  constructor(capacity: number) {
+  constructor(capacity: number, nRegions = 0x7fffffff) {
     this.capacity = capacity;
+    const regionColumn = (): RegionColumn => (nRegions <= 0x7fff ? new Int16Array(capacity) : new Int32Array(capacity));
     this.post = new Int32Array(capacity).fill(-1);
     this.key = new Uint32Array(capacity);
     this.age = new Uint8Array(capacity);
     this.female = new Uint8Array(capacity);
     this.rank = new Uint8Array(capacity);
-    this.region = new Int32Array(capacity);
-    this.home = new Int32Array(capacity);
+    this.region = regionColumn();
+    this.home = regionColumn();
     this.identity = new Uint8Array(capacity);
     this.yearsInPost = new Uint8Array(capacity);
     this.yearsInRank = new Uint8Array(capacity);
@@ -81,8 +100,8 @@ export class CadreStore {
     this.domainsServed = new Uint8Array(capacity);
     this.levelsServed = new Uint8Array(capacity);
     this.systemsServed = new Uint8Array(capacity);
-    this.regionsServed = new Uint16Array(capacity);
-    this.moves = new Uint16Array(capacity);
+    this.regionsServed = new Uint8Array(capacity);
+    this.moves = new Uint8Array(capacity);
     this.lastMoveYear = new Int16Array(capacity);
     this.lastMoveType = new Uint8Array(capacity);
     this.ties = new Float32Array(capacity);
@@ -92,24 +111,31 @@ export class CadreStore {
     this.wHome = new Float32Array(capacity);
     this.wUrban = new Float32Array(capacity);
     this.wCareer = new Float32Array(capacity);
-    this.secondRegion = new Int32Array(capacity).fill(-1);
+    this.secondRegion = regionColumn().fill(-1);
     this.secondmentLeft = new Uint8Array(capacity);
     this.satisfaction = new Float32Array(capacity);
     this.mover = new Uint8Array(capacity);
     this.withheld = new Uint8Array(capacity);
-    this.target = new Int32Array(capacity).fill(-1);
+    this.target = regionColumn().fill(-1);
     this.moved = new Uint8Array(capacity);
     // Free slots are handed out lowest first.
-    this.freeSlots = new Int32Array(capacity);
-    for (let i = 0; i < capacity; i++) this.freeSlots[i] = capacity - 1 - i;
-    this.freeTop = capacity;
+    this.freeFrom(0);
+  }
+
+  /** Makes slots from..capacity-1 the free list, lowest first. */
+  private freeFrom(from: number): void {
+    for (let i = from; i < this.capacity; i++) this.key[i] = i + 1 < this.capacity ? i + 1 : NO_SLOT;
+    this.freeHead = from < this.capacity ? from : -1;
   }
 
   /** Takes a free slot; the caller sets the post and the other fields. */
   allocate(): number {
-    if (this.freeTop === 0) throw new Error('cadre store full: more cadres than posts');
+    const c = this.freeHead;
+    if (c < 0) throw new Error('cadre store full: more cadres than posts');
+    const next = this.key[c]!;
+    this.freeHead = next === NO_SLOT ? -1 : next;
     this.count++;
-    return this.freeSlots[--this.freeTop]!;
+    return c;
   }
 
   /**
@@ -144,8 +170,7 @@ export class CadreStore {
       this.secondRegion[i] = -1;
       this.target[i] = -1;
     }
-    this.freeTop = 0;
-    for (let i = this.capacity - 1; i >= n; i--) this.freeSlots[this.freeTop++] = i;
+    this.freeFrom(n);
   }
 
   /** Frees a slot (the cadre left the service). */
@@ -153,7 +178,8 @@ export class CadreStore {
     this.post[c] = -1;
     this.secondRegion[c] = -1;
     this.secondmentLeft[c] = 0;
-    this.freeSlots[this.freeTop++] = c;
+    this.key[c] = this.freeHead < 0 ? NO_SLOT : this.freeHead;
+    this.freeHead = c;
     this.count--;
   }
 }

@@ -78,8 +78,9 @@ export class FillState {
     this.moverBase = w.nRegions * N_RANKS;
     this.applBase = this.moverBase + w.provinces.length * N_SYSTEMS * N_RANKS;
     this.pools = new Buckets(this.applBase + w.nRegions * N_RANKS);
+    // Queues start small and grow (pushOpen): a year opens a fraction of the posts, and a post enters its queue at most once a year.
     this.queue = [];
-    for (let r = 0; r < N_RANKS; r++) this.queue.push(new Int32Array(Math.max(1, w.postsByRank[r]!)));
+    for (let r = 0; r < N_RANKS; r++) this.queue.push(new Int32Array(Math.max(16, w.postsByRank[r]! >> 4)));
     this.chainOf = new Int32Array(w.nPosts);
     this.moved = new MovedBits(sim.store.capacity);
   }
@@ -118,7 +119,7 @@ export function fill(sim: Sim): void {
       const r = w.postRank[q]!;
       st.chainOf[q] = k;
       st.chainRank[k++] = r;
-      st.queue[r]![st.qTail[r]!++] = q;
+      pushOpen(st, sim, q);
     }
   }
   const ctx: Ctx = {
@@ -426,9 +427,16 @@ function moveType(sim: Sim, c: number, q: number, promotion: boolean): number {
   return promotion ? MT_PROMOTION : MT_VOLUNTARY;
 }
 
+/** Queues open post q at its rank (the queue grows by half when full; readers index st.queue[r] afresh, never a saved reference). */
 function pushOpen(st: FillState, sim: Sim, q: number): void {
   const r = sim.world.postRank[q]!;
-  st.queue[r]![st.qTail[r]!++] = q;
+  let queue = st.queue[r]!;
+  if (st.qTail[r]! === queue.length) {
+    const grown = new Int32Array(queue.length + (queue.length >> 1) + 16);
+    grown.set(queue);
+    st.queue[r] = queue = grown;
+  }
+  queue[st.qTail[r]!++] = q;
 }
 
 /** Moves cadre c into open post q; its old post opens and continues q's vacancy chain. */
@@ -493,9 +501,8 @@ function refuses(ctx: Ctx, c: number, q: number): boolean {
 
 function fillDirective(ctx: Ctx, r: number): void {
   const { sim, st } = ctx;
-  const queue = st.queue[r]!;
   while (st.qHead[r]! < st.qTail[r]!) {
-    const q = queue[st.qHead[r]!++]!;
+    const q = st.queue[r]![st.qHead[r]!++]!;
     if (sim.occupant[q]! >= 0) continue;
     const n = shortlist(ctx, q);
     let done = false;
@@ -519,12 +526,11 @@ function fillDirective(ctx: Ctx, r: number): void {
 function fillTwoWay(ctx: Ctx, r: number): void {
   const { sim, st } = ctx;
   const w = sim.world;
-  const queue = st.queue[r]!;
   const local = (st.local ??= new Int32Array(sim.store.capacity).fill(-1));
   for (let round = 0; round < MAX_ROUNDS && st.qHead[r]! < st.qTail[r]!; round++) {
     const batch: number[] = [];
     while (st.qHead[r]! < st.qTail[r]!) {
-      const q = queue[st.qHead[r]!++]!;
+      const q = st.queue[r]![st.qHead[r]!++]!;
       if (sim.occupant[q]! < 0) batch.push(q);
     }
     // Edges (candidate, post) with the post's score of the candidate and the candidate's utility of the post.
@@ -574,7 +580,7 @@ function fillTwoWay(ctx: Ctx, r: number): void {
   }
   // Posts still open after the last round stay vacant.
   while (st.qHead[r]! < st.qTail[r]!) {
-    const q = queue[st.qHead[r]!++]!;
+    const q = st.queue[r]![st.qHead[r]!++]!;
     if (sim.occupant[q]! < 0) closeUnfilled(ctx, q);
   }
 }

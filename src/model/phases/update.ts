@@ -23,13 +23,13 @@ export function update(sim: Sim): void {
     s.systemsServed[c]! |= 1 << w.postSystem[to]!;
     s.identity[c] = identityOfSystem(w.postSystem[to]!);
     if (g !== log.fromRegion[i]) {
-      if (s.regionsServed[c]! < 65535) s.regionsServed[c]!++;
+      if (s.regionsServed[c]! < 255) s.regionsServed[c]!++;
       s.ties[c] = s.ties[c]! * carry;
       s.yearsInRegion[c] = 0;
     }
     if (log.type[i] !== MT_SECONDMENT) s.yearsInPost[c] = 0;
     if (log.toRank[i] !== log.fromRank[i]) s.yearsInRank[c] = 0;
-    if (s.moves[c]! < 65535) s.moves[c]!++;
+    if (s.moves[c]! < 255) s.moves[c]!++;
     s.lastMoveYear[c] = sim.year;
     s.lastMoveType[c] = log.type[i]!;
   }
