@@ -57,7 +57,8 @@ export class FillState {
   readonly queue: Int32Array[];
   readonly qHead = new Int32Array(N_RANKS);
   readonly qTail = new Int32Array(N_RANKS);
-  readonly chainOf: Int32Array;
+  /** Vacancy chain of the open post being filled now (set when it is taken from its queue). */
+  chain = 0;
   /** Starting rank and length of each vacancy chain of the year. */
   chainRank = new Uint8Array(1024);
   chainLen = new Int32Array(1024);
@@ -78,10 +79,10 @@ export class FillState {
     this.moverBase = w.nRegions * N_RANKS;
     this.applBase = this.moverBase + w.provinces.length * N_SYSTEMS * N_RANKS;
     this.pools = new Buckets(this.applBase + w.nRegions * N_RANKS);
-    // Queues start small and grow (pushOpen): a year opens a fraction of the posts, and a post enters its queue at most once a year.
+    // Queues of (post, chain) pairs. They start small and grow (pushOpen): a year opens a fraction
+    // of the posts, and keeping each open post's chain in its queue entry saves an array over all posts.
     this.queue = [];
-    for (let r = 0; r < N_RANKS; r++) this.queue.push(new Int32Array(Math.max(16, w.postsByRank[r]! >> 4)));
-    this.chainOf = new Int32Array(w.nPosts);
+    for (let r = 0; r < N_RANKS; r++) this.queue.push(new Int32Array(2 * Math.max(16, w.postsByRank[r]! >> 4)));
     this.moved = new MovedBits(sim.store.capacity);
   }
 }
@@ -104,7 +105,7 @@ export function fill(sim: Sim): void {
   const p = sim.policy;
   buildPools(sim, st);
   st.moved.clear();
-  // Every post vacant now starts a chain (chainOf is only read for open posts, so it needs no reset).
+  // Every post vacant now starts a chain.
   st.qHead.fill(0);
   st.qTail.fill(0);
   let nChains = 0;
@@ -117,9 +118,8 @@ export function fill(sim: Sim): void {
   for (let q = 0, k = 0; q < w.nPosts; q++) {
     if (sim.occupant[q]! < 0) {
       const r = w.postRank[q]!;
-      st.chainOf[q] = k;
-      st.chainRank[k++] = r;
-      pushOpen(st, sim, q);
+      st.chainRank[k] = r;
+      pushOpen(st, sim, q, k++);
     }
   }
   const ctx: Ctx = {
@@ -427,19 +427,29 @@ function moveType(sim: Sim, c: number, q: number, promotion: boolean): number {
   return promotion ? MT_PROMOTION : MT_VOLUNTARY;
 }
 
-/** Queues open post q at its rank (the queue grows by half when full; readers index st.queue[r] afresh, never a saved reference). */
-function pushOpen(st: FillState, sim: Sim, q: number): void {
+/** Queues open post q of vacancy chain k at its rank (the queue grows by half when full; readers index st.queue[r] afresh, never a saved reference). */
+function pushOpen(st: FillState, sim: Sim, q: number, k: number): void {
   const r = sim.world.postRank[q]!;
   let queue = st.queue[r]!;
-  if (st.qTail[r]! === queue.length) {
-    const grown = new Int32Array(queue.length + (queue.length >> 1) + 16);
+  const i = 2 * st.qTail[r]!++;
+  if (i === queue.length) {
+    const grown = new Int32Array(queue.length + 2 * ((queue.length >> 2) + 16));
     grown.set(queue);
     st.queue[r] = queue = grown;
   }
-  queue[st.qTail[r]!++] = q;
+  queue[i] = q;
+  queue[i + 1] = k;
 }
 
-/** Moves cadre c into open post q; its old post opens and continues q's vacancy chain. */
+/** Takes the next open post of rank r from its queue; its chain becomes st.chain. */
+function popOpen(st: FillState, r: number): number {
+  const i = 2 * st.qHead[r]!++;
+  const queue = st.queue[r]!;
+  st.chain = queue[i + 1]!;
+  return queue[i]!;
+}
+
+/** Moves cadre c into open post q; its old post opens and continues q's vacancy chain (st.chain). */
 export function move(sim: Sim, st: FillState | undefined, c: number, q: number, type: number): void {
   const s = sim.store;
   const w = sim.world;
@@ -456,16 +466,15 @@ export function move(sim: Sim, st: FillState | undefined, c: number, q: number, 
   sim.postNeed[q] = 0;
   if (st) {
     st.moved.set(c);
-    const k = st.chainOf[q]!;
+    const k = st.chain;
     st.chainLen[k]!++;
-    st.chainOf[from] = k;
-    pushOpen(st, sim, from);
+    pushOpen(st, sim, from, k);
   }
 }
 
-function chainEnds(ctx: Ctx, q: number, completed: boolean): void {
+function chainEnds(ctx: Ctx, completed: boolean): void {
   const { sim, st } = ctx;
-  const k = st.chainOf[q]!;
+  const k = st.chain;
   if (completed) {
     const r = st.chainRank[k]!;
     sim.counters.chainsDone[r]!++;
@@ -473,16 +482,16 @@ function chainEnds(ctx: Ctx, q: number, completed: boolean): void {
   }
 }
 
-/** No internal candidate took q: at rank 0 a recruit may; otherwise it stays vacant. */
+/** No internal candidate took q (of chain st.chain): at rank 0 a recruit may; otherwise it stays vacant. */
 function closeUnfilled(ctx: Ctx, q: number): void {
   const { sim, st } = ctx;
   const w = sim.world;
   if (w.postRank[q] === 0 && uniform(ctx.kRecruit, q) < recruitProbability(sim, w.postRegion[q]!)) {
     recruit(sim, q);
-    st.chainLen[st.chainOf[q]!]!++;
-    chainEnds(ctx, q, true);
+    st.chainLen[st.chain]!++;
+    chainEnds(ctx, true);
   } else {
-    chainEnds(ctx, q, false);
+    chainEnds(ctx, false);
   }
 }
 
@@ -502,7 +511,7 @@ function refuses(ctx: Ctx, c: number, q: number): boolean {
 function fillDirective(ctx: Ctx, r: number): void {
   const { sim, st } = ctx;
   while (st.qHead[r]! < st.qTail[r]!) {
-    const q = st.queue[r]![st.qHead[r]!++]!;
+    const q = popOpen(st, r);
     if (sim.occupant[q]! >= 0) continue;
     const n = shortlist(ctx, q);
     let done = false;
@@ -529,9 +538,10 @@ function fillTwoWay(ctx: Ctx, r: number): void {
   const local = (st.local ??= new Int32Array(sim.store.capacity).fill(-1));
   for (let round = 0; round < MAX_ROUNDS && st.qHead[r]! < st.qTail[r]!; round++) {
     const batch: number[] = [];
+    const batchChain: number[] = [];
     while (st.qHead[r]! < st.qTail[r]!) {
-      const q = st.queue[r]![st.qHead[r]!++]!;
-      if (sim.occupant[q]! < 0) batch.push(q);
+      const q = popOpen(st, r);
+      if (sim.occupant[q]! < 0) { batch.push(q); batchChain.push(st.chain); }
     }
     // Edges (candidate, post) with the post's score of the candidate and the candidate's utility of the post.
     const cadres: number[] = [];
@@ -571,6 +581,7 @@ function fillTwoWay(ctx: Ctx, r: number): void {
     for (const c of cadres) local[c] = -1;
     for (let j = 0; j < batch.length; j++) {
       const q = batch[j]!;
+      st.chain = batchChain[j]!;
       const li = m.receiverMatch[j]!;
       if (li < 0) { closeUnfilled(ctx, q); continue; }
       const c = cadres[li]!;
@@ -580,7 +591,7 @@ function fillTwoWay(ctx: Ctx, r: number): void {
   }
   // Posts still open after the last round stay vacant.
   while (st.qHead[r]! < st.qTail[r]!) {
-    const q = st.queue[r]![st.qHead[r]!++]!;
+    const q = popOpen(st, r);
     if (sim.occupant[q]! < 0) closeUnfilled(ctx, q);
   }
 }
