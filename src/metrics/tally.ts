@@ -108,7 +108,7 @@ export function tally(sim: Sim): Tally {
   }
   const byLevel = t.byLevel, stagnantByLevel = t.stagnantByLevel, byRank = t.byRank;
   const level = w.level, postRegion = w.postRegion, postFlags = w.postFlags, hardship = w.hardship, prefecture = w.prefecture;
-  const postCol = s.post, yipCol = s.yearsInPost, rankCol = s.rank;
+  const postCol = s.post, yipCol = s.yearsInPost, rankCol = s.rank, regionCol = s.region, secondCol = s.secondRegion;
   const tenureFromRank = p.tenureFromRank, maxTenure = p.maxTenure;
   let headcount = 0, stagnant = 0, yearsInPostSum = 0, domainsSum = 0, senior = 0, composite = 0, grassroots = 0;
   let crossSystem = 0, tiesSum = 0, keyHolders = 0, keyLocal = 0, tenureSubject = 0, overdue = 0, allowanceCost = 0;
@@ -117,7 +117,8 @@ export function tally(sim: Sim): Tally {
     if (post < 0) continue;
     headcount++;
     const yip = yipCol[c]!;
-    const g = postRegion[post]!;
+    // The post's region: the region served, unless seconded (a sequential read instead of a random one into postRegion).
+    const g = secondCol[c]! < 0 ? regionCol[c]! : postRegion[post]!;
     const lv = level[g]!;
     byLevel[lv]!++;
     if (yip >= stagYears) { stagnant++; stagnantByLevel[lv]!++; }

@@ -58,3 +58,83 @@ export function currentUtility(sim: Sim, c: number, noiseStream: number): number
   const post = s.post[c]!;
   return utility(sim, c, s.region[c]!, s.rank[c]!, sim.world.postSystem[post]!, noiseStream);
 }
+
+/**
+ * The utility of one cadre at several places (apply looks at 4–7 per cadre,
+ * a refusal at 2): the cadre's own terms are read once by load(), then at()
+ * gives utility(sim, c, g, rank, system, stream) for each place. The
+ * arithmetic is utility()'s, term by term in the same order, so the values
+ * are the same to the last bit; only the loads are hoisted.
+ */
+export class CadreUtility {
+  private c = 0;
+  private home = 0;
+  private homeX = 0;
+  private homeY = 0;
+  private cur = 0;
+  private curRank = 0;
+  private curSystem = 0;
+  private wWage = 0;
+  private wHome = 0;
+  private wUrban = 0;
+  private wCareer = 0;
+  /** familyBurden·relocationCost·(1 − familySupport), as utility() computes it. */
+  private moveCost = 0;
+  private key = 0;
+  private vetoed = false;
+
+  constructor(private readonly sim: Sim) {}
+
+  load(c: number): void {
+    const sim = this.sim;
+    const s = sim.store;
+    const w = sim.world;
+    const k = sim.k;
+    this.c = c;
+    const home = s.home[c]!;
+    this.home = home;
+    this.homeX = w.x[home]!;
+    this.homeY = w.y[home]!;
+    this.cur = s.region[c]!;
+    this.curRank = s.rank[c]!;
+    this.curSystem = w.postSystem[s.post[c]!]!;
+    this.wWage = s.wWage[c]!;
+    this.wHome = s.wHome[c]!;
+    this.wUrban = s.wUrban[c]!;
+    this.wCareer = s.wCareer[c]!;
+    this.moveCost = s.familyBurden[c]! * k.relocationCost * (1 - k.familySupport);
+    this.key = s.key[c]!;
+    this.vetoed = k.requireExchange && !exchangedInRank(s, this.c);
+  }
+
+  /** utility(sim, c, g, rank, system, noiseStream) of the loaded cadre. */
+  at(g: number, rank: number, system: number, noiseStream: number): number {
+    const sim = this.sim;
+    const w = sim.world;
+    const k = sim.k;
+    const cur = this.cur;
+    let u = this.wWage * (g === this.home ? sim.lnPayHome[g]! : sim.lnPayAway[g]!);
+    const dx = this.homeX - w.x[g]!;
+    const dy = this.homeY - w.y[g]!;
+    u -= (this.wHome * Math.sqrt(dx * dx + dy * dy)) / k.distScale;
+    if (g !== cur) {
+      u -= this.moveCost;
+      if (w.wageIndex[g]! < w.wageIndex[cur]! - 1e-9 || w.level[g]! < w.level[cur]!) u -= k.stigma * (1 - k.stigmaRelief);
+    }
+    u += this.wUrban * w.urban[g]!;
+    // careerValue(), inlined.
+    let v = k.careerStep * rank;
+    if (g !== cur || system !== this.curSystem) {
+      v += 2 * k.promotionExchangeBonus;
+      if (this.vetoed) v += 0.5;
+    }
+    u += this.wCareer * v;
+    if (k.utilityNoise > 0) u += k.utilityNoise * normal(noiseStream, this.key, g * 4 + rank);
+    return u;
+  }
+
+  /** currentUtility(sim, c, noiseStream) of the loaded cadre. */
+  current(noiseStream: number): number {
+    return this.at(this.cur, this.curRank, this.curSystem, noiseStream);
+  }
+}

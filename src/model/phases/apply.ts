@@ -10,7 +10,7 @@
  */
 import type { Sim } from '../sim.js';
 import { streamKey, uniform } from '../../random/hash.js';
-import { currentUtility, utility } from '../utility.js';
+import { CadreUtility } from '../utility.js';
 import { topRank } from '../../world/constants.js';
 
 /** A region a cadre in g might look at: the k-th draw u from its field of view. */
@@ -40,6 +40,7 @@ export function apply(sim: Sim): void {
   const kLook = streamKey(sim.seed, 'apply.look', sim.year);
   const kNoise = streamKey(sim.seed, 'utility.noise', sim.year);
   const K = b.alternatives * (p.registry ? 2 : 1);
+  const cu = new CadreUtility(sim);
   for (let c = 0; c < s.capacity; c++) {
     const post = s.post[c]!;
     if (post < 0 || s.secondRegion[c]! >= 0 || s.moved[c]) continue;
@@ -51,13 +52,14 @@ export function apply(sim: Sim): void {
     const g = s.region[c]!;
     const r = s.rank[c]!;
     const sys = w.postSystem[post]!;
-    const ucur = currentUtility(sim, c, kNoise);
+    cu.load(c);
+    const ucur = cu.current(kNoise);
     let best = -Infinity;
     let bestG = -1;
     for (let k = 1; k <= K; k++) {
       const h = alternativeRegion(sim, g, p.registry, uniform(kLook, key, k));
       if (h === g || topRank(w.level[h]!) < r) continue;
-      const uh = utility(sim, c, h, r, sys, kNoise);
+      const uh = cu.at(h, r, sys, kNoise);
       if (uh > best) { best = uh; bestG = h; }
     }
     if (bestG < 0) continue;

@@ -26,7 +26,7 @@ import { deferredAcceptance } from '../matching.js';
 import { scoreOf } from '../score.js';
 import { MovedBits, STRIDE, R_A, R_B, R_CADRE, R_HOME, R_PERF, R_UNIT, FL_AWAY, FL_EXCHANGED_IN_RANK, FL_KEY_POST, FL_PROMOTABLE, FL_WITHHELD } from '../buckets.js';
 import { exchangedInRank, exchangeExperience } from '../store.js';
-import { currentUtility, utility } from '../utility.js';
+import { CadreUtility, currentUtility, utility } from '../utility.js';
 import { recruit } from '../population.js';
 import { recruitProbability } from '../wages.js';
 import { violatesAvoidance, NEED_ECONOMY, NEED_FEMALE, NEED_YOUNG, YOUNG_AGE } from './plan.js';
@@ -96,6 +96,8 @@ interface Ctx {
   kNoise: number;
   kRefuse: number;
   kRecruit: number;
+  /** A candidate's utilities (refusals). */
+  cu: CadreUtility;
 }
 
 export function fill(sim: Sim): void {
@@ -128,6 +130,7 @@ export function fill(sim: Sim): void {
     kNoise: streamKey(sim.seed, 'utility.noise', sim.year),
     kRefuse: streamKey(sim.seed, 'fill.refuse', sim.year),
     kRecruit: streamKey(sim.seed, 'fill.recruit', sim.year),
+    cu: new CadreUtility(sim),
   };
   for (let r = N_RANKS - 1; r >= 0; r--) {
     if (p.matching === 'two-way') fillTwoWay(ctx, r);
@@ -141,60 +144,62 @@ function moverKey(st: FillState, prov: number, system: number, rank: number): nu
   return st.moverBase + (prov * N_SYSTEMS + system) * N_RANKS + rank;
 }
 
-/** Key of cadre c in the promotion pool ((region, rank) of those eligible for promotion this year), -1 if not eligible. */
-function promoKeyOf(sim: Sim, c: number): number {
-  const s = sim.store;
-  const p = sim.policy;
-  const r = s.rank[c]!;
-  return s.post[c]! >= 0 && s.secondRegion[c]! < 0 && !s.moved[c] && r < 3 && s.yearsInRank[c]! >= p.minYearsInRank[r]! && s.age[c]! <= p.promotionMaxAge[r]!
-    ? s.region[c]! * N_RANKS + r : -1;
-}
-
-function moverKeyOf(sim: Sim, st: FillState, c: number): number {
-  const s = sim.store;
-  return s.post[c]! >= 0 && s.mover[c] && !s.moved[c] ? moverKey(st, sim.world.provinceIndex[s.region[c]!]!, sim.world.postSystem[s.post[c]!]!, s.rank[c]!) : -1;
-}
-
-function applKeyOf(sim: Sim, st: FillState, c: number): number {
-  const s = sim.store;
-  return s.post[c]! >= 0 && s.target[c]! >= 0 && !s.moved[c] ? st.applBase + s.target[c]! * N_RANKS + s.rank[c]! : -1;
-}
-
 /**
  * The three candidate pools of the year, with each member's record (buckets.ts):
  * one pass counts the members of each key, a second places them in slot order
  * and writes the record once per cadre into each pool that lists it. Cadres who
  * have moved (or are free slots) are in no pool, so the pass skips them early.
+ *
+ * Pool keys of a cadre in post, not moved this year:
+ *  - promotion pool (region, rank): not seconded, below rank 3, with
+ *    yearsInRank ≥ minYearsInRank[rank] and age ≤ promotionMaxAge[rank];
+ *  - mover pool (province, system of the post, rank): a planned mover;
+ *  - applicant pool (registered region, rank): an applicant.
+ * Both passes compute the keys inline, with the columns and the policy's
+ * thresholds in locals: this runs over every slot of a million-cadre store.
  */
 function buildPools(sim: Sim, st: FillState): void {
   const s = sim.store;
   const w = sim.world;
+  const p = sim.policy;
   const pools = st.pools;
   const start = pools.start;
   start.fill(0);
   const cap = s.capacity;
-  for (let c = 0; c < cap; c++) {
-    if (s.post[c]! < 0 || s.moved[c]) continue;
-    const kp = promoKeyOf(sim, c), km = moverKeyOf(sim, st, c), ka = applKeyOf(sim, st, c);
-    if (kp >= 0) start[kp + 1]!++;
-    if (km >= 0) start[km + 1]!++;
-    if (ka >= 0) start[ka + 1]!++;
-  }
-  pools.prepare(sim);
-  for (let c = 0; c < cap; c++) {
-    const post = s.post[c]!;
-    if (post < 0 || s.moved[c]) continue;
-    const kp = promoKeyOf(sim, c), km = moverKeyOf(sim, st, c), ka = applKeyOf(sim, st, c);
-    if (kp < 0 && km < 0 && ka < 0) continue;
-    const flags = (s.secondRegion[c]! >= 0 ? FL_AWAY : 0) | (s.withheld[c] ? FL_WITHHELD : 0) | (exchangedInRank(s, c) ? FL_EXCHANGED_IN_RANK : 0) | (kp >= 0 ? FL_PROMOTABLE : 0)
-      | (w.postFlags[post]! & (F_KEY | F_HEAD) ? FL_KEY_POST : 0);
-    const home = s.home[c]!, perf = s.performance[c]!;
-    const a = s.rank[c]! | (s.age[c]! << 8) | (s.female[c]! << 16) | (flags << 24);
-    const b = s.domainsServed[c]! | (s.mover[c]! << 8) | (Math.min(0xffff, exchangeExperience(s, c)) << 16);
-    const unit = w.postUnit[post]!;
-    if (kp >= 0) writeMember(pools, start[kp]!++, c, unit, perf, a, b, home);
-    if (km >= 0) writeMember(pools, start[km]!++, c, unit, perf, a, b, home);
-    if (ka >= 0) writeMember(pools, start[ka]!++, c, unit, perf, a, b, home);
+  const minYears = new Int32Array(N_RANKS).fill(0x7fffffff), maxAge = new Int32Array(N_RANKS).fill(-1);
+  for (let r = 0; r < 3; r++) { minYears[r] = p.minYearsInRank[r]!; maxAge[r] = p.promotionMaxAge[r]!; }
+  const postCol = s.post, movedCol = s.moved, rankCol = s.rank, regionCol = s.region, secondCol = s.secondRegion;
+  const yirCol = s.yearsInRank, ageCol = s.age, moverCol = s.mover, targetCol = s.target;
+  const provinceIndex = w.provinceIndex, postSystem = w.postSystem;
+  const moverBase = st.moverBase, applBase = st.applBase;
+  for (let pass = 0; pass < 2; pass++) {
+    if (pass === 1) pools.prepare(sim);
+    for (let c = 0; c < cap; c++) {
+      const post = postCol[c]!;
+      if (post < 0 || movedCol[c]) continue;
+      const r = rankCol[c]!;
+      const g = regionCol[c]!;
+      const kp = secondCol[c]! < 0 && yirCol[c]! >= minYears[r]! && ageCol[c]! <= maxAge[r]! ? g * N_RANKS + r : -1;
+      const km = moverCol[c] ? moverBase + (provinceIndex[g]! * N_SYSTEMS + postSystem[post]!) * N_RANKS + r : -1;
+      const t = targetCol[c]!;
+      const ka = t >= 0 ? applBase + t * N_RANKS + r : -1;
+      if (pass === 0) {
+        if (kp >= 0) start[kp + 1]!++;
+        if (km >= 0) start[km + 1]!++;
+        if (ka >= 0) start[ka + 1]!++;
+        continue;
+      }
+      if (kp < 0 && km < 0 && ka < 0) continue;
+      const flags = (secondCol[c]! >= 0 ? FL_AWAY : 0) | (s.withheld[c] ? FL_WITHHELD : 0) | (exchangedInRank(s, c) ? FL_EXCHANGED_IN_RANK : 0) | (kp >= 0 ? FL_PROMOTABLE : 0)
+        | (w.postFlags[post]! & (F_KEY | F_HEAD) ? FL_KEY_POST : 0);
+      const home = s.home[c]!, perf = s.performance[c]!;
+      const a = r | (ageCol[c]! << 8) | (s.female[c]! << 16) | (flags << 24);
+      const b = s.domainsServed[c]! | (moverCol[c]! << 8) | (Math.min(0xffff, exchangeExperience(s, c)) << 16);
+      const unit = w.postUnit[post]!;
+      if (kp >= 0) writeMember(pools, start[kp]!++, c, unit, perf, a, b, home);
+      if (km >= 0) writeMember(pools, start[km]!++, c, unit, perf, a, b, home);
+      if (ka >= 0) writeMember(pools, start[ka]!++, c, unit, perf, a, b, home);
+    }
   }
   pools.finish();
 }
@@ -500,7 +505,9 @@ function closeUnfilled(ctx: Ctx, q: number): void {
 function refuses(ctx: Ctx, c: number, q: number): boolean {
   const { sim } = ctx;
   const w = sim.world;
-  const loss = currentUtility(sim, c, ctx.kNoise) - utility(sim, c, w.postRegion[q]!, w.postRank[q]!, w.postSystem[q]!, ctx.kNoise);
+  const cu = ctx.cu;
+  cu.load(c);
+  const loss = cu.current(ctx.kNoise) - cu.at(w.postRegion[q]!, w.postRank[q]!, w.postSystem[q]!, ctx.kNoise);
   if (loss <= 0) return false;
   const ds = sim.k.disciplineStrength;
   let pr = Math.min(1, sim.k.refusalScale * loss) * (1 - ds);
