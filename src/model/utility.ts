@@ -81,7 +81,6 @@ export class CadreUtility {
   /** familyBurden·relocationCost·(1 − familySupport), as utility() computes it. */
   private moveCost = 0;
   private key = 0;
-  private vetoed = false;
 
   constructor(private readonly sim: Sim) {}
 
@@ -104,7 +103,6 @@ export class CadreUtility {
     this.wCareer = s.wCareer[c]!;
     this.moveCost = s.familyBurden[c]! * k.relocationCost * (1 - k.familySupport);
     this.key = s.key[c]!;
-    this.vetoed = k.requireExchange && !exchangedInRank(s, this.c);
   }
 
   /** utility(sim, c, g, rank, system, noiseStream) of the loaded cadre. */
@@ -126,7 +124,7 @@ export class CadreUtility {
     let v = k.careerStep * rank;
     if (g !== cur || system !== this.curSystem) {
       v += 2 * k.promotionExchangeBonus;
-      if (this.vetoed) v += 0.5;
+      if (k.requireExchange && !exchangedInRank(sim.store, this.c)) v += 0.5;
     }
     u += this.wCareer * v;
     if (k.utilityNoise > 0) u += k.utilityNoise * normal(noiseStream, this.key, g * 4 + rank);
