@@ -46,7 +46,7 @@ program
 
 program
   .command('validate')
-  .description('check scenario files without running them')
+  .description('check scenario, sweep, calibration and sensitivity files without running them')
   .argument('<files...>', 'JSON files')
   .action(validateFiles);
 
@@ -77,6 +77,8 @@ program
   .option('--force', 'replace an existing results directory')
   .option('--shard <i/n>', 'run only shard i of n (points p with p mod n = i − 1), for cluster array jobs')
   .option('--set <path=value>', 'override a field of the base scenario (repeatable)', collect, [])
+  .option('--precision <metric=h>', 'give each point the replicates it needs: add replicates (doubling, from the sweep’s replicates) until the 95% CI half-width of the metric in the last year is at most h')
+  .option('--max-replicates <m>', 'with --precision: at most m replicates per point (default 200)')
   .option('--quiet', 'no progress')
   .action(sweepCommand);
 

@@ -6,6 +6,8 @@ import cliProgress from 'cli-progress';
 
 export interface Progress {
   tick(n?: number): void;
+  /** A new total (a sweep with --precision learns its total as points add replicates). */
+  setTotal?(total: number): void;
   stop(): void;
 }
 
@@ -24,6 +26,9 @@ export function progress(total: number, label: string, unit = 'runs', quiet = fa
         done += n;
         bar.update(done, { rate: (done / Math.max(0.001, (Date.now() - start) / 1000)).toFixed(1) });
       },
+      setTotal(n: number) {
+        if (n !== total) bar.setTotal((total = n));
+      },
       stop() {
         bar.stop();
       },
@@ -40,6 +45,9 @@ export function progress(total: number, label: string, unit = 'runs', quiet = fa
       const rate = done / Math.max(0.001, secs);
       const eta = rate > 0 ? Math.round((total - done) / rate) : 0;
       process.stderr.write(`${label}: ${done}/${total} ${unit} (${Math.round((100 * done) / total)}%), ${rate.toFixed(2)} ${unit}/s, ETA ${eta}s\n`);
+    },
+    setTotal(n: number) {
+      total = n;
     },
     stop() {},
   };

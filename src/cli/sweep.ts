@@ -1,4 +1,7 @@
-/** `cadreflow sweep`: a design of points × replicates on all cores, crash-safe and resumable; `--shard i/n` for clusters. */
+/**
+ * `cadreflow sweep`: a design of points × replicates on all cores, crash-safe and resumable; `--shard i/n` for clusters;
+ * `--precision METRIC=H` gives each point the replicates it needs (experiment/sweep-precision.ts).
+ */
 import path from 'node:path';
 import { loadSweep, parseShard } from '../experiment/sweep-plan.js';
 import { runSweep } from '../experiment/sweep-run.js';
@@ -6,6 +9,8 @@ import { defaultThreads } from '../experiment/pool.js';
 import { InputError } from '../scenario/errors.js';
 import { intOption } from './options.js';
 import { progress } from './progress.js';
+import { maxReplicatesOption, parsePrecision } from '../experiment/precision.js';
+import { precisionSummaryLines } from '../experiment/sweep-precision.js';
 
 export interface SweepCliOptions {
   threads?: string;
@@ -14,18 +19,22 @@ export interface SweepCliOptions {
   force?: boolean;
   shard?: string;
   set?: string[];
+  precision?: string;
+  maxReplicates?: string;
   quiet?: boolean;
 }
 
 export async function sweepCommand(file: string, o: SweepCliOptions): Promise<void> {
   const threads = intOption('--threads', o.threads, 1, 1024) ?? defaultThreads();
   const shard = parseShard(o.shard);
+  const targets = o.precision === undefined ? [] : parsePrecision(o.precision);
   let plan;
   try {
     plan = loadSweep(file, o.set ?? []);
   } catch (e) {
     throw e instanceof InputError && !e.file ? e.withFile(file) : e;
   }
+  const precision = targets.length ? { targets, max: maxReplicatesOption(o.maxReplicates, plan.replicates) } : undefined;
   const out = o.out ?? path.join('results', shard ? `${plan.sweep.name}-shard-${shard.index}-of-${shard.count}` : plan.sweep.name);
   const stop = { requested: false };
   const onSigint = () => {
@@ -40,9 +49,11 @@ export async function sweepCommand(file: string, o: SweepCliOptions): Promise<vo
   const t0 = performance.now();
   try {
     const res = await runSweep(plan, {
-      out, threads, resume: !!o.resume, force: !!o.force, shard, stop,
+      out, threads, resume: !!o.resume, force: !!o.force, shard, stop, precision,
       onProgress: (done, total) => {
+        // With --precision the total grows as points add replicates.
         bar ??= progress(total, `sweep ${plan.sweep.name}${shard ? ` ${shard.index}/${shard.count}` : ''}`, 'runs', o.quiet);
+        bar.setTotal?.(total);
         if (done > last) bar.tick(done - last);
         last = done;
       },
@@ -51,15 +62,19 @@ export async function sweepCommand(file: string, o: SweepCliOptions): Promise<vo
     const secs = (performance.now() - t0) / 1000;
     const ran = res.done - res.resumedFrom;
     if (!o.quiet || res.failed.length || res.interrupted) {
-      process.stdout.write(`${plan.sweep.name}: ${plan.points.length} points × ${plan.replicates} replicates${shard ? `, shard ${shard.index}/${shard.count} (${res.total} runs)` : ''}; ${ran} runs in ${secs.toFixed(1)} s on ${threads} thread(s)${res.resumedFrom ? `, resumed after ${res.resumedFrom}` : ''}; results in ${path.relative(process.cwd(), path.resolve(out)) || '.'}\n`);
+      const reps = precision ? `${plan.replicates}–${precision.max} replicates (--precision)` : `${plan.replicates} replicates`;
+      process.stdout.write(`${plan.sweep.name}: ${plan.points.length} points × ${reps}${shard ? `, shard ${shard.index}/${shard.count} (${precision ? `${res.points} points, ` : ''}${res.total} runs)` : ''}; ${ran} runs in ${secs.toFixed(1)} s on ${threads} thread(s)${res.resumedFrom ? `, resumed after ${res.resumedFrom}` : ''}; results in ${path.relative(process.cwd(), path.resolve(out)) || '.'}\n`);
     }
+    if (res.precision && !o.quiet) process.stdout.write(precisionSummaryLines(res.precision));
     if (res.failed.length) {
       process.stderr.write(`${res.failed.length} run(s) failed (see failures.csv):\n`);
       for (const f of res.failed.slice(0, 10)) process.stderr.write(`  point ${f.point}, replicate ${f.replicate}, seed ${f.seed}: ${f.message}\n`);
       process.exitCode = 1;
     }
     if (res.interrupted) {
-      process.stderr.write(`stopped after ${res.done} of ${res.total} runs; continue with: cadreflow sweep ${file} --resume${o.out ? ` --out ${o.out}` : ''}${o.shard ? ` --shard ${o.shard}` : ''}\n`);
+      const resume = `cadreflow sweep ${file} --resume${o.out ? ` --out ${o.out}` : ''}${o.shard ? ` --shard ${o.shard}` : ''}${o.precision !== undefined ? ` --precision ${o.precision}` : ''}${precision && o.maxReplicates !== undefined ? ` --max-replicates ${o.maxReplicates}` : ''}`;
+      const where = precision ? `${res.done} runs (${res.pointsDone} of ${res.points} points complete)` : `${res.done} of ${res.total} runs`;
+      process.stderr.write(`stopped after ${where}; continue with: ${resume}\n`);
       process.exitCode = 130;
     }
   } finally {

@@ -2,49 +2,18 @@
  * Merging shard directories into the results an unsharded sweep would have
  * written, byte for byte. Shards split the design by point (p mod n), and each
  * shard's files are in point order, so a streaming merge by point reproduces
- * the unsharded order with flat memory. Shards of different sweeps or program
+ * the unsharded order with flat memory. With --precision the shards' points.csv
+ * hold their own points (with the replicates each needed) and are merged the
+ * same way. Shards of different sweeps, precision settings or program
  * versions, missing or incomplete shards, are refused.
  */
-import { closeSync, existsSync, openSync, readFileSync, readSync, writeFileSync, appendFileSync, mkdirSync, rmSync, renameSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync, appendFileSync, mkdirSync, rmSync, renameSync } from 'node:fs';
 import path from 'node:path';
 import { inputError, InputError } from '../scenario/errors.js';
 import { readProgress, SWEEP_FILES } from './sweep-run.js';
 import { baseManifest } from './manifest.js';
-
-/** Reads a file line by line in chunks (flat memory). */
-class LineReader {
-  private fd: number;
-  private buf = Buffer.alloc(1 << 16);
-  private rest = '';
-  private lines: string[] = [];
-  private eof = false;
-  constructor(file: string) {
-    this.fd = openSync(file, 'r');
-  }
-  peek(): string | undefined {
-    while (this.lines.length === 0 && !this.eof) {
-      const n = readSync(this.fd, this.buf, 0, this.buf.length, null);
-      if (n === 0) {
-        this.eof = true;
-        if (this.rest) this.lines.push(this.rest);
-        this.rest = '';
-        break;
-      }
-      const parts = (this.rest + this.buf.toString('utf8', 0, n)).split('\n');
-      this.rest = parts.pop()!;
-      this.lines.push(...parts);
-    }
-    return this.lines[0];
-  }
-  next(): string | undefined {
-    const l = this.peek();
-    this.lines.shift();
-    return l;
-  }
-  close(): void {
-    closeSync(this.fd);
-  }
-}
+import { LineReader } from './line-reader.js';
+import { summarizePrecision, type SweepPrecisionSummary } from './sweep-precision.js';
 
 interface ShardInfo {
   dir: string;
@@ -84,9 +53,11 @@ export function mergeShards(dirs: string[], out: string, force: boolean): { shar
   mkdirSync(partial, { recursive: true });
   const points = first.points as number;
   try {
-    writeFileSync(path.join(partial, 'points.csv'), readFileSync(path.join(ordered[0]!.dir, 'points.csv')));
+    // Without --precision every shard's points.csv lists all points; with it, each lists its own (with the replicates they needed).
+    const precision = first.precision as SweepPrecisionSummary | undefined;
+    if (!precision) writeFileSync(path.join(partial, 'points.csv'), readFileSync(path.join(ordered[0]!.dir, 'points.csv')));
     for (const f of SWEEP_FILES) {
-      if (f === 'points.csv') continue;
+      if (f === 'points.csv' && !precision) continue;
       const readers = ordered.map((s) => new LineReader(path.join(s.dir, f)));
       const header = readers.map((r) => r.next());
       if (new Set(header).size !== 1) throw inputError('DIR', dirs, `shards with the same ${f} columns`);
@@ -113,6 +84,8 @@ export function mergeShards(dirs: string[], out: string, force: boolean): { shar
       ...baseManifest('merge'),
       mergedFrom: ordered.map((s) => path.resolve(s.dir)),
       shards: n,
+      tasks: ordered.reduce((a, s) => a + (s.manifest.tasks ?? 0), 0),
+      ...(precision ? { precision: summarizePrecision(path.join(partial, 'points.csv'), { targets: precision.targets, max: precision.maxReplicates }, precision.initialReplicates) } : {}),
       failedRuns: ordered.reduce((a, s) => a + (s.manifest.failedRuns ?? 0), 0),
       merged: new Date().toISOString(),
     }, null, 2) + '\n');

@@ -105,3 +105,10 @@ export function shardTasks(plan: SweepPlan, shard?: Shard): SweepTask[] {
   }
   return out;
 }
+
+/** The design points of a shard in output order: p with p mod n = i − 1 (all points without a shard). */
+export function shardPointList(plan: SweepPlan, shard?: Shard): number[] {
+  const out: number[] = [];
+  for (let p = 0; p < plan.points.length; p++) if (!shard || p % shard.count === shard.index - 1) out.push(p);
+  return out;
+}

@@ -9,6 +9,13 @@
  * is missing, so a sweep killed at any moment ends byte-identical to one that
  * was never interrupted. A run that throws is recorded as failed (runs.csv,
  * failures.csv) and the others go on.
+ *
+ * The runs known to be needed are started lowest (point, replicate) first.
+ * Without --precision every point has the sweep's replicates; with it
+ * (sweep-precision.ts) a point's number grows by batches, decided when a
+ * batch's last run arrives, from that point's runs only — so later points'
+ * first batches keep the threads busy meanwhile, and the runs of the point
+ * being written may go beyond the window, so that it always goes on.
  */
 import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, truncateSync, writeFileSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -18,7 +25,10 @@ import { csvRow } from './csv.js';
 import { RunPool } from './pool.js';
 import type { PackedResult } from './run-one.js';
 import { summarize } from './stats.js';
-import { shardTasks, type Shard, type SweepPlan, type SweepTask } from './sweep-plan.js';
+import { shardPointList, type Shard, type SweepPlan } from './sweep-plan.js';
+import { runSeed } from '../random/hash.js';
+import type { PrecisionOutcome } from './precision.js';
+import { decidePoint, precisionCells, precisionColumns, precisionHash, summarizePrecision, type SweepPrecision, type SweepPrecisionSummary } from './sweep-precision.js';
 import { baseManifest } from './manifest.js';
 import type { Scenario } from '../scenario/schema.js';
 
@@ -33,6 +43,8 @@ export interface SweepOptions {
   onProgress?: (done: number, total: number) => void;
   /** Set to true (e.g. on SIGINT) to stop scheduling; finished work is kept. */
   stop?: { requested: boolean };
+  /** `--precision`: each point adds replicates until its targets are met (sweep-precision.ts). */
+  precision?: SweepPrecision;
 }
 
 export interface SweepOutcome {
@@ -40,20 +52,29 @@ export interface SweepOutcome {
   done: number;
   failed: { point: number; replicate: number; seed: number; message: string }[];
   interrupted: boolean;
+  /** Runs written before this invocation (after a resume). */
   resumedFrom: number;
+  /** Points of this shard, and how many are complete. */
+  points: number;
+  pointsDone: number;
+  /** With --precision, when complete: how many replicates the points needed. */
+  precision?: SweepPrecisionSummary;
 }
 
 interface Progress {
   hash: string;
   shard: Shard | null;
+  /** Runs written up to the checkpoint. */
   nextTask: number;
+  /** Points of the shard complete up to the checkpoint (absent in checkpoints of older versions). */
+  nextPoint?: number;
   bytes: Record<string, number>;
   complete: boolean;
 }
 
-export function headers(plan: SweepPlan): Record<(typeof SWEEP_FILES)[number], string> {
+export function headers(plan: SweepPlan, precision?: SweepPrecision): Record<(typeof SWEEP_FILES)[number], string> {
   return {
-    'points.csv': csvRow(['point', ...plan.paths]),
+    'points.csv': csvRow(['point', ...plan.paths, ...(precision ? precisionColumns(precision) : [])]),
     'runs.csv': csvRow(['point', 'replicate', 'seed', 'status', ...plan.paths, ...METRIC_NAMES, 'error']),
     'timeseries.csv': csvRow(['point', 'replicate', 'seed', 'year', ...METRIC_NAMES]),
     'summary.csv': csvRow(['point', 'metric', 'year', 'n', 'mean', 'sd', 'ci_low', 'ci_high']),
@@ -83,17 +104,41 @@ export function readProgress(dir: string): Progress | undefined {
 
 type Outcome = { ok: true; r: PackedResult } | { ok: false; message: string };
 
+/** A design point of this shard between its first submitted run and its last written one. */
+interface PointState {
+  point: number;
+  scenario: Scenario;
+  /** The point's last reported year (where precision is measured). */
+  horizon: number;
+  /** Replicates known to be needed so far (grows by batches with --precision). */
+  planned: number;
+  /** True once `planned` is the point's final number of replicates. */
+  final: boolean;
+  submitted: number;
+  arrived: number;
+  /** With --precision: values[i][k] = target i's metric in the last year of replicate k (NaN for a failed run). */
+  values: number[][];
+  outcomes?: PrecisionOutcome[];
+}
+
+/** Buffer key of (position of the point in the shard, replicate); replicates are < 100 001. */
+const key = (pos: number, rep: number) => pos * 100_001 + rep;
+
 export async function runSweep(plan: SweepPlan, o: SweepOptions): Promise<SweepOutcome> {
   const dir = path.resolve(o.out);
-  const tasks = shardTasks(plan, o.shard);
   const shard = o.shard ?? null;
+  const prec = o.precision && o.precision.targets.length ? o.precision : undefined;
+  const hash = precisionHash(plan.hash, prec);
+  const shardPoints = shardPointList(plan, o.shard);
+  const nPoints = shardPoints.length;
+  const initial = plan.replicates;
   let prog: Progress | undefined;
   if (existsSync(dir)) {
     if (o.resume) {
       prog = readProgress(dir);
       if (!prog) throw inputError('--resume', o.out, 'a sweep results directory with progress.json; this directory has none (use --force to start again)');
-      if (prog.hash !== plan.hash || JSON.stringify(prog.shard) !== JSON.stringify(shard)) {
-        throw inputError('--resume', o.out, 'the results of this same sweep file, shard and program version; this directory holds another sweep (use another --out, or --force to start again)');
+      if (prog.hash !== hash || JSON.stringify(prog.shard) !== JSON.stringify(shard)) {
+        throw inputError('--resume', o.out, 'the results of this same sweep file, shard, --precision and program version; this directory holds another sweep (use another --out, or --force to start again)');
       }
     } else if (o.force) {
       rmSync(dir, { recursive: true, force: true });
@@ -101,24 +146,28 @@ export async function runSweep(plan: SweepPlan, o: SweepOptions): Promise<SweepO
       throw inputError('--out', o.out, 'a directory that does not exist yet; add --resume to continue this sweep or --force to start again');
     }
   }
-  const head = headers(plan);
+  const head = headers(plan, prec);
   if (!prog) {
     mkdirSync(dir, { recursive: true });
     for (const f of SWEEP_FILES) writeFileSync(path.join(dir, f), head[f]);
-    let points = '';
-    plan.points.forEach((_, p) => (points += csvRow([p, ...paramCells(plan, p)])));
-    appendFileSync(path.join(dir, 'points.csv'), points);
-    prog = { hash: plan.hash, shard, nextTask: 0, bytes: {}, complete: false };
+    // Without --precision every point's row is known at once; with it, a row is written when its point is complete.
+    if (!prec) {
+      let points = '';
+      plan.points.forEach((_, p) => (points += csvRow([p, ...paramCells(plan, p)])));
+      appendFileSync(path.join(dir, 'points.csv'), points);
+    }
+    prog = { hash, shard, nextTask: 0, nextPoint: 0, bytes: {}, complete: false };
     for (const f of SWEEP_FILES) prog.bytes[f] = statSync(path.join(dir, f)).size;
     writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify({
       ...baseManifest('sweep'),
       sweepFile: path.resolve(plan.file),
       sweep: plan.sweep,
-      sweepHash: plan.hash,
+      sweepHash: hash,
       shard,
       points: plan.points.length,
       replicates: plan.replicates,
-      tasks: tasks.length,
+      tasks: prec ? null : nPoints * initial,
+      ...(prec ? { precision: { targets: prec.targets, initialReplicates: initial, maxReplicates: prec.max } } : {}),
       parameters: plan.paths,
       firstPointScenario: plan.points.length ? plan.scenario(0) : null,
       metrics: METRIC_NAMES,
@@ -128,6 +177,8 @@ export async function runSweep(plan: SweepPlan, o: SweepOptions): Promise<SweepO
   } else {
     // Drop whatever was written after the last checkpoint.
     for (const f of SWEEP_FILES) truncateSync(path.join(dir, f), prog.bytes[f]!);
+    // Checkpoints written before nextPoint was recorded had a fixed number of replicates per point.
+    prog.nextPoint ??= prog.complete ? nPoints : Math.floor(prog.nextTask / initial);
   }
   const resumedFrom = prog.nextTask;
   const failed: SweepOutcome['failed'] = [];
@@ -137,18 +188,42 @@ export async function runSweep(plan: SweepPlan, o: SweepOptions): Promise<SweepO
     const [point, replicate, seed, ...msg] = l.split(',');
     failed.push({ point: Number(point), replicate: Number(replicate), seed: Number(seed), message: msg.join(',') });
   }
-  const pool = new RunPool(Math.max(1, o.threads));
-  const window = Math.max(4, o.threads * 4);
+  const threads = Math.max(1, o.threads);
+  const pool = new RunPool(threads);
+  // At most `window` runs in flight or finished but not yet written (memory stays flat); the
+  // runs of the point being written may exceed it, so that a point that needs more
+  // replicates always goes on.
+  const window = Math.max(4, threads * 4);
   const buffer = new Map<number, Outcome>();
-  let next = prog.nextTask; // next task to write
-  let submitted = next;
+  const active = new Map<number, PointState>();
+  let writePos = prog.nextPoint!; // position in shardPoints of the point being written
+  let writeRep = 0; // next replicate of it to write
+  let opened = writePos; // positions below this have been opened
+  let written = prog.nextTask; // runs written (with those before a resume)
+  // Runs known to be needed: those written, plus the planned rest of open points, plus the initial replicates of the others.
+  let known = written + (nPoints - writePos) * initial;
   let inFlight = 0;
-  // Accumulator of the current point's successful runs (for its summary rows).
+  // The writer's point: its successful runs (for its summary rows) and its rows until it is complete.
   let pointRuns: PackedResult[] = [];
-  let pending: Record<string, string> = { 'runs.csv': '', 'timeseries.csv': '', 'summary.csv': '', 'failures.csv': '' };
+  const empty = () => ({ 'points.csv': '', 'runs.csv': '', 'timeseries.csv': '', 'summary.csv': '', 'failures.csv': '' });
+  let pending: Record<string, string> = empty();
   const m = METRIC_NAMES.length;
+  const targetIndex = prec ? prec.targets.map((t) => METRIC_NAMES.indexOf(t.metric)) : [];
 
-  const flushPoint = (point: number) => {
+  const open = (pos: number): PointState => {
+    const point = shardPoints[pos]!;
+    const scenario = plan.scenario(point);
+    const st: PointState = {
+      point, scenario, horizon: scenario.startYear + scenario.years - 1,
+      planned: initial, final: !prec, submitted: 0, arrived: 0,
+      values: targetIndex.map(() => []),
+    };
+    active.set(pos, st);
+    return st;
+  };
+
+  const flushPoint = (st: PointState) => {
+    const point = st.point;
     let summary = '';
     const years = pointRuns[0]?.years ?? [];
     const vals = new Float64Array(pointRuns.length);
@@ -160,63 +235,112 @@ export async function runSweep(plan: SweepPlan, o: SweepOptions): Promise<SweepO
       }
     }
     pending['summary.csv'] += summary;
+    if (prec) pending['points.csv'] += csvRow([point, ...paramCells(plan, point), ...precisionCells(st.outcomes!)]);
     for (const f of Object.keys(pending)) {
       if (pending[f]) appendFileSync(path.join(dir, f), pending[f]!);
       prog!.bytes[f] = (prog!.bytes[f] ?? 0) + Buffer.byteLength(pending[f]!);
     }
-    pending = { 'runs.csv': '', 'timeseries.csv': '', 'summary.csv': '', 'failures.csv': '' };
+    pending = empty();
     pointRuns = [];
-    prog!.nextTask = next;
+    prog!.nextTask = written;
+    prog!.nextPoint = writePos + 1;
     writeProgress(dir, prog!);
   };
 
+  /** Writes the finished runs that come next in (point, replicate) order; a complete point is checkpointed. */
   const writeReady = () => {
-    while (buffer.has(next)) {
-      const out = buffer.get(next)!;
-      buffer.delete(next);
-      const t = tasks[next]!;
+    while (writePos < nPoints) {
+      const st = active.get(writePos);
+      if (!st) return;
+      if (writeRep === st.planned) {
+        if (!st.final) return;
+        flushPoint(st);
+        active.delete(writePos);
+        writePos++;
+        writeRep = 0;
+        o.onProgress?.(written, known);
+        continue;
+      }
+      const k = key(writePos, writeRep);
+      const out = buffer.get(k);
+      if (!out) return;
+      buffer.delete(k);
+      const point = st.point;
+      const rep = writeRep;
+      const seed = runSeed(plan.seeds[point]!, point, rep);
       if (out.ok) {
         const r = out.r;
         const last = r.years.length - 1;
-        pending['runs.csv'] += csvRow([t.point, t.replicate, t.seed, 'ok', ...paramCells(plan, t.point), ...Array.from(r.metrics.subarray(last * m, (last + 1) * m)), '']);
-        r.years.forEach((year, i) => (pending['timeseries.csv'] += csvRow([t.point, t.replicate, t.seed, year, ...Array.from(r.metrics.subarray(i * m, (i + 1) * m))])));
+        pending['runs.csv'] += csvRow([point, rep, seed, 'ok', ...paramCells(plan, point), ...Array.from(r.metrics.subarray(last * m, (last + 1) * m)), '']);
+        r.years.forEach((year, i) => (pending['timeseries.csv'] += csvRow([point, rep, seed, year, ...Array.from(r.metrics.subarray(i * m, (i + 1) * m))])));
         pointRuns.push(r);
       } else {
-        pending['runs.csv'] += csvRow([t.point, t.replicate, t.seed, 'failed', ...paramCells(plan, t.point), ...METRIC_NAMES.map(() => ''), out.message]);
-        pending['failures.csv'] += csvRow([t.point, t.replicate, t.seed, out.message]);
-        failed.push({ point: t.point, replicate: t.replicate, seed: t.seed, message: out.message });
+        pending['runs.csv'] += csvRow([point, rep, seed, 'failed', ...paramCells(plan, point), ...METRIC_NAMES.map(() => ''), out.message]);
+        pending['failures.csv'] += csvRow([point, rep, seed, out.message]);
+        failed.push({ point, replicate: rep, seed, message: out.message });
       }
-      next++;
-      o.onProgress?.(next, tasks.length);
-      if (next === tasks.length || tasks[next]!.point !== t.point) flushPoint(t.point);
+      writeRep++;
+      written++;
+      o.onProgress?.(written, known);
     }
   };
 
-  let lastPoint = -1;
-  let lastScenario: Scenario | undefined;
+  /** A run has finished: with --precision, a point whose batch is complete decides whether it needs more replicates. */
+  const arrive = (pos: number, rep: number, out: Outcome) => {
+    const st = active.get(pos)!;
+    buffer.set(key(pos, rep), out);
+    st.arrived++;
+    if (prec) {
+      targetIndex.forEach((j, i) => {
+        let v = NaN;
+        if (out.ok) {
+          const y = out.r.years.indexOf(st.horizon);
+          if (y >= 0) v = out.r.metrics[y * m + j]!;
+        }
+        st.values[i]![rep] = v;
+      });
+      if (!st.final && st.arrived === st.planned) {
+        const d = decidePoint(prec, st.values, st.planned);
+        if (d.add === 0) {
+          st.final = true;
+          st.outcomes = d.outcomes;
+        } else {
+          st.planned += d.add;
+          known += d.add;
+        }
+      }
+    }
+  };
+
   await new Promise<void>((resolve) => {
     const pump = () => {
-      while (!o.stop?.requested && submitted < tasks.length && submitted < next + window) {
-        const t: SweepTask = tasks[submitted++]!;
+      while (!o.stop?.requested && inFlight < threads) {
+        // The next run to start: the lowest (point, replicate) known to be needed and not yet started.
+        let pos = writePos;
+        while (pos < opened && active.get(pos)!.submitted >= active.get(pos)!.planned) pos++;
+        if (pos === opened && opened === nPoints) break;
+        if (pos !== writePos && inFlight + buffer.size >= window) break;
+        const st = pos < opened ? active.get(pos)! : open(opened++);
+        const rep = st.submitted++;
         inFlight++;
-        if (t.point !== lastPoint) { lastScenario = plan.scenario(t.point); lastPoint = t.point; }
         pool
-          .run({ scenario: lastScenario!, seed: t.seed, point: t.point, replicate: t.replicate })
+          .run({ scenario: st.scenario, seed: runSeed(plan.seeds[st.point]!, st.point, rep), point: st.point, replicate: rep })
           .then((r): Outcome => ({ ok: true, r }), (e): Outcome => ({ ok: false, message: String((e as Error)?.message ?? e).replace(/[\r\n]+/g, ' ') }))
           .then((out) => {
             inFlight--;
-            buffer.set(t.index, out);
+            arrive(pos, rep, out);
             writeReady();
             pump();
           });
       }
-      if (inFlight === 0 && (submitted >= tasks.length || o.stop?.requested)) resolve();
+      if (inFlight === 0 && (writePos >= nPoints || o.stop?.requested)) resolve();
     };
-    o.onProgress?.(next, tasks.length);
+    o.onProgress?.(written, known);
     pump();
   });
   await pool.close();
-  const interrupted = next < tasks.length;
+  const interrupted = writePos < nPoints;
+  let precisionSummary: SweepPrecisionSummary | undefined;
   if (!interrupted) {
     prog.complete = true;
     writeProgress(dir, prog);
@@ -225,7 +349,13 @@ export async function runSweep(plan: SweepPlan, o: SweepOptions): Promise<SweepO
     manifest.finished = new Date().toISOString();
     manifest.failedRuns = failed.length;
     manifest.threads = o.threads;
+    if (prec) {
+      precisionSummary = summarizePrecision(path.join(dir, 'points.csv'), prec, initial);
+      manifest.tasks = precisionSummary.runs;
+      manifest.precision = precisionSummary;
+    }
     writeFileSync(mf, JSON.stringify(manifest, null, 2) + '\n');
   }
-  return { total: tasks.length, done: next, failed, interrupted, resumedFrom };
+  // Runs of a point that was not complete are not kept: `done` counts the runs up to the checkpoint.
+  return { total: interrupted ? known : written, done: prog.nextTask, failed, interrupted, resumedFrom, points: nPoints, pointsDone: prog.nextPoint!, precision: precisionSummary };
 }

@@ -1,7 +1,7 @@
 /** End-to-end tests of the built CLI (npm test builds first): a run, determinism across threads, each kind of bad input, --force. */
 import { describe, expect, it, beforeAll } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { METRIC_NAMES } from '../../src/metrics/definitions.js';
@@ -129,19 +129,62 @@ describe('bad input: exit code 2, file, field, value and what is allowed; no sta
 });
 
 describe('cadreflow validate', () => {
-  it('accepts the shipped scenarios and sweeps and reports every bad file', () => {
-    const files = [
-      ...readdirSync(path.join(root, 'scenarios')).filter((f) => f.endsWith('.json') && f !== 'schema.json').map((f) => path.join(root, 'scenarios', f)),
-      ...readdirSync(path.join(root, 'scenarios', 'sweeps')).map((f) => path.join(root, 'scenarios', 'sweeps', f)),
-    ];
+  it('accepts the shipped scenarios, sweeps, calibrations, sensitivity analyses and schema, and reports every bad file', () => {
+    const files: string[] = [];
+    const walk = (dir: string) => {
+      for (const e of readdirSync(dir, { withFileTypes: true })) {
+        if (e.isDirectory()) walk(path.join(dir, e.name));
+        else if (e.name.endsWith('.json')) files.push(path.join(dir, e.name));
+      }
+    };
+    walk(path.join(root, 'scenarios'));
+    for (const sub of ['sweeps', 'calibration', 'sensitivity']) expect(files.some((f) => f.includes(`${path.sep}${sub}${path.sep}`)), sub).toBe(true);
     const ok = cf(['validate', ...files]);
+    expect(ok.err).toBe('');
     expect(ok.code).toBe(0);
-    expect(ok.out.split('\n').filter((l) => l.startsWith('ok ')).length).toBe(files.length);
+    const okLines = ok.out.split('\n').filter((l) => l.startsWith('ok '));
+    expect(okLines.length).toBe(files.length);
+    expect(okLines.filter((l) => /: calibration "/.test(l)).length).toBe(readdirSync(path.join(root, 'scenarios', 'calibration')).length);
+    expect(okLines.filter((l) => /: sensitivity analysis "/.test(l)).length).toBe(readdirSync(path.join(root, 'scenarios', 'sensitivity')).length);
+    expect(okLines.filter((l) => /: sweep "/.test(l)).length).toBe(readdirSync(path.join(root, 'scenarios', 'sweeps')).length);
+
     writeFileSync(path.join(tmp, 'v1.json'), JSON.stringify({ policy: { matching: 'lottery' } }));
     writeFileSync(path.join(tmp, 'v2.json'), JSON.stringify({ years: 0 }));
-    const r = cf(['validate', 'v1.json', 'v2.json']);
+    // A calibration: a target with an unknown metric, and one read outside the reported years.
+    writeFileSync(path.join(tmp, 'vcal.json'), JSON.stringify({
+      name: 'c', base: 'small.json', parameters: { 'policy.maxTenure': { min: 4, max: 12, integer: true } },
+      targets: [{ metric: 'exchange_coverage_rank9', year: 2027, observed: 0.4 }, { metric: 'stagnation_share', window: [2020, 2027], observed: 0.2 }],
+    }));
+    writeFileSync(path.join(tmp, 'vcal2.json'), JSON.stringify({ name: 'c2', base: 'small.json', parameters: { 'policy.maxTenure': { min: 4, max: 12 } }, targets: [{ metric: 'stagnation_share', observed: 0.2 }] }));
+    // A sensitivity analysis: an unknown output, and a parameter range the scenario does not accept.
+    writeFileSync(path.join(tmp, 'vsens.json'), JSON.stringify({ name: 's', base: 'small.json', parameters: { 'policy.exchangeQuota': { min: 0, max: 3 } }, outputs: ['stagnation_share', 'stagnaton_share'] }));
+    writeFileSync(path.join(tmp, 'vsens2.json'), JSON.stringify({ name: 's2', base: 'small.json', parameters: { 'policy.maxTenure': { min: 4, max: 12 } }, outputs: ['stagnation_share'], morris: { levels: 3 } }));
+    // Files in a calibration or sensitivity folder are checked as such even when their distinguishing field is missing.
+    const mk = (dir: string, name: string, body: object) => {
+      mkdirSync(path.join(tmp, dir), { recursive: true });
+      writeFileSync(path.join(tmp, dir, name), JSON.stringify(body));
+    };
+    mk('calibration', 'nocal.json', { name: 'n', base: '../small.json', parameters: { 'policy.maxTenure': { min: 4, max: 12 } } });
+    mk('sensitivity', 'nosens.json', { name: 'n', base: '../small.json', parameters: { 'policy.maxTenure': { min: 4, max: 12 } } });
+    writeFileSync(path.join(tmp, 'vamb.json'), JSON.stringify({ name: 'a', base: 'small.json', parameters: {} }));
+    const bad = ['v1.json', 'v2.json', 'vcal.json', 'vcal2.json', 'vsens.json', 'vsens2.json', 'calibration/nocal.json', 'sensitivity/nosens.json', 'vamb.json'];
+    const r = cf(['validate', 'small.json', ...bad]);
     expect(r.code).toBe(2);
+    expect(r.err).not.toMatch(/\n\s+at /);
+    expect(r.out).toMatch(/^ok small\.json: scenario "small"/);
     expect(r.err).toMatch(/v1\.json: policy\.matching: "lottery"/);
     expect(r.err).toMatch(/v2\.json: years: 0/);
+    expect(r.err).toMatch(/vcal\.json: targets\[0\]\.metric: "exchange_coverage_rank9": a metric name, one of: stagnation_share, /);
+    expect(r.err).toMatch(/vcal2\.json: targets\[0\]: .*exactly one of year, window or years/);
+    expect(r.err).toMatch(/vsens\.json: outputs\[1\]: "stagnaton_share": a metric name, one of: /);
+    expect(r.err).toMatch(/vsens2\.json: morris\.levels: 3: an even number of levels/);
+    expect(r.err).toMatch(/calibration\/nocal\.json: targets: \(missing\)/);
+    expect(r.err).toMatch(/sensitivity\/nosens\.json: outputs: \(missing\)/);
+    expect(r.err).toMatch(/vamb\.json: \(top level\): .*a sweep \(with design\), a calibration \(with targets\) or a sensitivity analysis \(with outputs\)/);
+    // The parameter range the scenario does not accept, once the outputs are right.
+    writeFileSync(path.join(tmp, 'vsens.json'), JSON.stringify({ name: 's', base: 'small.json', parameters: { 'policy.exchangeQuota': { min: 0, max: 3 } }, outputs: ['stagnation_share'] }));
+    const r2 = cf(['validate', 'vsens.json']);
+    expect(r2.code).toBe(2);
+    expect(r2.err).toMatch(/vsens\.json: parameters\.policy\.exchangeQuota: 3: a value the scenario field policy\.exchangeQuota accepts: must be ≤ 1/);
   });
 });
