@@ -155,53 +155,88 @@ function moverKey(st: FillState, prov: number, system: number, rank: number): nu
  *    yearsInRank ≥ minYearsInRank[rank] and age ≤ promotionMaxAge[rank];
  *  - mover pool (province, system of the post, rank): a planned mover;
  *  - applicant pool (registered region, rank): an applicant.
- * Both passes compute the keys inline, with the columns and the policy's
- * thresholds in locals: this runs over every slot of a million-cadre store.
+ * Both passes compute the keys inline (poolKeys), with the columns and the
+ * policy's thresholds in locals: they run over every slot of a million-cadre
+ * store. The passes are separate functions, so that each is optimised with
+ * the type feedback of its own loop (one loop with a pass flag was
+ * deoptimised again and again).
  */
 function buildPools(sim: Sim, st: FillState): void {
-  const s = sim.store;
-  const w = sim.world;
+  const k = poolKeys(sim, st);
+  st.pools.start.fill(0);
+  countMembers(sim, st, k);
+  st.pools.prepare(sim);
+  placeMembers(sim, st, k);
+  st.pools.finish();
+}
+
+/** What the pool keys of a cadre depend on, read once per build. */
+interface PoolKeys {
+  minYears: Int32Array;
+  maxAge: Int32Array;
+  moverBase: number;
+  applBase: number;
+  /** The three keys of the last cadre passed to keysOf (-1: not in that pool). */
+  kp: number;
+  km: number;
+  ka: number;
+}
+
+function poolKeys(sim: Sim, st: FillState): PoolKeys {
   const p = sim.policy;
-  const pools = st.pools;
-  const start = pools.start;
-  start.fill(0);
-  const cap = s.capacity;
   const minYears = new Int32Array(N_RANKS).fill(0x7fffffff), maxAge = new Int32Array(N_RANKS).fill(-1);
   for (let r = 0; r < 3; r++) { minYears[r] = p.minYearsInRank[r]!; maxAge[r] = p.promotionMaxAge[r]!; }
-  const postCol = s.post, movedCol = s.moved, rankCol = s.rank, regionCol = s.region, secondCol = s.secondRegion;
-  const yirCol = s.yearsInRank, ageCol = s.age, moverCol = s.mover, targetCol = s.target;
-  const provinceIndex = w.provinceIndex, postSystem = w.postSystem;
-  const moverBase = st.moverBase, applBase = st.applBase;
-  for (let pass = 0; pass < 2; pass++) {
-    if (pass === 1) pools.prepare(sim);
-    for (let c = 0; c < cap; c++) {
-      const post = postCol[c]!;
-      if (post < 0 || movedCol[c]) continue;
-      const r = rankCol[c]!;
-      const g = regionCol[c]!;
-      const kp = secondCol[c]! < 0 && yirCol[c]! >= minYears[r]! && ageCol[c]! <= maxAge[r]! ? g * N_RANKS + r : -1;
-      const km = moverCol[c] ? moverBase + (provinceIndex[g]! * N_SYSTEMS + postSystem[post]!) * N_RANKS + r : -1;
-      const t = targetCol[c]!;
-      const ka = t >= 0 ? applBase + t * N_RANKS + r : -1;
-      if (pass === 0) {
-        if (kp >= 0) start[kp + 1]!++;
-        if (km >= 0) start[km + 1]!++;
-        if (ka >= 0) start[ka + 1]!++;
-        continue;
-      }
-      if (kp < 0 && km < 0 && ka < 0) continue;
-      const flags = (secondCol[c]! >= 0 ? FL_AWAY : 0) | (s.withheld[c] ? FL_WITHHELD : 0) | (exchangedInRank(s, c) ? FL_EXCHANGED_IN_RANK : 0) | (kp >= 0 ? FL_PROMOTABLE : 0)
-        | (w.postFlags[post]! & (F_KEY | F_HEAD) ? FL_KEY_POST : 0);
-      const home = s.home[c]!, perf = s.performance[c]!;
-      const a = r | (ageCol[c]! << 8) | (s.female[c]! << 16) | (flags << 24);
-      const b = s.domainsServed[c]! | (moverCol[c]! << 8) | (Math.min(0xffff, exchangeExperience(s, c)) << 16);
-      const unit = w.postUnit[post]!;
-      if (kp >= 0) writeMember(pools, start[kp]!++, c, unit, perf, a, b, home);
-      if (km >= 0) writeMember(pools, start[km]!++, c, unit, perf, a, b, home);
-      if (ka >= 0) writeMember(pools, start[ka]!++, c, unit, perf, a, b, home);
-    }
+  return { minYears, maxAge, moverBase: st.moverBase, applBase: st.applBase, kp: -1, km: -1, ka: -1 };
+}
+
+/** Sets k.kp, k.km, k.ka for cadre c in post `post`, not moved this year. */
+function keysOf(sim: Sim, k: PoolKeys, c: number, post: number): void {
+  const s = sim.store;
+  const w = sim.world;
+  const r = s.rank[c]!;
+  const g = s.region[c]!;
+  k.kp = s.secondRegion[c]! < 0 && s.yearsInRank[c]! >= k.minYears[r]! && s.age[c]! <= k.maxAge[r]! ? g * N_RANKS + r : -1;
+  k.km = s.mover[c] ? k.moverBase + (w.provinceIndex[g]! * N_SYSTEMS + w.postSystem[post]!) * N_RANKS + r : -1;
+  const t = s.target[c]!;
+  k.ka = t >= 0 ? k.applBase + t * N_RANKS + r : -1;
+}
+
+function countMembers(sim: Sim, st: FillState, k: PoolKeys): void {
+  const s = sim.store;
+  const start = st.pools.start;
+  const postCol = s.post, movedCol = s.moved;
+  for (let c = 0; c < s.capacity; c++) {
+    const post = postCol[c]!;
+    if (post < 0 || movedCol[c]) continue;
+    keysOf(sim, k, c, post);
+    if (k.kp >= 0) start[k.kp + 1]!++;
+    if (k.km >= 0) start[k.km + 1]!++;
+    if (k.ka >= 0) start[k.ka + 1]!++;
   }
-  pools.finish();
+}
+
+function placeMembers(sim: Sim, st: FillState, k: PoolKeys): void {
+  const s = sim.store;
+  const w = sim.world;
+  const pools = st.pools;
+  const start = pools.start;
+  const postCol = s.post, movedCol = s.moved;
+  for (let c = 0; c < s.capacity; c++) {
+    const post = postCol[c]!;
+    if (post < 0 || movedCol[c]) continue;
+    keysOf(sim, k, c, post);
+    const kp = k.kp, km = k.km, ka = k.ka;
+    if (kp < 0 && km < 0 && ka < 0) continue;
+    const flags = (s.secondRegion[c]! >= 0 ? FL_AWAY : 0) | (s.withheld[c] ? FL_WITHHELD : 0) | (exchangedInRank(s, c) ? FL_EXCHANGED_IN_RANK : 0) | (kp >= 0 ? FL_PROMOTABLE : 0)
+      | (w.postFlags[post]! & (F_KEY | F_HEAD) ? FL_KEY_POST : 0);
+    const home = s.home[c]!, perf = s.performance[c]!;
+    const a = s.rank[c]! | (s.age[c]! << 8) | (s.female[c]! << 16) | (flags << 24);
+    const b = s.domainsServed[c]! | (s.mover[c]! << 8) | (Math.min(0xffff, exchangeExperience(s, c)) << 16);
+    const unit = w.postUnit[post]!;
+    if (kp >= 0) writeMember(pools, start[kp]!++, c, unit, perf, a, b, home);
+    if (km >= 0) writeMember(pools, start[km]!++, c, unit, perf, a, b, home);
+    if (ka >= 0) writeMember(pools, start[ka]!++, c, unit, perf, a, b, home);
+  }
 }
 
 function writeMember(pool: Buckets, i: number, c: number, unit: number, perf: number, a: number, b: number, home: number): void {

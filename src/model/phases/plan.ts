@@ -66,7 +66,8 @@ export function plan(sim: Sim): void {
     const key = s.key[c]!;
     s.withheld[c] = uniform(kOwn, key) < b.unitOwnership * s.perfPct[c]! ? 1 : 0;
     const t = s.yearsInPost[c]!;
-    const f = w.postFlags[post]!;
+    // Only posts above staff rank carry flags (world.ts: leaders are rank ≥ 1), so most cadres skip this random read.
+    const f = s.rank[c]! > 0 ? w.postFlags[post]! : 0;
     const g = s.region[c]!;
     if ((s.rank[c]! >= p.tenureFromRank && t >= p.maxTenure) || ((f & F_KEY) && (f & F_LEADER) && t >= p.keyMaxTenure)) {
       s.mover[c] = MT_REGULATORY;
