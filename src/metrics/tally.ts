@@ -135,7 +135,8 @@ export function tally(sim: Sim): Tally {
     }
     if (popcount8(s.systemsServed[c]!) > 1) crossSystem++;
     tiesSum += s.ties[c]!;
-    const f = postFlags[post]!;
+    // Only posts above staff rank carry flags (world.ts), so most cadres skip this random read.
+    const f = r > 0 ? postFlags[post]! : 0;
     if ((f & F_LEADER) && (f & (F_KEY | F_HEAD)) && lv < 3) {
       keyHolders++;
       // violatesAvoidance (plan.ts), inlined.
