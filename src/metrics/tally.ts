@@ -78,10 +78,7 @@ export interface Tally {
 export const TEAM_RECENT_YEARS = 5;
 
 export function tally(sim: Sim): Tally {
-  const s = sim.store;
   const w = sim.world;
-  const p = sim.policy;
-  const stagYears = sim.scenario.outputs.stagnationYears;
   const t: Tally = {
     year: sim.year, headcount: 0, headcountStart: sim.counters.headcountStart, stagnant: 0,
     byLevel: new Float64Array(4), stagnantByLevel: new Float64Array(4), yearsInPostSum: 0, domainsSum: 0,
@@ -95,7 +92,20 @@ export function tally(sim: Sim): Tally {
     retirements: sim.counters.retirements, dismissals: sim.counters.dismissals,
     chainsDone: sim.counters.chainsDone, chainsLen: sim.counters.chainsLen,
   };
-  // Cadres.
+  tallyCadres(sim, t);
+  tallyMoves(sim, t);
+  tallyPostsAndTeams(sim, t);
+  return t;
+}
+
+// The passes are separate functions: each loop is then optimised with its own
+// type feedback, where one long function was deoptimised year after year.
+
+function tallyCadres(sim: Sim, t: Tally): void {
+  const s = sim.store;
+  const w = sim.world;
+  const p = sim.policy;
+  const stagYears = sim.scenario.outputs.stagnationYears;
   // One pass over the slots. The counts live in locals and the per-cadre
   // lookups that depend only on the post's region and the rank (level,
   // hardship allowance) come from small tables: at a million cadres this loop
@@ -152,6 +162,10 @@ export function tally(sim: Sim): Tally {
   t.headcount = headcount; t.stagnant = stagnant; t.yearsInPostSum = yearsInPostSum; t.domainsSum = domainsSum;
   t.senior = senior; t.composite = composite; t.grassroots = grassroots; t.crossSystem = crossSystem; t.tiesSum = tiesSum;
   t.keyHolders = keyHolders; t.keyLocal = keyLocal; t.tenureSubject = tenureSubject; t.overdue = overdue; t.allowanceCost = allowanceCost;
+}
+
+function tallyMoves(sim: Sim, t: Tally): void {
+  const w = sim.world;
   // Moves (returns from secondment are not moves; promotions within the unit are not exchange moves).
   const log = sim.log;
   for (let i = 0; i < log.n; i++) {
@@ -194,6 +208,13 @@ export function tally(sim: Sim): Tally {
     if (w.postSystem[from]! <= SYS_LINE) t.partyGov++; else t.professional++;
     if (w.postFlags[from]! & F_LEADER) t.leaders++; else t.nonLeaders++;
   }
+}
+
+function tallyPostsAndTeams(sim: Sim, t: Tally): void {
+  const s = sim.store;
+  const w = sim.world;
+  const nR = w.nRegions;
+  const hardship = w.hardship;
   // Posts, region by region (a region's posts are contiguous: its units' ranges in unitPostStart).
   const occupant = sim.occupant;
   const unitsPerRegion = w.nUnits / nR;
@@ -218,5 +239,4 @@ export function tally(sim: Sim): Tally {
     }
     if (!fresh) t.teamsStagnant++;
   }
-  return t;
 }

@@ -100,14 +100,13 @@ interface Ctx {
   cu: CadreUtility;
 }
 
-export function fill(sim: Sim): void {
-  let st = states.get(sim);
-  if (!st) { st = new FillState(sim); states.set(sim, st); }
+/**
+ * Every post vacant at the start of the phase starts a vacancy chain and is
+ * queued at its rank. (A function of its own, so its loops are optimised apart
+ * from the rest of the phase.)
+ */
+function startChains(sim: Sim, st: FillState): void {
   const w = sim.world;
-  const p = sim.policy;
-  buildPools(sim, st);
-  st.moved.clear();
-  // Every post vacant now starts a chain.
   st.qHead.fill(0);
   st.qTail.fill(0);
   let nChains = 0;
@@ -124,6 +123,15 @@ export function fill(sim: Sim): void {
       pushOpen(st, sim, q, k++);
     }
   }
+}
+
+export function fill(sim: Sim): void {
+  let st = states.get(sim);
+  if (!st) { st = new FillState(sim); states.set(sim, st); }
+  const p = sim.policy;
+  buildPools(sim, st);
+  st.moved.clear();
+  startChains(sim, st);
   const ctx: Ctx = {
     sim, st,
     rng: new Stream(sim.seed, 'fill.shortlist', sim.year),
