@@ -28,7 +28,7 @@ export function score(sim: Sim, c: number, p: number): number {
 /**
  * The score from the candidate's performance, exchange experience, domains
  * served and the system, region and unit of its current post (the fill phase
- * reads these from its packed records).
+ * reads these from its pool records, buckets.ts).
  */
 export function scoreOf(sim: Sim, performance: number, exchange: number, domains: number, fromSystem: number, fromRegion: number, fromUnit: number, p: number): number {
   const w = sim.world;
