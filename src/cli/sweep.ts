@@ -66,6 +66,8 @@ export async function sweepCommand(file: string, o: SweepCliOptions): Promise<vo
       process.stdout.write(`${plan.sweep.name}: ${plan.points.length} points × ${reps}${shard ? `, shard ${shard.index}/${shard.count} (${precision ? `${res.points} points, ` : ''}${res.total} runs)` : ''}; ${ran} runs in ${secs.toFixed(1)} s on ${threads} thread(s)${res.resumedFrom ? `, resumed after ${res.resumedFrom}` : ''}; results in ${path.relative(process.cwd(), path.resolve(out)) || '.'}\n`);
     }
     if (res.precision && !o.quiet) process.stdout.write(precisionSummaryLines(res.precision));
+    // A whole sweep gets its report; a shard gets one from `merge`.
+    if (!shard && !res.interrupted) (await import('../report/report.js')).writeReportAfterRun(out);
     if (res.failed.length) {
       process.stderr.write(`${res.failed.length} run(s) failed (see failures.csv):\n`);
       for (const f of res.failed.slice(0, 10)) process.stderr.write(`  point ${f.point}, replicate ${f.replicate}, seed ${f.seed}: ${f.message}\n`);

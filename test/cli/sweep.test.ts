@@ -44,6 +44,7 @@ describe('cadreflow sweep', () => {
     const m = JSON.parse(read('ref', 'manifest.json').toString());
     expect(m.points).toBe(6);
     expect(m.sweepHash).toMatch(/^[0-9a-f]+$/);
+    expect(existsSync(path.join(tmp, 'ref', 'report.html'))).toBe(true);
   });
 
   it('gives byte-identical files with 1 and 2 threads', () => {
@@ -56,6 +57,9 @@ describe('cadreflow sweep', () => {
     const r = cf(['merge', 's1', 's2', 's3', 's4', '--out', 'merged']);
     expect(r.code).toBe(0);
     same('ref', 'merged');
+    // A shard has no report of its own; the merged sweep has one.
+    expect(existsSync(path.join(tmp, 's1', 'report.html'))).toBe(false);
+    expect(existsSync(path.join(tmp, 'merged', 'report.html'))).toBe(true);
     const missing = cf(['merge', 's1', 's2', 's4', '--out', 'm2']);
     expect(missing.code).toBe(2);
     expect(missing.err).toMatch(/missing 3\/4/);
