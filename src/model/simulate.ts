@@ -1,7 +1,7 @@
 /**
  * simulate(scenario, seed) → result: one run, a pure function of the resolved
- * scenario and the run seed (DESIGN.md). The year is a plain loop over the
- * eight phases of MODEL.md §3 in their documented order, each timed.
+ * scenario and the run seed (DESIGN.md). A year (YearStepper.step) is a plain
+ * loop over the eight phases of MODEL.md §3 in their documented order, each timed.
  */
 import type { Scenario } from '../scenario/schema.js';
 import { buildWorld, type World } from '../world/world.js';
@@ -54,27 +54,57 @@ export interface RunResult {
   posts: number;
 }
 
-export function simulate(scenario: Scenario, seed: number, opts: SimulateOptions = {}): RunResult {
-  const world = opts.world ?? buildWorld(scenario.world);
-  const sim = createSim(scenario, world, seed >>> 0);
-  sim.check = !!opts.check;
-  const first = scenario.startYear - scenario.burnIn;
-  const last = scenario.startYear + scenario.years - 1;
-  sim.year = first;
-  const r0 = rulesAt(scenario, first);
-  setRules(sim, r0.policy, r0.behavior);
-  updatePay(sim);
-  initialPopulation(sim);
-  const result: RunResult = { seed: seed >>> 0, years: [], metrics: [], phaseSeconds: {}, cadres: 0, posts: world.nPosts };
-  if (opts.events) result.events = [];
-  const secs = opts.phaseClock ?? new Float64Array(PHASES.length);
-  // Docking modes replace exit, plan, apply and fill by fixed hazards (phases/docking.ts).
-  const mode = scenario.docking.mode;
-  const steps = mode === 'off' ? STEPS : [age, mode === 'push' ? dockingPush : dockingPull, noop, noop, noop, noop, update];
-  let prev: Snapshot | undefined;
-  for (let y = first; y <= last; y++) {
+export interface StepResult {
+  year: number;
+  /** The metrics of a reported year (undefined during the burn-in). */
+  metrics?: Float64Array;
+}
+
+/**
+ * One run advanced a year at a time, with its state (`sim`) open to the
+ * caller: simulate() runs it to the end; the workshop page streams each year as
+ * it is simulated and maps metrics by region from the state.
+ */
+export class YearStepper {
+  readonly sim: Sim;
+  readonly first: number;
+  readonly last: number;
+  /** Milliseconds spent in each phase (order of PHASES), burn-in included. */
+  readonly clock: Float64Array;
+  private readonly steps: ((sim: Sim) => void)[];
+  private next: number;
+  private prev: Snapshot | undefined;
+
+  constructor(readonly scenario: Scenario, seed: number, world: World, opts: { check?: boolean; phaseClock?: Float64Array } = {}) {
+    const sim = (this.sim = createSim(scenario, world, seed >>> 0));
+    sim.check = !!opts.check;
+    this.clock = opts.phaseClock ?? new Float64Array(PHASES.length);
+    this.first = scenario.startYear - scenario.burnIn;
+    this.last = scenario.startYear + scenario.years - 1;
+    sim.year = this.first;
+    const r0 = rulesAt(scenario, this.first);
+    setRules(sim, r0.policy, r0.behavior);
+    updatePay(sim);
+    initialPopulation(sim);
+    // Docking modes replace exit, plan, apply and fill by fixed hazards (phases/docking.ts).
+    const mode = scenario.docking.mode;
+    this.steps = mode === 'off' ? STEPS : [age, mode === 'push' ? dockingPush : dockingPull, noop, noop, noop, noop, update];
+    this.next = this.first;
+  }
+
+  get done(): boolean {
+    return this.next > this.last;
+  }
+
+  /** Simulates the next year; returns its metrics if it is a reported year. */
+  step(): StepResult {
+    if (this.done) throw new Error('the run is over');
+    const sim = this.sim;
+    const secs = this.clock;
+    const steps = this.steps;
+    const y = this.next++;
     sim.year = y;
-    const rules = rulesAt(scenario, y);
+    const rules = rulesAt(this.scenario, y);
     setRules(sim, rules.policy, rules.behavior);
     updatePay(sim);
     const k = sim.counters;
@@ -83,27 +113,40 @@ export function simulate(scenario: Scenario, seed: number, opts: SimulateOptions
     k.chainsLen.fill(0);
     k.headcountStart = sim.store.count;
     sim.log.clear();
-    if (y > first && (y - first) % COMPACT_EVERY === 0) compact(sim);
-    if (sim.check) prev = snapshot(sim);
+    if (y > this.first && (y - this.first) % COMPACT_EVERY === 0) compact(sim);
+    if (sim.check) this.prev = snapshot(sim);
     for (let i = 0; i < steps.length; i++) {
       const t0 = performance.now();
       steps[i]!(sim);
       secs[i]! += performance.now() - t0;
     }
-    if (sim.check) {
-      checkInvariants(sim, prev);
-    }
-    if (y >= scenario.startYear) {
-      const t0 = performance.now();
-      const m = record(sim);
-      result.years.push(y);
-      result.metrics.push(m);
-      if (result.events) for (const row of eventRows(sim)) result.events.push(row);
-      secs[PHASES.length - 1]! += performance.now() - t0;
-      opts.onYear?.(y, m);
-    }
+    if (sim.check) checkInvariants(sim, this.prev);
+    if (y < this.scenario.startYear) return { year: y };
+    const t0 = performance.now();
+    const metrics = record(sim);
+    secs[PHASES.length - 1]! += performance.now() - t0;
+    return { year: y, metrics };
   }
-  PHASES.forEach((p, i) => (result.phaseSeconds[p] = secs[i]! / 1000));
-  result.cadres = sim.store.count;
+}
+
+export function simulate(scenario: Scenario, seed: number, opts: SimulateOptions = {}): RunResult {
+  const world = opts.world ?? buildWorld(scenario.world);
+  const run = new YearStepper(scenario, seed, world, { check: opts.check, phaseClock: opts.phaseClock });
+  const result: RunResult = { seed: seed >>> 0, years: [], metrics: [], phaseSeconds: {}, cadres: 0, posts: world.nPosts };
+  if (opts.events) result.events = [];
+  while (!run.done) {
+    const { year, metrics } = run.step();
+    if (!metrics) continue;
+    result.years.push(year);
+    result.metrics.push(metrics);
+    if (result.events) {
+      const t0 = performance.now();
+      for (const row of eventRows(run.sim)) result.events.push(row);
+      run.clock[PHASES.length - 1]! += performance.now() - t0;
+    }
+    opts.onYear?.(year, metrics);
+  }
+  PHASES.forEach((p, i) => (result.phaseSeconds[p] = run.clock[i]! / 1000));
+  result.cadres = run.sim.store.count;
   return result;
 }

@@ -9,7 +9,7 @@ import type { MessagePort } from 'node:worker_threads';
 import type { Scenario } from '../scenario/schema.js';
 import { buildWorld, type World } from '../world/world.js';
 import { MOVE_TYPES } from '../world/constants.js';
-import { YearStepper } from './stepper.js';
+import { YearStepper } from '../model/simulate.js';
 import { postsPerRegion, regionYear } from '../report/regions.js';
 import { emptyFlows, flowCounter } from '../report/flows.js';
 

@@ -1,14 +1,13 @@
 /**
- * The workshop page's year-by-year loop (src/web/stepper.ts) must be the
- * model's loop: the same metrics as simulate() for the same scenario and seed,
- * with reforms and in a docking mode. And the page's scenarios: the levers
+ * The workshop page steps runs a year at a time (YearStepper, the loop that
+ * simulate() runs): the same metrics as simulate() for the same scenario and
+ * seed, with reforms and in a docking mode. And the page's scenarios: the levers
  * as a reform on the baseline, validated with the CLI's messages.
  */
 import { describe, expect, it } from 'vitest';
 import { parseScenario } from '../../src/scenario/load.js';
-import { simulate } from '../../src/model/simulate.js';
+import { simulate, YearStepper } from '../../src/model/simulate.js';
 import { buildWorld } from '../../src/world/world.js';
-import { YearStepper } from '../../src/web/stepper.js';
 import { leverSpecs, presets, runScenarios } from '../../src/web/levers.js';
 import { regionYear, postsPerRegion } from '../../src/report/regions.js';
 import { LEVERS } from '../../src/report/i18n.js';
