@@ -89,6 +89,7 @@ program
   .option('--out <dir>', 'merged results directory', 'results/merged')
   .option('--force', 'replace an existing results directory')
   .option('--quiet', 'no summary line')
+  .option('--no-report', 'do not write report.html and charts/')
   .action(mergeCommand);
 
 program

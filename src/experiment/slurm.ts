@@ -161,11 +161,13 @@ for i in $(seq 1 "$N"); do shards+=("$OUT/${shardDirName('$i', n)}"); done
 # Merge into a staging directory, then move the files into DIR beside the
 # shards; progress.json goes last, so once it is there the results are complete.
 rm -f -- "$OUT/progress.json"
-"$NODE" "$CADREFLOW" merge "\${shards[@]}" --out "$OUT/.merging" --force || exit $?
+"$NODE" "$CADREFLOW" merge "\${shards[@]}" --out "$OUT/.merging" --force --no-report || exit $?
 for f in ${MERGED_FILES.join(' ')}; do
   mv -f -- "$OUT/.merging/$f" "$OUT/$f" || exit 1
 done
 rmdir -- "$OUT/.merging"
+# The report (report.html, charts/); a report that cannot be drawn is a warning.
+"$NODE" "$CADREFLOW" report "$OUT" >/dev/null || echo "warning: no report.html; draw it with: cadreflow report $OUT" >&2
 echo "results of sweep ${s.name} in $OUT"
 `;
   const submit = `#!/bin/sh

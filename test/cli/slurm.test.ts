@@ -168,6 +168,7 @@ describe('cadreflow slurm', () => {
     same('ref', 'bash');
     expect(JSON.parse(read('bash', 'progress.json').toString()).complete).toBe(true);
     expect(existsSync(path.join(dir, '.merging'))).toBe(false);
+    expect(existsSync(path.join(dir, 'report.html'))).toBe(true);
     // The merge job can run again (e.g. after failed tasks were re-run).
     expect(sh(path.join(dir, 'merge.sbatch')).code).toBe(0);
     same('ref', 'bash');
