@@ -10,61 +10,11 @@ import type { Sim } from './sim.js';
 import { exchangedInRank } from './store.js';
 import { normal } from '../random/hash.js';
 
-/** A reverse move (逆向交流): to a region that pays less or to a lower region level (MODEL.md §4.1). */
-export function isReverse(sim: Sim, from: number, to: number): boolean {
-  const w = sim.world;
-  return w.wageIndex[to]! < w.wageIndex[from]! - 1e-9 || w.level[to]! < w.level[from]!;
-}
-
-/**
- * Career value of a post: its rank, plus the promotion edge that the policy
- * gives exchange (bonus, and the veto for cadres who have never been exchanged).
- */
-export function careerValue(sim: Sim, c: number, g: number, rank: number, system: number): number {
-  const s = sim.store;
-  const k = sim.k;
-  let v = k.careerStep * rank;
-  const exchange = g !== s.region[c] || system !== sim.world.postSystem[s.post[c]!];
-  if (exchange) {
-    v += 2 * k.promotionExchangeBonus;
-    if (k.requireExchange && !exchangedInRank(s, c)) v += 0.5;
-  }
-  return v;
-}
-
-export function utility(sim: Sim, c: number, g: number, rank: number, system: number, noiseStream: number): number {
-  const s = sim.store;
-  const w = sim.world;
-  const k = sim.k;
-  const home = s.home[c]!;
-  const cur = s.region[c]!;
-  let u = s.wWage[c]! * (g === home ? sim.lnPayHome[g]! : sim.lnPayAway[g]!);
-  const dx = w.x[home]! - w.x[g]!;
-  const dy = w.y[home]! - w.y[g]!;
-  u -= (s.wHome[c]! * Math.sqrt(dx * dx + dy * dy)) / k.distScale;
-  if (g !== cur) {
-    u -= s.familyBurden[c]! * k.relocationCost * (1 - k.familySupport);
-    if (isReverse(sim, cur, g)) u -= k.stigma * (1 - k.stigmaRelief);
-  }
-  u += s.wUrban[c]! * w.urban[g]!;
-  u += s.wCareer[c]! * careerValue(sim, c, g, rank, system);
-  if (k.utilityNoise > 0) u += k.utilityNoise * normal(noiseStream, s.key[c]!, g * 4 + rank);
-  return u;
-}
-
-/** Utility of the cadre's current post (no noise stream offset: its own post is index 0 of the noise counter space). */
-export function currentUtility(sim: Sim, c: number, noiseStream: number): number {
-  const s = sim.store;
-  const post = s.post[c]!;
-  return utility(sim, c, s.region[c]!, s.rank[c]!, sim.world.postSystem[post]!, noiseStream);
-}
-
 /**
  * The utility of one cadre at several places (apply looks at 4–7 per cadre,
  * a refusal at 2): the cadre's own terms are read once by load(), then at()
- * gives utility(sim, c, g, rank, system, stream) for each place. The
- * arithmetic is utility()'s, term by term in the same order, so the values
- * are the same to the last bit; only the loads are hoisted.
+ * gives the utility of serving at a rank and system in a region, current()
+ * that of the cadre's own post.
  */
 export class CadreUtility {
   private c = 0;
@@ -78,7 +28,7 @@ export class CadreUtility {
   private wHome = 0;
   private wUrban = 0;
   private wCareer = 0;
-  /** familyBurden·relocationCost·(1 − familySupport), as utility() computes it. */
+  /** familyBurden·relocationCost·(1 − familySupport). */
   private moveCost = 0;
   private key = 0;
 
@@ -105,7 +55,7 @@ export class CadreUtility {
     this.key = s.key[c]!;
   }
 
-  /** utility(sim, c, g, rank, system, noiseStream) of the loaded cadre. */
+  /** Utility of the loaded cadre at rank `rank` of system `system` in region g. */
   at(g: number, rank: number, system: number, noiseStream: number): number {
     const sim = this.sim;
     const w = sim.world;
@@ -117,10 +67,12 @@ export class CadreUtility {
     u -= (this.wHome * Math.sqrt(dx * dx + dy * dy)) / k.distScale;
     if (g !== cur) {
       u -= this.moveCost;
+      // A reverse move (逆向交流): to a region that pays less or to a lower region level.
       if (w.wageIndex[g]! < w.wageIndex[cur]! - 1e-9 || w.level[g]! < w.level[cur]!) u -= k.stigma * (1 - k.stigmaRelief);
     }
     u += this.wUrban * w.urban[g]!;
-    // careerValue(), inlined.
+    // Career value: the rank, plus the promotion edge that the policy gives exchange
+    // (bonus, and the veto for cadres not exchanged at their current rank).
     let v = k.careerStep * rank;
     if (g !== cur || system !== this.curSystem) {
       v += 2 * k.promotionExchangeBonus;
@@ -131,7 +83,7 @@ export class CadreUtility {
     return u;
   }
 
-  /** currentUtility(sim, c, noiseStream) of the loaded cadre. */
+  /** Utility of the loaded cadre's own post (its own region, rank and system). */
   current(noiseStream: number): number {
     return this.at(this.cur, this.curRank, this.curSystem, noiseStream);
   }

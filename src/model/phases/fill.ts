@@ -26,7 +26,7 @@ import { deferredAcceptance } from '../matching.js';
 import { scoreOf } from '../score.js';
 import { MovedBits, STRIDE, R_A, R_B, R_CADRE, R_HOME, R_PERF, R_UNIT, FL_AWAY, FL_EXCHANGED_IN_RANK, FL_KEY_POST, FL_PROMOTABLE, FL_WITHHELD } from '../buckets.js';
 import { exchangedInRank, exchangeExperience } from '../store.js';
-import { CadreUtility, currentUtility, utility } from '../utility.js';
+import { CadreUtility } from '../utility.js';
 import { recruit } from '../population.js';
 import { recruitProbability } from '../wages.js';
 import { violatesAvoidance, NEED_ECONOMY, NEED_FEMALE, NEED_YOUNG, YOUNG_AGE } from './plan.js';
@@ -611,9 +611,11 @@ function fillTwoWay(ctx: Ctx, r: number): void {
           li = cadres.length;
           local[c] = li;
           cadres.push(c);
-          ucur.push(currentUtility(sim, c, ctx.kNoise));
+          ctx.cu.load(c);
+          ucur.push(ctx.cu.current(ctx.kNoise));
         }
-        const u = utility(sim, c, w.postRegion[q]!, r, w.postSystem[q]!, ctx.kNoise);
+        ctx.cu.load(c);
+        const u = ctx.cu.at(w.postRegion[q]!, r, w.postSystem[q]!, ctx.kNoise);
         // A planned mover must go somewhere; anyone else only takes a post they prefer to their own.
         if (!sim.store.mover[c] && u <= ucur[li]!) continue;
         eCand.push(li); ePost.push(j); eScore.push(st.candScore[i]!); eUtil.push(u); ePromo.push(st.candPromo[i]!);
