@@ -1,4 +1,5 @@
-/** Tiny hand-built worlds and cadres for unit tests of the phases. */
+/** Tiny hand-built worlds and cadres for unit tests of the phases; a CLI helper for kill-and-resume tests. */
+import { spawn } from 'node:child_process';
 import { parseScenario } from '../src/scenario/load.js';
 import type { ScenarioInput } from '../src/scenario/schema.js';
 import { buildWorld } from '../src/world/world.js';
@@ -108,4 +109,13 @@ export function fillRest(sim: Sim, t: CadreTraits = {}): void {
     const home = sim.world.postRegion[p] === 0 ? 2 : 0;
     place(sim, p, { yearsInPost: 1, yearsInRank: 1, home, ...t });
   }
+}
+
+/** Runs the CLI (built bin) with args in cwd and kills it with SIGKILL after delayMs; resolves when it has exited. */
+export async function killAfter(bin: string, args: string[], cwd: string, delayMs: number): Promise<void> {
+  const child = spawn(process.execPath, [bin, ...args], { cwd });
+  const exited = new Promise((r) => child.on('exit', r)); // listening before the kill: the child may have finished already
+  await new Promise((r) => setTimeout(r, delayMs));
+  child.kill('SIGKILL');
+  await exited;
 }

@@ -1,11 +1,12 @@
 /** End-to-end tests of `cadreflow calibrate` on a tiny scenario (built CLI): files, resume, a larger budget, bad input. */
 import { describe, expect, it, beforeAll } from 'vitest';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { FIT_HEADER } from '../../src/analysis/calibrate.js';
 import { parseScenario } from '../../src/scenario/load.js';
+import { killAfter } from '../helpers.js';
 
 const root = path.resolve(__dirname, '..', '..');
 const bin = path.join(root, 'dist', 'src', 'cli', 'main.js');
@@ -97,11 +98,7 @@ describe('cadreflow calibrate', () => {
     let partial = 0;
     for (const delay of [600, 900, 1800]) {
       const out = `k${delay}`;
-      const child = spawn(process.execPath, [bin, 'calibrate', 'cal.json', '--out', out, '--threads', '1', '--quiet'], { cwd: tmp });
-      const exited = new Promise((r) => child.on('exit', r)); // listening before the kill: the child may have finished already
-      await new Promise((r) => setTimeout(r, delay));
-      child.kill('SIGKILL');
-      await exited;
+      await killAfter(bin, ['calibrate', 'cal.json', '--out', out, '--threads', '1', '--quiet'], tmp, delay);
       if (!existsSync(path.join(tmp, out, 'manifest.json'))) continue;
       if (!existsSync(path.join(tmp, out, 'best.json'))) partial++;
       const r = cf(['calibrate', 'cal.json', '--out', out, '--resume', '--quiet', '--threads', '2']);

@@ -1,10 +1,11 @@
 /** End-to-end tests of `cadreflow sensitivity` on a tiny scenario (built CLI): files, thread independence, resume, bad input. */
 import { describe, expect, it, beforeAll } from 'vitest';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { SENSITIVITY_HEADER } from '../../src/analysis/sensitivity.js';
+import { killAfter } from '../helpers.js';
 
 const root = path.resolve(__dirname, '..', '..');
 const bin = path.join(root, 'dist', 'src', 'cli', 'main.js');
@@ -98,11 +99,7 @@ describe('cadreflow sensitivity', () => {
     let partial = 0;
     for (const delay of [500, 900, 1400]) {
       const out = `k${delay}`;
-      const child = spawn(process.execPath, [bin, 'sensitivity', 'sa.json', '--out', out, '--threads', '1', '--quiet'], { cwd: tmp });
-      const exited = new Promise((r) => child.on('exit', r)); // listening before the kill: the child may have finished already
-      await new Promise((r) => setTimeout(r, delay));
-      child.kill('SIGKILL');
-      await exited;
+      await killAfter(bin, ['sensitivity', 'sa.json', '--out', out, '--threads', '1', '--quiet'], tmp, delay);
       if (!existsSync(path.join(tmp, out))) continue;
       if (!existsSync(path.join(tmp, out, 'sensitivity.csv'))) partial++;
       const r = cf(['sensitivity', 'sa.json', '--out', out, '--threads', '2', '--resume', '--quiet']);

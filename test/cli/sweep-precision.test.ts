@@ -9,10 +9,11 @@
  * --max-replicates.
  */
 import { describe, expect, it, beforeAll } from 'vitest';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { killAfter } from '../helpers.js';
 
 const root = path.resolve(__dirname, '..', '..');
 const bin = path.join(root, 'dist', 'src', 'cli', 'main.js');
@@ -143,11 +144,7 @@ describe('cadreflow sweep --precision', () => {
     let partial = 0;
     for (const delay of [300, 700, 1100, 1600]) {
       const out = `killed${delay}`;
-      const child = spawn(process.execPath, [bin, 'sweep', 'prec.json', '--out', out, '--threads', '2', '--quiet', '--precision', 'allowance_cost=1e-9', '--max-replicates', '16'], { cwd: tmp });
-      const exited = new Promise((r) => child.on('exit', r));
-      await new Promise((r) => setTimeout(r, delay));
-      child.kill('SIGKILL');
-      await exited;
+      await killAfter(bin, ['sweep', 'prec.json', '--out', out, '--threads', '2', '--quiet', '--precision', 'allowance_cost=1e-9', '--max-replicates', '16'], tmp, delay);
       if (!existsSync(path.join(tmp, out, 'progress.json'))) continue; // killed before it began: nothing to resume
       if (!JSON.parse(readFileSync(path.join(tmp, out, 'progress.json'), 'utf8')).complete) partial++;
       const other = cf(['sweep', 'prec.json', '--out', out, '--threads', '2', '--resume', '--quiet', '--precision', 'allowance_cost=1e-6', '--max-replicates', '16']);

@@ -4,6 +4,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { killAfter } from '../helpers.js';
 
 const root = path.resolve(__dirname, '..', '..');
 const bin = path.join(root, 'dist', 'src', 'cli', 'main.js');
@@ -76,11 +77,7 @@ describe('cadreflow sweep', () => {
     let partial = 0;
     for (const delay of [150, 500, 900, 1300]) {
       const out = `killed${delay}`;
-      const child = spawn(process.execPath, [bin, 'sweep', 'grid.json', '--out', out, '--threads', '2', '--quiet'], { cwd: tmp });
-      const exited = new Promise((r) => child.on('exit', r));
-      await new Promise((r) => setTimeout(r, delay));
-      child.kill('SIGKILL');
-      await exited;
+      await killAfter(bin, ['sweep', 'grid.json', '--out', out, '--threads', '2', '--quiet'], tmp, delay);
       if (!existsSync(path.join(tmp, out, 'progress.json'))) continue; // killed before it began: nothing to resume
       if (!JSON.parse(readFileSync(path.join(tmp, out, 'progress.json'), 'utf8')).complete) partial++;
       const r = cf(['sweep', 'grid.json', '--out', out, '--threads', '2', '--resume', '--quiet']);
