@@ -34,7 +34,7 @@ export interface PoolRun {
 export class RunPool {
   private piscina?: Piscina;
   constructor(readonly threads: number) {
-    if (threads > 1) this.piscina = new Piscina({ filename: workerFile(), minThreads: threads, maxThreads: threads, idleTimeout: 1000 });
+    if (threads > 1) this.piscina = new Piscina({ filename: workerFile(), minThreads: threads, maxThreads: threads, idleTimeout: 1000, concurrentTasksPerWorker: 2 });
   }
 
   async run(task: RunTask): Promise<PackedResult> {

@@ -3,9 +3,9 @@
  * and writes: results arrive in any order and are written in (point,
  * replicate, year) order through a small reorder buffer, so files are
  * byte-identical whatever the thread count, and memory stays flat because at
- * most a window of runs is in flight or waiting. After each complete point the
- * byte lengths of the files are checkpointed in progress.json (written by
- * rename); `--resume` truncates the files to the checkpoint and runs only what
+ * most a window of runs is in flight or waiting. After complete points (at
+ * most once a second, and when the sweep ends or stops) the byte lengths of
+ * the files are checkpointed in progress.json (written by rename); `--resume` truncates the files to the checkpoint and runs only what
  * is missing, so a sweep killed at any moment ends byte-identical to one that
  * was never interrupted. A run that throws is recorded as failed (runs.csv,
  * failures.csv) and the others go on.
@@ -17,7 +17,7 @@
  * first batches keep the threads busy meanwhile, and the runs of the point
  * being written may go beyond the window, so that it always goes on.
  */
-import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, truncateSync, writeFileSync, statSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, truncateSync, writeFileSync, writeSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { METRIC_NAMES } from '../metrics/definitions.js';
 import { inputError } from '../scenario/errors.js';
@@ -188,6 +188,9 @@ export async function runSweep(plan: SweepPlan, o: SweepOptions): Promise<SweepO
     const [point, replicate, seed, ...msg] = l.split(',');
     failed.push({ point: Number(point), replicate: Number(replicate), seed: Number(seed), message: msg.join(',') });
   }
+  // The files stay open for appending until the sweep ends or stops.
+  const fds = Object.fromEntries(SWEEP_FILES.map((f) => [f, openSync(path.join(dir, f), 'a')])) as Record<string, number>;
+  let lastCheckpoint = performance.now();
   const threads = Math.max(1, o.threads);
   const pool = new RunPool(threads);
   // At most `window` runs in flight or finished but not yet written (memory stays flat); the
@@ -236,15 +239,20 @@ export async function runSweep(plan: SweepPlan, o: SweepOptions): Promise<SweepO
     }
     pending['summary.csv'] += summary;
     if (prec) pending['points.csv'] += csvRow([point, ...paramCells(plan, point), ...precisionCells(st.outcomes!)]);
-    for (const f of Object.keys(pending)) {
-      if (pending[f]) appendFileSync(path.join(dir, f), pending[f]!);
+    for (const f of SWEEP_FILES) {
+      if (pending[f]) writeSync(fds[f], pending[f]!);
       prog!.bytes[f] = (prog!.bytes[f] ?? 0) + Buffer.byteLength(pending[f]!);
     }
     pending = empty();
     pointRuns = [];
     prog!.nextTask = written;
     prog!.nextPoint = writePos + 1;
-    writeProgress(dir, prog!);
+    // A checkpoint at most once a second (a sweep of small runs completes dozens of points a second).
+    const now = performance.now();
+    if (now - lastCheckpoint >= 1000) {
+      writeProgress(dir, prog!);
+      lastCheckpoint = now;
+    }
   };
 
   /** Writes the finished runs that come next in (point, replicate) order; a complete point is checkpointed. */
@@ -314,7 +322,7 @@ export async function runSweep(plan: SweepPlan, o: SweepOptions): Promise<SweepO
 
   await new Promise<void>((resolve) => {
     const pump = () => {
-      while (!o.stop?.requested && inFlight < threads) {
+      while (!o.stop?.requested && inFlight < threads * (threads > 1 ? 2 : 1)) {
         // The next run to start: the lowest (point, replicate) known to be needed and not yet started.
         let pos = writePos;
         while (pos < opened && active.get(pos)!.submitted >= active.get(pos)!.planned) pos++;
@@ -339,7 +347,10 @@ export async function runSweep(plan: SweepPlan, o: SweepOptions): Promise<SweepO
     pump();
   });
   await pool.close();
+  for (const f of SWEEP_FILES) closeSync(fds[f]!);
   const interrupted = writePos < nPoints;
+  // The last checkpoint: every point written so far.
+  if (interrupted) writeProgress(dir, prog);
   let precisionSummary: SweepPrecisionSummary | undefined;
   if (!interrupted) {
     prog.complete = true;
