@@ -21,14 +21,13 @@
 import type { Sim } from './sim.js';
 import { scratch } from './scratch.js';
 
-export const STRIDE = 6;
+export const STRIDE = 5;
 export const R_CADRE = 0;
 /** Unit of the current post; its region and system are the world's unitRegion and unitSystem (the cadre is not seconded). */
 export const R_UNIT = 1;
 export const R_PERF = 2; // float
 export const R_A = 3; // rank | age << 8 | female << 16 | flags << 24
 export const R_B = 4; // domains | mover type << 8 | exchange experience (capped at 0xffff) << 16
-export const R_HOME = 5;
 
 /** Not available when the pools were built (seconded). */
 export const FL_AWAY = 1;

@@ -1,3 +1,5 @@
+import { regionColumn, type RegionColumn } from '../world/world.js';
+
 /**
  * The moves of the current year, in the order they happen: written by plan
  * (secondments) and fill, applied to careers by update, counted by record.
@@ -8,8 +10,8 @@ export class MoveLog {
   fromPost: Int32Array;
   toPost: Int32Array;
   /** 16-bit when the world has fewer than 32 768 regions (as the store's region columns). */
-  fromRegion: Int32Array | Int16Array;
-  toRegion: Int32Array | Int16Array;
+  fromRegion: RegionColumn;
+  toRegion: RegionColumn;
   fromRank: Uint8Array;
   toRank: Uint8Array;
   type: Uint8Array;
@@ -22,8 +24,8 @@ export class MoveLog {
     this.cadre = new Int32Array(capacity);
     this.fromPost = new Int32Array(capacity);
     this.toPost = new Int32Array(capacity);
-    this.fromRegion = nRegions <= 0x7fff ? new Int16Array(capacity) : new Int32Array(capacity);
-    this.toRegion = nRegions <= 0x7fff ? new Int16Array(capacity) : new Int32Array(capacity);
+    this.fromRegion = regionColumn(nRegions, capacity);
+    this.toRegion = regionColumn(nRegions, capacity);
     this.fromRank = new Uint8Array(capacity);
     this.toRank = new Uint8Array(capacity);
     this.type = new Uint8Array(capacity);

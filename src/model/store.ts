@@ -14,8 +14,8 @@ import { popcount8 } from '../world/constants.js';
 /** End of the free list (in the key column of a free slot). */
 const NO_SLOT = 0xffffffff;
 
-/** A column of region indexes (or -1). */
-export type RegionColumn = Int16Array | Int32Array;
+import { regionColumn as newRegionColumn, type RegionColumn } from '../world/world.js';
+export type { RegionColumn };
 
 export class CadreStore {
   readonly capacity: number;
@@ -81,7 +81,7 @@ export class CadreStore {
 
   constructor(capacity: number, nRegions = 0x7fffffff) {
     this.capacity = capacity;
-    const regionColumn = (): RegionColumn => (nRegions <= 0x7fff ? new Int16Array(capacity) : new Int32Array(capacity));
+    const regionColumn = (): RegionColumn => newRegionColumn(nRegions, capacity);
     this.post = new Int32Array(capacity).fill(-1);
     this.key = new Uint32Array(capacity);
     this.age = new Uint8Array(capacity);

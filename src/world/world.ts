@@ -53,7 +53,8 @@ export interface World {
   unitPostStart: Int32Array;
 
   nPosts: number;
-  postRegion: Int32Array;
+  /** Region of each post: 16-bit when the world has fewer than 32 768 regions (regionColumn). */
+  postRegion: RegionColumn;
   postUnit: Int32Array;
   postSystem: Uint8Array;
   postDomain: Uint8Array;
@@ -150,6 +151,14 @@ function checkTemplates(cfg: WorldConfig, specs: RegionSpec[]): void {
   }
 }
 
+/** A column of region indexes (or -1). */
+export type RegionColumn = Int16Array | Int32Array;
+
+/** A column of `length` region indexes: 16-bit when the world has fewer than 32 768 regions (every preset but huge synthetic ones). */
+export function regionColumn(nRegions: number, length: number): RegionColumn {
+  return nRegions <= 0x7fff ? new Int16Array(length) : new Int32Array(length);
+}
+
 export function buildWorld(cfg: WorldConfig): World {
   const specs = regionSpecs(cfg);
   checkRegions(specs, cfg);
@@ -204,7 +213,7 @@ export function buildWorld(cfg: WorldConfig): World {
   const uSys = new Uint8Array(nUnits);
   const uDom = new Uint8Array(nUnits);
   const uStart = new Int32Array(nUnits + 1);
-  const pRegion = new Int32Array(nPosts);
+  const pRegion = regionColumn(n, nPosts);
   const pUnit = new Int32Array(nPosts);
   const pRank = new Uint8Array(nPosts);
   const pFlags = new Uint8Array(nPosts);

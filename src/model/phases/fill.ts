@@ -24,7 +24,7 @@ import type { Sim } from '../sim.js';
 import { Buckets } from '../buckets.js';
 import { deferredAcceptance } from '../matching.js';
 import { scoreOf } from '../score.js';
-import { MovedBits, STRIDE, R_A, R_B, R_CADRE, R_HOME, R_PERF, R_UNIT, FL_AWAY, FL_EXCHANGED_IN_RANK, FL_KEY_POST, FL_PROMOTABLE, FL_WITHHELD } from '../buckets.js';
+import { MovedBits, STRIDE, R_A, R_B, R_CADRE, R_PERF, R_UNIT, FL_AWAY, FL_EXCHANGED_IN_RANK, FL_KEY_POST, FL_PROMOTABLE, FL_WITHHELD } from '../buckets.js';
 import { exchangedInRank, exchangeExperience } from '../store.js';
 import { CadreUtility } from '../utility.js';
 import { recruit } from '../population.js';
@@ -237,17 +237,17 @@ function placeMembers(sim: Sim, st: FillState, k: PoolKeys): void {
     if (kp < 0 && km < 0 && ka < 0) continue;
     const flags = (s.secondRegion[c]! >= 0 ? FL_AWAY : 0) | (s.withheld[c] ? FL_WITHHELD : 0) | (exchangedInRank(s, c) ? FL_EXCHANGED_IN_RANK : 0) | (kp >= 0 ? FL_PROMOTABLE : 0)
       | (w.postFlags[post]! & (F_KEY | F_HEAD) ? FL_KEY_POST : 0);
-    const home = s.home[c]!, perf = s.performance[c]!;
+    const perf = s.performance[c]!;
     const a = s.rank[c]! | (s.age[c]! << 8) | (s.female[c]! << 16) | (flags << 24);
     const b = s.domainsServed[c]! | (s.mover[c]! << 8) | (Math.min(0xffff, exchangeExperience(s, c)) << 16);
     const unit = w.postUnit[post]!;
-    if (kp >= 0) writeMember(pools, start[kp]!++, c, unit, perf, a, b, home);
-    if (km >= 0) writeMember(pools, start[km]!++, c, unit, perf, a, b, home);
-    if (ka >= 0) writeMember(pools, start[ka]!++, c, unit, perf, a, b, home);
+    if (kp >= 0) writeMember(pools, start[kp]!++, c, unit, perf, a, b);
+    if (km >= 0) writeMember(pools, start[km]!++, c, unit, perf, a, b);
+    if (ka >= 0) writeMember(pools, start[ka]!++, c, unit, perf, a, b);
   }
 }
 
-function writeMember(pool: Buckets, i: number, c: number, unit: number, perf: number, a: number, b: number, home: number): void {
+function writeMember(pool: Buckets, i: number, c: number, unit: number, perf: number, a: number, b: number): void {
   const o = i * STRIDE;
   const R = pool.rec;
   R[o + R_CADRE] = c;
@@ -255,7 +255,6 @@ function writeMember(pool: Buckets, i: number, c: number, unit: number, perf: nu
   pool.recF[o + R_PERF] = perf;
   R[o + R_A] = a;
   R[o + R_B] = b;
-  R[o + R_HOME] = home;
 }
 
 /**
@@ -339,12 +338,12 @@ export function admissible(sim: Sim, st: FillState, I: Int32Array, o: number, q:
   const fromUnit = I[o + R_UNIT]!;
   const region = w.unitRegion[fromUnit]!;
   const fromSystem = w.unitSystem[fromUnit]!;
-  const home = I[o + R_HOME]!;
   const b = I[o + R_B]!;
   const type = (b >>> 8) & 0xff;
   // 资格否决: a promotion needs an exchange at the current rank behind it, or must itself be one (交流提拔).
   if (promotion && k.requireExchange && !(flags & FL_EXCHANGED_IN_RANK) && g === region && w.postSystem[q] === fromSystem) return false;
-  if (k.hometownAvoidance && (w.postFlags[q]! & (F_KEY | F_HEAD)) && violatesAvoidance(sim, home, g)) return false;
+  // The home region is read from the store only where it matters (avoidance at key posts, care moves): it is not in the record.
+  if (k.hometownAvoidance && (w.postFlags[q]! & (F_KEY | F_HEAD)) && violatesAvoidance(sim, sim.store.home[I[o + R_CADRE]!]!, g)) return false;
   const need = sim.postNeed[q]!;
   if (need) {
     if ((need & NEED_FEMALE) && !((a >>> 16) & 0xff)) return false;
@@ -356,15 +355,17 @@ export function admissible(sim: Sim, st: FillState, I: Int32Array, o: number, q:
   switch (type) {
     case MT_REGULATORY:
       // A key-post holder moved by hometown avoidance must leave the home region, not just the post.
-      if (g === region && k.hometownAvoidance && (flags & FL_KEY_POST) && violatesAvoidance(sim, home, region)) return false;
+      if (g === region && k.hometownAvoidance && (flags & FL_KEY_POST) && violatesAvoidance(sim, sim.store.home[I[o + R_CADRE]!]!, region)) return false;
       return !sameUnit;
     case MT_ELECTION:
     case MT_STRUCTURAL:
       return !sameUnit;
     case MT_CULTIVATION:
       return w.level[g] === LEVEL_COUNTY;
-    case MT_CARE:
+    case MT_CARE: {
+      const home = sim.store.home[I[o + R_CADRE]!]!;
       return distance(w, home, g) < distance(w, home, region);
+    }
     case MT_DISCIPLINARY:
       return g !== region;
     default:
