@@ -12,6 +12,7 @@ import { loadSweep } from '../experiment/sweep-plan.js';
 import { checkOutDir, checkPartition, checkSlurmMem, checkSlurmTime, slurmScripts } from '../experiment/slurm.js';
 import { InputError, inputError } from '../scenario/errors.js';
 import { intOption } from './options.js';
+import { maxReplicatesOption, parsePrecision } from '../experiment/precision.js';
 
 export interface SlurmCliOptions {
   out?: string;
@@ -21,6 +22,8 @@ export interface SlurmCliOptions {
   mem?: string;
   cpusPerTask?: string;
   submit?: boolean;
+  precision?: string;
+  maxReplicates?: string;
 }
 
 /** Default number of array tasks: one per point, at most this many (Slurm's default MaxArraySize is 1001). */
@@ -51,6 +54,7 @@ export function slurmCommand(file: string, o: SlurmCliOptions): void {
   const time = o.time === undefined ? undefined : checkSlurmTime(o.time);
   const mem = o.mem === undefined ? undefined : checkSlurmMem(o.mem);
   const partition = o.partition === undefined ? undefined : checkPartition(o.partition);
+  const targets = o.precision === undefined ? [] : parsePrecision(o.precision);
   let plan;
   try {
     plan = loadSweep(file);
@@ -58,6 +62,8 @@ export function slurmCommand(file: string, o: SlurmCliOptions): void {
     throw e instanceof InputError && !e.file ? e.withFile(file) : e;
   }
   const points = plan.points.length;
+  // The options as every shard's sweep is given them, checked here as `sweep` checks them.
+  const precision = targets.length ? { spec: targets.map((t) => `${t.metric}=${t.target}`).join(','), max: maxReplicatesOption(o.maxReplicates, plan.replicates) } : undefined;
   const out = path.resolve(checkOutDir(o.out ?? path.join('results', plan.sweep.name)));
   if (existsSync(out)) {
     if (!statSync(out).isDirectory()) throw inputError('--out', o.out ?? out, 'a directory (this is a file)');
@@ -83,6 +89,7 @@ export function slurmCommand(file: string, o: SlurmCliOptions): void {
     time,
     mem,
     cpusPerTask,
+    precision,
   });
   mkdirSync(path.join(out, 'logs'), { recursive: true });
   for (const [name, text] of Object.entries(scripts)) {
@@ -91,7 +98,8 @@ export function slurmCommand(file: string, o: SlurmCliOptions): void {
     chmodSync(f, 0o755);
   }
   const shown = path.relative(process.cwd(), out) || '.';
-  process.stdout.write(`${plan.sweep.name}: ${points} points × ${plan.replicates} replicates in ${tasks} array task(s); wrote ${path.join(shown, 'sweep.sbatch')}, ${path.join(shown, 'merge.sbatch')} and ${path.join(shown, 'submit.sh')}\n`);
+  const reps = precision ? `${plan.replicates}–${precision.max} replicates (--precision ${precision.spec})` : `${plan.replicates} replicates`;
+  process.stdout.write(`${plan.sweep.name}: ${points} points × ${reps} in ${tasks} array task(s); wrote ${path.join(shown, 'sweep.sbatch')}, ${path.join(shown, 'merge.sbatch')} and ${path.join(shown, 'submit.sh')}\n`);
   if (!o.submit) {
     process.stdout.write(`submit with: ${path.join(shown, 'submit.sh')}   (or run again with --submit)\n`);
     return;

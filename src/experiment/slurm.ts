@@ -27,6 +27,8 @@ export interface SlurmSpec {
   time?: string;
   mem?: string;
   cpusPerTask?: number;
+  /** `--precision` and `--max-replicates` for every shard (each point gets the replicates it needs). */
+  precision?: { spec: string; max: number };
 }
 
 export interface SlurmScripts {
@@ -120,7 +122,8 @@ export function slurmScripts(s: SlurmSpec): SlurmScripts {
   const sweep = `#!/bin/bash
 # CadreFlow sweep "${s.name}" (${s.points} points) as a Slurm array job of ${n} task(s):
 # task i runs shard i/${n} (the points p with p mod ${n} = i - 1) into
-# DIR/${shardDirName('i', n)}, with as many threads as the task has CPUs.
+# DIR/${shardDirName('i', n)}, with as many threads as the task has CPUs${s.precision ? `;
+# each point adds replicates until --precision ${s.precision.spec} is met (at most ${s.precision.max})` : ''}.
 # Written by \`cadreflow slurm\`. Submit it with the merge job:  ${submitScript}
 # Every task resumes its shard (--resume), so a task that is re-queued or
 # re-run continues where it stopped. To re-run failed tasks, e.g. 2 and 5:
@@ -136,7 +139,7 @@ cd "$OUT" || exit 1
 # A shard directory without progress.json was stopped before its first
 # checkpoint: there is nothing in it to keep.
 if [ -d "$SHARD" ] && [ ! -e "$SHARD/progress.json" ]; then rm -rf -- "$SHARD"; fi
-"$NODE" "$CADREFLOW" sweep "$SWEEP" --shard "$I/$N" --out "$SHARD" --threads "\${SLURM_CPUS_PER_TASK:-1}" --resume
+"$NODE" "$CADREFLOW" sweep "$SWEEP" --shard "$I/$N" --out "$SHARD" --threads "\${SLURM_CPUS_PER_TASK:-1}" --resume${s.precision ? ` --precision ${shq(s.precision.spec)} --max-replicates ${s.precision.max}` : ''}
 status=$?
 # Runs that failed are recorded in failures.csv; a complete shard is a success
 # so that the merge still runs (the merged failures.csv lists them).

@@ -175,6 +175,34 @@ describe('cadreflow slurm', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it('--precision and --max-replicates go into every shard: the scripts give the results of sweep --precision in one process', () => {
+    const opts = ['--precision', 'stagnation_share=0.004', '--max-replicates', '8'];
+    expect(cf(['sweep', 'grid.json', '--out', 'prec-ref', '--threads', '1', '--quiet', ...opts]).code).toBe(0);
+    const r = cf(['slurm', 'grid.json', '--out', 'prec', '--tasks', '2', ...opts]);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toMatch(/2–8 replicates \(--precision stagnation_share=0\.004\)/);
+    const dir = path.join(tmp, 'prec');
+    expect(readFileSync(path.join(dir, 'sweep.sbatch'), 'utf8')).toMatch(/ --resume --precision stagnation_share=0\.004 --max-replicates 8\n/);
+    for (const i of ['1', '2']) {
+      const t = sh(path.join(dir, 'sweep.sbatch'), { SLURM_ARRAY_TASK_ID: i });
+      expect(t.code, t.err).toBe(0);
+    }
+    const m = sh(path.join(dir, 'merge.sbatch'));
+    expect(m.code, m.err).toBe(0);
+    same('prec-ref', 'prec');
+    // The points needed different numbers of replicates, beyond the sweep file's 2.
+    const reps = read('prec', 'points.csv').toString().trim().split('\n').slice(1).map((l) => Number(l.split(',')[2]));
+    expect(Math.max(...reps)).toBeGreaterThan(2);
+    // Bad values are refused before anything is written.
+    const bad = cf(['slurm', 'grid.json', '--out', 'prec-bad', '--precision', 'stagnation_share=-1']);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/--precision stagnation_share.*-1/);
+    const low = cf(['slurm', 'grid.json', '--out', 'prec-bad', '--precision', 'stagnation_share=0.01', '--max-replicates', '1']);
+    expect(low.code).toBe(2);
+    expect(low.err).toMatch(/--max-replicates/);
+    expect(existsSync(path.join(tmp, 'prec-bad'))).toBe(false);
+  });
+
   it('the Kubernetes example: JOB_COMPLETION_INDEX + 1 as the shard, then the merge, gives the same results', () => {
     const yaml = readFileSync(path.join(root, 'docs', 'examples', 'k8s-indexed-job.yaml'), 'utf8');
     // The two `args: - |` blocks: the Indexed Job's pod script and the merge script.
