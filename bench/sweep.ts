@@ -2,10 +2,11 @@
  * `node dist/bench/sweep.js`: batch experiments at scale.
  *  - memory: peak RSS of a sweep of 100 runs against one of 10 000 (flat memory: results stream to disk);
  *  - scaling: runs per second with 1 and 2 worker threads on a sweep of small runs;
- *  - overhead: a sweep on one thread against the same runs called directly in a loop.
+ *  - overhead: a sweep on one thread against the same runs called directly in a loop;
+ *  - the machine's ceiling for two threads: two processes running directly at once, against one alone.
  * Each measurement runs in its own process. Prints a Markdown table for bench/RESULTS.md.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -68,18 +69,39 @@ if (process.argv[2] === '--one') {
     process.stderr.write(`${mode} ${runs} runs, ${threads} thread(s), scale ${scale}: ${m.secs!.toFixed(2)} s, ${m.runsPerSec!.toFixed(1)} runs/s, peak ${m.peakRssMiB!.toFixed(0)} MiB\n`);
     return m;
   };
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   const small = run('sweep', 100, 2, 0.1);
   const large = run('sweep', 10000, 2, 0.1);
-  const t1 = run('sweep', 400, 1, 1);
-  const t2 = run('sweep', 400, 2, 1);
-  const direct = run('direct', 400, 1, 1);
+  // Scaling, alternating the configurations REPS times (the machine's speed drifts from minute to minute):
+  // a sweep on 1 and on 2 threads; the same runs called directly in a loop; and the machine's own ceiling,
+  // two independent processes each running the 400 runs directly at once against one alone.
+  const REPS = Number(process.env.BENCH_REPS ?? 3);
+  const t1s: number[] = [], t2s: number[] = [], directs: number[] = [], ratios: number[] = [], overheads: number[] = [], ceilings: number[] = [];
+  for (let i = 0; i < REPS; i++) {
+    const t1 = run('sweep', 400, 1, 1).runsPerSec!;
+    const t2 = run('sweep', 400, 2, 1).runsPerSec!;
+    const d = run('direct', 400, 1, 1).runsPerSec!;
+    const pair = [0, 1].map(() => spawn(process.execPath, [me, '--one', 'direct', '400', '1', '1'], { stdio: ['ignore', 'pipe', 'inherit'] }));
+    const both = await Promise.all(pair.map((c) => new Promise<number>((res, rej) => {
+      let out = '';
+      c.stdout!.on('data', (b) => (out += b));
+      c.on('close', (code) => (code === 0 ? res((JSON.parse(out) as Record<string, number>).secs!) : rej(new Error(`exit ${code}`))));
+    })));
+    const ceiling = 800 / Math.max(...both) / d;
+    process.stderr.write(`two processes at once: ${(800 / Math.max(...both)).toFixed(1)} runs/s (×${ceiling.toFixed(2)})\n`);
+    t1s.push(t1); t2s.push(t2); directs.push(d); ratios.push(t2 / t1); overheads.push(100 * (d / t1 - 1)); ceilings.push(ceiling);
+  }
+  const list = (xs: number[], f = 1) => xs.map((x) => x.toFixed(f)).join(', ');
   let out = `### ${new Date().toISOString().slice(0, 10)} — sweeps (${os.cpus()[0]?.model ?? 'cpu'}, ${os.cpus().length} cores, Node ${process.version})\n\n`;
+  out += `Scaling: medians of ${REPS} alternating repetitions (each value in brackets).\n\n`;
   out += '| measure | value |\n|---|---|\n';
   out += `| peak RSS, sweep of 100 runs | ${small.peakRssMiB!.toFixed(0)} MiB |\n`;
   out += `| peak RSS, sweep of 10 000 runs | ${large.peakRssMiB!.toFixed(0)} MiB (ratio ${(large.peakRssMiB! / small.peakRssMiB!).toFixed(2)}; worker heaps grow lazily before they collect) |\n`;
   out += `| main-thread heap after GC at the end: 100 runs / 10 000 runs | ${small.heapAfterGcMiB!.toFixed(1)} MiB / ${large.heapAfterGcMiB!.toFixed(1)} MiB (old space capped at 64 MiB) |\n`;
-  out += `| runs/s, 400 small runs, 1 thread | ${t1.runsPerSec!.toFixed(1)} |\n`;
-  out += `| runs/s, 400 small runs, 2 threads | ${t2.runsPerSec!.toFixed(1)} (×${(t2.runsPerSec! / t1.runsPerSec!).toFixed(2)}) |\n`;
-  out += `| same 400 runs called directly in a loop | ${direct.runsPerSec!.toFixed(1)} runs/s; sweep overhead on 1 thread ${(100 * (direct.runsPerSec! / t1.runsPerSec! - 1)).toFixed(1)}% |\n`;
+  out += `| runs/s, 400 small runs, 1 thread | ${median(t1s).toFixed(1)} (${list(t1s)}) |\n`;
+  out += `| runs/s, 400 small runs, 2 threads | ${median(t2s).toFixed(1)} (${list(t2s)}) |\n`;
+  out += `| 2 threads ÷ 1 thread | ×${median(ratios).toFixed(2)} (${list(ratios, 2)}) |\n`;
+  out += `| the machine's ceiling: two processes at once, each running the 400 runs directly, ÷ one alone | ×${median(ceilings).toFixed(2)} (${list(ceilings, 2)}) |\n`;
+  out += `| same 400 runs called directly in a loop; sweep overhead on 1 thread | ${median(directs).toFixed(1)} runs/s; ${median(overheads).toFixed(1)}% (${list(overheads)}) |\n`;
   process.stdout.write(out + '\n');
 }
