@@ -33,8 +33,14 @@ export interface PoolRun {
 
 export class RunPool {
   private piscina?: Piscina;
-  constructor(readonly threads: number) {
-    if (threads > 1) this.piscina = new Piscina({ filename: workerFile(), minThreads: threads, maxThreads: threads, idleTimeout: 1000, concurrentTasksPerWorker: 2 });
+  /**
+   * `tasksPerWorker` 2 (for many short runs, e.g. a sweep that keeps 2 × threads in flight): a
+   * worker's second task waits in its own queue and starts the moment the first ends, instead of
+   * after a round trip through the main thread. For long runs keep 1: a task queued behind a long
+   * one would wait while another worker is idle.
+   */
+  constructor(readonly threads: number, tasksPerWorker = 1) {
+    if (threads > 1) this.piscina = new Piscina({ filename: workerFile(), minThreads: threads, maxThreads: threads, idleTimeout: 1000, concurrentTasksPerWorker: tasksPerWorker });
   }
 
   async run(task: RunTask): Promise<PackedResult> {

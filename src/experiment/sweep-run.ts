@@ -192,7 +192,7 @@ export async function runSweep(plan: SweepPlan, o: SweepOptions): Promise<SweepO
   const fds = Object.fromEntries(SWEEP_FILES.map((f) => [f, openSync(path.join(dir, f), 'a')])) as Record<string, number>;
   let lastCheckpoint = performance.now();
   const threads = Math.max(1, o.threads);
-  const pool = new RunPool(threads);
+  const pool = new RunPool(threads, 2);
   // At most `window` runs in flight or finished but not yet written (memory stays flat); the
   // runs of the point being written may exceed it, so that a point that needs more
   // replicates always goes on.
@@ -322,6 +322,8 @@ export async function runSweep(plan: SweepPlan, o: SweepOptions): Promise<SweepO
 
   await new Promise<void>((resolve) => {
     const pump = () => {
+      // Two runs per worker thread in flight, so that a worker never waits for this thread (pool.ts):
+      // the runs of a sweep are many and short.
       while (!o.stop?.requested && inFlight < threads * (threads > 1 ? 2 : 1)) {
         // The next run to start: the lowest (point, replicate) known to be needed and not yet started.
         let pos = writePos;
