@@ -5,8 +5,9 @@
  * byte-identical whatever the thread count, and memory stays flat because at
  * most a window of runs is in flight or waiting. After complete points (at
  * most once a second, and when the sweep ends or stops) the byte lengths of
- * the files are checkpointed in progress.json (written by rename); `--resume` truncates the files to the checkpoint and runs only what
- * is missing, so a sweep killed at any moment ends byte-identical to one that
+ * the files are checkpointed in progress.json (written by rename); `--resume`
+ * truncates the files to the checkpoint and runs only what is missing, so a
+ * sweep killed at any moment ends byte-identical to one that
  * was never interrupted. A run that throws is recorded as failed (runs.csv,
  * failures.csv) and the others go on.
  *
