@@ -102,6 +102,7 @@ program
   .option('--time <t>', 'time limit per task, e.g. 2:00:00 or 1-12:00:00')
   .option('--mem <m>', 'memory per task, e.g. 4G')
   .option('--cpus-per-task <c>', 'CPUs per task; each task runs that many threads')
+  .option('--set <path=value>', 'override a field of the base scenario in every shard (repeatable)', collect, [])
   .option('--precision <metric=h>', 'every point adds replicates until the 95% CI half-width of the metric in its last year is at most h (several as a=h1,b=h2), as sweep --precision')
   .option('--max-replicates <m>', 'with --precision: at most m replicates per point (default 200)')
   .option('--submit', 'submit both jobs with sbatch and print their ids')

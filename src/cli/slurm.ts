@@ -22,6 +22,7 @@ export interface SlurmCliOptions {
   mem?: string;
   cpusPerTask?: string;
   submit?: boolean;
+  set?: string[];
   precision?: string;
   maxReplicates?: string;
 }
@@ -57,7 +58,7 @@ export function slurmCommand(file: string, o: SlurmCliOptions): void {
   const targets = o.precision === undefined ? [] : parsePrecision(o.precision);
   let plan;
   try {
-    plan = loadSweep(file);
+    plan = loadSweep(file, o.set ?? []);
   } catch (e) {
     throw e instanceof InputError && !e.file ? e.withFile(file) : e;
   }
@@ -89,6 +90,7 @@ export function slurmCommand(file: string, o: SlurmCliOptions): void {
     time,
     mem,
     cpusPerTask,
+    sets: o.set,
     precision,
   });
   mkdirSync(path.join(out, 'logs'), { recursive: true });

@@ -27,6 +27,8 @@ export interface SlurmSpec {
   time?: string;
   mem?: string;
   cpusPerTask?: number;
+  /** `--set path=value` overrides of the base scenario, for every shard. */
+  sets?: string[];
   /** `--precision` and `--max-replicates` for every shard (each point gets the replicates it needs). */
   precision?: { spec: string; max: number };
 }
@@ -139,7 +141,7 @@ cd "$OUT" || exit 1
 # A shard directory without progress.json was stopped before its first
 # checkpoint: there is nothing in it to keep.
 if [ -d "$SHARD" ] && [ ! -e "$SHARD/progress.json" ]; then rm -rf -- "$SHARD"; fi
-"$NODE" "$CADREFLOW" sweep "$SWEEP" --shard "$I/$N" --out "$SHARD" --threads "\${SLURM_CPUS_PER_TASK:-1}" --resume${s.precision ? ` --precision ${shq(s.precision.spec)} --max-replicates ${s.precision.max}` : ''}
+"$NODE" "$CADREFLOW" sweep "$SWEEP" --shard "$I/$N" --out "$SHARD" --threads "\${SLURM_CPUS_PER_TASK:-1}" --resume${(s.sets ?? []).map((x) => ` --set ${shq(x)}`).join('')}${s.precision ? ` --precision ${shq(s.precision.spec)} --max-replicates ${s.precision.max}` : ''}
 status=$?
 # Runs that failed are recorded in failures.csv; a complete shard is a success
 # so that the merge still runs (the merged failures.csv lists them).

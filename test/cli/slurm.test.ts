@@ -203,6 +203,25 @@ describe('cadreflow slurm', () => {
     expect(existsSync(path.join(tmp, 'prec-bad'))).toBe(false);
   });
 
+  it('--set goes into every shard (quoted for the shell): the scripts give the results of sweep --set in one process', () => {
+    const sets = ['--set', 'behavior.applyRate=0.5', '--set', "description=Ma's two words"];
+    expect(cf(['sweep', 'grid.json', '--out', 'set-ref', '--threads', '1', '--quiet', ...sets]).code).toBe(0);
+    const r = cf(['slurm', 'grid.json', '--out', 'set', '--tasks', '2', ...sets]);
+    expect(r.code, r.err).toBe(0);
+    const dir = path.join(tmp, 'set');
+    expect(readFileSync(path.join(dir, 'sweep.sbatch'), 'utf8')).toContain(` --resume --set behavior.applyRate=0.5 --set 'description=Ma'\\''s two words'\n`);
+    for (const i of ['1', '2']) expect(sh(path.join(dir, 'sweep.sbatch'), { SLURM_ARRAY_TASK_ID: i }).code).toBe(0);
+    const m = sh(path.join(dir, 'merge.sbatch'));
+    expect(m.code, m.err).toBe(0);
+    same('set-ref', 'set');
+    // Not the results without the override.
+    expect(read('set', 'runs.csv').equals(read('ref', 'runs.csv'))).toBe(false);
+    const bad = cf(['slurm', 'grid.json', '--out', 'set-bad', '--set', 'behavior.applyRate=2']);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/applyRate/);
+    expect(existsSync(path.join(tmp, 'set-bad'))).toBe(false);
+  });
+
   it('the Kubernetes example: JOB_COMPLETION_INDEX + 1 as the shard, then the merge, gives the same results', () => {
     const yaml = readFileSync(path.join(root, 'docs', 'examples', 'k8s-indexed-job.yaml'), 'utf8');
     // The two `args: - |` blocks: the Indexed Job's pod script and the merge script.
