@@ -1,4 +1,5 @@
 import { popcount8 } from '../world/constants.js';
+import { regionColumn, type RegionColumn } from '../world/world.js';
 
 /**
  * The cadre store (MODEL.md §2.5, DESIGN.md "Speed"): one typed array per
@@ -13,9 +14,6 @@ import { popcount8 } from '../world/constants.js';
  */
 /** End of the free list (in the key column of a free slot). */
 const NO_SLOT = 0xffffffff;
-
-import { regionColumn as newRegionColumn, type RegionColumn } from '../world/world.js';
-export type { RegionColumn };
 
 export class CadreStore {
   readonly capacity: number;
@@ -81,14 +79,13 @@ export class CadreStore {
 
   constructor(capacity: number, nRegions = 0x7fffffff) {
     this.capacity = capacity;
-    const regionColumn = (): RegionColumn => newRegionColumn(nRegions, capacity);
     this.post = new Int32Array(capacity).fill(-1);
     this.key = new Uint32Array(capacity);
     this.age = new Uint8Array(capacity);
     this.female = new Uint8Array(capacity);
     this.rank = new Uint8Array(capacity);
-    this.region = regionColumn();
-    this.home = regionColumn();
+    this.region = regionColumn(nRegions, capacity);
+    this.home = regionColumn(nRegions, capacity);
     this.identity = new Uint8Array(capacity);
     this.yearsInPost = new Uint8Array(capacity);
     this.yearsInRank = new Uint8Array(capacity);
@@ -111,12 +108,12 @@ export class CadreStore {
     this.wHome = new Float32Array(capacity);
     this.wUrban = new Float32Array(capacity);
     this.wCareer = new Float32Array(capacity);
-    this.secondRegion = regionColumn().fill(-1);
+    this.secondRegion = regionColumn(nRegions, capacity).fill(-1);
     this.secondmentLeft = new Uint8Array(capacity);
     this.satisfaction = new Float32Array(capacity);
     this.mover = new Uint8Array(capacity);
     this.withheld = new Uint8Array(capacity);
-    this.target = regionColumn().fill(-1);
+    this.target = regionColumn(nRegions, capacity).fill(-1);
     this.moved = new Uint8Array(capacity);
     // Free slots are handed out lowest first.
     this.freeFrom(0);
