@@ -26,6 +26,13 @@ export interface Sim {
   scenario: Scenario;
   world: World;
   store: CadreStore;
+  /**
+   * The run seed as a signed 32-bit integer: the same 32 bits as the unsigned
+   * seed, and every use hashes it as 32 bits (streamKey, Stream, hash2). Kept
+   * signed so that it is always a small integer to V8: a seed ≥ 2^31 stored as
+   * a heap number would change the hidden class of Sim in mid-sweep and
+   * deoptimise every phase compiled for the old one.
+   */
   seed: number;
   /** Calendar year being simulated. */
   year: number;
@@ -64,7 +71,7 @@ export function createSim(scenario: Scenario, world: World, seed: number): Sim {
     scenario,
     world,
     store: new CadreStore(world.nPosts, world.nRegions),
-    seed,
+    seed: seed | 0,
     year: scenario.startYear - scenario.burnIn,
     policy: scenario.policy,
     behavior: scenario.behavior,
