@@ -94,7 +94,8 @@ export function tally(sim: Sim): Tally {
   };
   tallyCadres(sim, t);
   tallyMoves(sim, t);
-  tallyPostsAndTeams(sim, t);
+  tallyPosts(sim, t);
+  tallyTeams(sim, t);
   return t;
 }
 
@@ -210,8 +211,12 @@ function tallyMoves(sim: Sim, t: Tally): void {
   }
 }
 
-function tallyPostsAndTeams(sim: Sim, t: Tally): void {
-  const s = sim.store;
+/**
+ * Vacant posts, all and in hardship regions. (The posts and the teams are two
+ * functions: as one, V8 optimised it inside the first loop and deoptimised it
+ * at the code after, year after year.)
+ */
+function tallyPosts(sim: Sim, t: Tally): void {
   const w = sim.world;
   const nR = w.nRegions;
   const hardship = w.hardship;
@@ -227,7 +232,12 @@ function tallyPostsAndTeams(sim: Sim, t: Tally): void {
     if (hardship[g]! > 0) { hardshipPosts += e - a; hardshipVacant += vac; }
   }
   t.vacant = vacant; t.hardshipPosts = hardshipPosts; t.hardshipVacant = hardshipVacant;
-  // Teams: stagnant if no member arrived from another region in the last TEAM_RECENT_YEARS years.
+}
+
+/** Teams: stagnant if no member arrived from another region in the last TEAM_RECENT_YEARS years. */
+function tallyTeams(sim: Sim, t: Tally): void {
+  const s = sim.store;
+  const w = sim.world;
   for (let g = 0; g < w.nRegions; g++) {
     const a = w.teamStart[g]!, e = w.teamStart[g + 1]!;
     if (e === a) continue;

@@ -19,34 +19,56 @@ export function diversity(domains: number, levels: number, systems: number): num
   return (popcount8(domains) - 1) / 7 + (popcount8(levels) - 1) / 2 + (popcount8(systems) - 1) / 3;
 }
 
+/**
+ * Three passes, each a function of its own, so that V8 optimises each loop with
+ * its own type feedback (as one function it was optimised inside the first loop
+ * and deoptimised at the second, every year).
+ */
 export function appraise(sim: Sim): void {
+  const hist = new Float64Array(BINS);
+  const n = scorePerformance(sim, hist);
+  toPercentiles(hist, n);
+  assignPercentiles(sim, hist);
+}
+
+const SCALE = BINS / (HI - LO);
+
+function binOf(perf: number): number {
+  const bin = Math.floor((perf - LO) * SCALE);
+  return bin < 0 ? 0 : bin >= BINS ? BINS - 1 : bin;
+}
+
+/** Performance of every cadre, counted into the histogram; returns the number of cadres. */
+function scorePerformance(sim: Sim, hist: Float64Array): number {
   const s = sim.store;
   const b = sim.behavior;
   const key = streamKey(sim.seed, 'appraise', sim.year);
-  const hist = new Float64Array(BINS);
-  const scale = BINS / (HI - LO);
   let n = 0;
   for (let c = 0; c < s.capacity; c++) {
     if (s.post[c]! < 0) continue;
     const perf = s.ability[c]! + b.skillBonus * diversity(s.domainsServed[c]!, s.levelsServed[c]!, s.systemsServed[c]!) + b.performanceNoise * normal(key, s.key[c]!);
     s.performance[c] = perf;
-    let bin = Math.floor((perf - LO) * scale);
-    bin = bin < 0 ? 0 : bin >= BINS ? BINS - 1 : bin;
-    hist[bin]!++;
+    hist[binOf(perf)]!++;
     n++;
   }
-  // Mid-rank percentile of each bin.
+  return n;
+}
+
+/** Mid-rank percentile of each bin, in place. */
+function toPercentiles(hist: Float64Array, n: number): void {
   let cum = 0;
   for (let i = 0; i < BINS; i++) {
     const h = hist[i]!;
     hist[i] = n > 0 ? (cum + h / 2) / n : 0.5;
     cum += h;
   }
+}
+
+function assignPercentiles(sim: Sim, hist: Float64Array): void {
+  const s = sim.store;
   for (let c = 0; c < s.capacity; c++) {
     if (s.post[c]! < 0) continue;
-    let bin = Math.floor((s.performance[c]! - LO) * scale);
-    bin = bin < 0 ? 0 : bin >= BINS ? BINS - 1 : bin;
-    const pct = hist[bin]!;
+    const pct = hist[binOf(s.performance[c]!)]!;
     s.perfPct[c] = pct;
     s.reserve[c] = s.age[c]! <= RESERVE_MAX_AGE && pct >= 1 - RESERVE_SHARE ? 1 : 0;
   }
