@@ -7,7 +7,19 @@
 export function formatNumber(x: number): string {
   if (!Number.isFinite(x)) return '';
   if (Number.isInteger(x)) return String(x);
-  return String(Number(x.toPrecision(10)));
+  const s = x.toPrecision(10);
+  // In fixed notation (decimal exponent −6…9) the value is the digits of s without the
+  // trailing zeros: a decimal of at most 15 significant digits is the shortest form of the
+  // double nearest to it, which is what String(Number(s)) prints. (A sweep writes hundreds
+  // of thousands of numbers; this skips parsing each one back.)
+  if (s.indexOf('e') < 0) {
+    if (s.indexOf('.') < 0) return s;
+    let end = s.length;
+    while (s.charCodeAt(end - 1) === 48) end--; // '0'
+    if (s.charCodeAt(end - 1) === 46) end--; // '.'
+    return end === s.length ? s : s.slice(0, end);
+  }
+  return String(Number(s));
 }
 
 export function quote(s: string): string {
