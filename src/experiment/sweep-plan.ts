@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { createHash } from 'node:crypto';
-import { readJsonFile, resolveScenario, zodProblems } from '../scenario/load.js';
+import { applySets, parseScenario, readJsonFile, resolveScenario, zodProblems } from '../scenario/load.js';
 import { InputError, inputError } from '../scenario/errors.js';
 import type { Scenario } from '../scenario/schema.js';
 import { buildWorld } from '../world/world.js';
@@ -55,20 +55,24 @@ export function loadSweep(file: string, overrides: string[] = []): SweepPlan {
     baseRaw = readJsonFile(path.resolve(path.dirname(file), sweep.base));
   }
   const sets = [...Object.entries(sweep.set).map(([p, v]) => setString(p, v)), ...overrides];
+  // The base with the sweep's own `set`, resolved once; each point applies its values to it
+  // and is validated again (the schema has no transforms, so this is what resolving the raw
+  // base with all the overrides at once gives, at half the validation).
+  let base: Scenario;
   try {
-    resolveScenario(baseRaw, sets);
+    base = resolveScenario(baseRaw, sets);
   } catch (e) {
     if (e instanceof InputError) throw new InputError(e.problems.map((p) => ({ ...p, path: `base${sets.length ? ' with set' : ''}: ${p.path}` })), file);
     throw e;
   }
-  const points = designPoints(sweep.design, resolveScenario(baseRaw, sets).seed);
+  const points = designPoints(sweep.design, base.seed);
   const paths = designPaths(sweep.design, points);
   const worlds = new Set<string>();
-  const pointSets = (pt: Point) => [...sets, ...Object.entries(pt).map(([p, v]) => setString(p, v))];
+  const resolvePoint = (pt: Point) => parseScenario(applySets(base, Object.entries(pt).map(([p, v]) => setString(p, v))));
   const h = createHash('sha256').update(JSON.stringify({ version: programVersion(), replicates: sweep.replicates }));
   const seeds = points.map((pt, i) => {
     try {
-      const s = resolveScenario(baseRaw, pointSets(pt));
+      const s = resolvePoint(pt);
       const wk = JSON.stringify(s.world);
       if (!worlds.has(wk)) {
         buildWorld(s.world);
@@ -85,7 +89,7 @@ export function loadSweep(file: string, overrides: string[] = []): SweepPlan {
     }
   });
   const hash = h.digest('hex').slice(0, 20);
-  const scenario = (p: number) => resolveScenario(baseRaw, pointSets(points[p]!));
+  const scenario = (p: number) => resolvePoint(points[p]!);
   return { file, sweep, baseRaw, points, paths, scenario, seeds, replicates: sweep.replicates, hash };
 }
 
