@@ -3,7 +3,9 @@
  *  - memory: peak RSS of a sweep of 100 runs against one of 10 000 (flat memory: results stream to disk);
  *  - scaling: runs per second with 1 and 2 worker threads on a sweep of small runs;
  *  - overhead: a sweep on one thread against the same runs called directly in a loop;
- *  - the machine's ceiling for two threads: two processes running directly at once, against one alone.
+ *  - the machine's ceiling for two threads: two processes running directly at once, against one alone,
+ *    each with all the runs, and each with half of them (what a worker of a two-thread sweep does);
+ *  - longer sweeps (BENCH_LONG runs, 2000 by default, BENCH_LONG_REPS times) and 10 000 runs of ~2 ms on 1 and 2 threads.
  * Each measurement runs in its own process. Prints a Markdown table for bench/RESULTS.md.
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -38,13 +40,14 @@ function sweepFile(dir: string, runs: number, scale = 0.1): string {
   return f;
 }
 
-async function one(mode: string, runs: number, threads: number, scale: number): Promise<Record<string, number>> {
+/** One measurement; `direct` runs the tasks i with i mod parts = part in a loop (all of them by default). */
+async function one(mode: string, runs: number, threads: number, scale: number, part = 0, parts = 1): Promise<Record<string, number>> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'cadreflow-bench-'));
   try {
     const plan = loadSweep(sweepFile(dir, runs, scale));
     const t0 = performance.now();
     if (mode === 'direct') {
-      for (const t of shardTasks(plan)) runOne(plan.scenario(t.point), t.seed);
+      for (const t of shardTasks(plan)) if (t.index % parts === part) runOne(plan.scenario(t.point), t.seed);
     } else {
       await runSweep(plan, { out: path.join(dir, 'out'), threads, resume: false, force: false });
     }
@@ -57,7 +60,7 @@ async function one(mode: string, runs: number, threads: number, scale: number): 
 }
 
 if (process.argv[2] === '--one') {
-  const r = await one(process.argv[3]!, Number(process.argv[4]), Number(process.argv[5]), Number(process.argv[6]));
+  const r = await one(process.argv[3]!, Number(process.argv[4]), Number(process.argv[5]), Number(process.argv[6]), Number(process.argv[7] ?? 0), Number(process.argv[8] ?? 1));
   process.stdout.write(JSON.stringify(r));
 } else {
   const me = fileURLToPath(import.meta.url);
@@ -76,21 +79,34 @@ if (process.argv[2] === '--one') {
   // a sweep on 1 and on 2 threads; the same runs called directly in a loop; and the machine's own ceiling,
   // two independent processes each running the 400 runs directly at once against one alone.
   const REPS = Number(process.env.BENCH_REPS ?? 3);
-  const t1s: number[] = [], t2s: number[] = [], directs: number[] = [], ratios: number[] = [], overheads: number[] = [], ceilings: number[] = [];
-  for (let i = 0; i < REPS; i++) {
-    const t1 = run('sweep', 400, 1, 1).runsPerSec!;
-    const t2 = run('sweep', 400, 2, 1).runsPerSec!;
-    const d = run('direct', 400, 1, 1).runsPerSec!;
-    const pair = [0, 1].map(() => spawn(process.execPath, [me, '--one', 'direct', '400', '1', '1'], { stdio: ['ignore', 'pipe', 'inherit'] }));
+  // Two processes at once, each running the 400 runs directly (`whole`) or half of them (`split`, the
+  // work of each worker in a two-thread sweep, warm-up included); returns the slower one's seconds.
+  const pairSecs = async (split: boolean) => {
+    const pair = [0, 1].map((part) => spawn(process.execPath, [me, '--one', 'direct', '400', '1', '1', ...(split ? [String(part), '2'] : [])], { stdio: ['ignore', 'pipe', 'inherit'] }));
     const both = await Promise.all(pair.map((c) => new Promise<number>((res, rej) => {
       let out = '';
       c.stdout!.on('data', (b) => (out += b));
       c.on('close', (code) => (code === 0 ? res((JSON.parse(out) as Record<string, number>).secs!) : rej(new Error(`exit ${code}`))));
     })));
-    const ceiling = 800 / Math.max(...both) / d;
-    process.stderr.write(`two processes at once: ${(800 / Math.max(...both)).toFixed(1)} runs/s (×${ceiling.toFixed(2)})\n`);
-    t1s.push(t1); t2s.push(t2); directs.push(d); ratios.push(t2 / t1); overheads.push(100 * (d / t1 - 1)); ceilings.push(ceiling);
+    return Math.max(...both);
+  };
+  const t1s: number[] = [], t2s: number[] = [], directs: number[] = [], ratios: number[] = [], overheads: number[] = [], ceilings: number[] = [], splits: number[] = [];
+  for (let i = 0; i < REPS; i++) {
+    const t1 = run('sweep', 400, 1, 1).runsPerSec!;
+    const t2 = run('sweep', 400, 2, 1).runsPerSec!;
+    const d = run('direct', 400, 1, 1).runsPerSec!;
+    const ceiling = 800 / (await pairSecs(false)) / d;
+    const split = 400 / (await pairSecs(true)) / d;
+    process.stderr.write(`two processes at once: 400 runs each ×${ceiling.toFixed(2)}, 200 each ×${split.toFixed(2)}\n`);
+    t1s.push(t1); t2s.push(t2); directs.push(d); ratios.push(t2 / t1); overheads.push(100 * (d / t1 - 1)); ceilings.push(ceiling); splits.push(split);
   }
+  // Longer sweeps, where each worker's warm-up weighs less (BENCH_LONG runs at scale 1; 0 skips),
+  // and many runs of about 2 ms (scale 0.1), where the main thread's share of the work is largest.
+  const LONG = Number(process.env.BENCH_LONG ?? 2000), LONG_REPS = Number(process.env.BENCH_LONG_REPS ?? 3);
+  const long1: number[] = [], long2: number[] = [];
+  for (let i = 0; LONG > 0 && i < LONG_REPS; i++) { long1.push(run('sweep', LONG, 1, 1).runsPerSec!); long2.push(run('sweep', LONG, 2, 1).runsPerSec!); }
+  const longRatios = long1.map((x, i) => long2[i]! / x);
+  const tiny1 = run('sweep', 10000, 1, 0.1).runsPerSec!;
   const list = (xs: number[], f = 1) => xs.map((x) => x.toFixed(f)).join(', ');
   let out = `### ${new Date().toISOString().slice(0, 10)} — sweeps (${os.cpus()[0]?.model ?? 'cpu'}, ${os.cpus().length} cores, Node ${process.version})\n\n`;
   out += `Scaling: medians of ${REPS} alternating repetitions (each value in brackets).\n\n`;
@@ -102,6 +118,9 @@ if (process.argv[2] === '--one') {
   out += `| runs/s, 400 small runs, 2 threads | ${median(t2s).toFixed(1)} (${list(t2s)}) |\n`;
   out += `| 2 threads ÷ 1 thread | ×${median(ratios).toFixed(2)} (${list(ratios, 2)}) |\n`;
   out += `| the machine's ceiling: two processes at once, each running the 400 runs directly, ÷ one alone | ×${median(ceilings).toFixed(2)} (${list(ceilings, 2)}) |\n`;
+  out += `| the ceiling for this sweep: two processes at once, each running half of the 400 runs (its own warm-up included), ÷ one running all | ×${median(splits).toFixed(2)} (${list(splits, 2)}) |\n`;
+  if (long1.length) out += `| ${LONG} small runs (${long1.length} alternating repetitions): 1 thread, 2 threads, ratio | ${median(long1).toFixed(1)} (${list(long1)}), ${median(long2).toFixed(1)} (${list(long2)}) runs/s, ×${median(longRatios).toFixed(2)} (${list(longRatios, 2)}) |\n`;
+  out += `| 10 000 runs of ~2 ms (scale 0.1): 1 thread, 2 threads, ratio | ${tiny1.toFixed(0)}, ${large.runsPerSec!.toFixed(0)} runs/s, ×${(large.runsPerSec! / tiny1).toFixed(2)} |\n`;
   out += `| same 400 runs called directly in a loop; sweep overhead on 1 thread | ${median(directs).toFixed(1)} runs/s; ${median(overheads).toFixed(1)}% (${list(overheads)}) |\n`;
   process.stdout.write(out + '\n');
 }
