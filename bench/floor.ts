@@ -1,0 +1,118 @@
+/**
+ * `node dist/bench/floor.js`: what a cadre-year of the model must cost at
+ * least on this machine, from two measurements:
+ *  - the random draws the model makes per cadre-year, counted in a steady year
+ *    of the gansu preset (scale 0.8, about 10^5 cadres) by running an
+ *    instrumented copy of the build (dist/src copied to a temporary folder, with
+ *    a counter added to hash3, which every counter-based draw calls, and to
+ *    the fill phase's drawFrom, for every pool member it reads as a candidate);
+ *  - the latency of one dependent random read from arrays of 1 to 128 MiB
+ *    (a pointer chase), and the time of one counter-based draw.
+ * Each draw from a candidate pool reads a record at a random place of pools
+ * that hold ~17 MB at 10^6 cadres, then the candidate's columns. The floor it
+ * prints counts only the draws and one overlapped read per candidate.
+ */
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import os from 'node:os';
+import path from 'node:path';
+import { uniform } from '../src/random/hash.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const dist = path.resolve(here, '..');
+
+function patch(file: string, from: string, to: string): void {
+  const text = readFileSync(file, 'utf8');
+  if (!text.includes(from)) throw new Error(`${file}: cannot instrument (${from} not found)`);
+  writeFileSync(file, text.replace(from, to));
+}
+
+/** Draws per cadre-year in the instrumented copy (run in a child process, so this one stays uninstrumented). */
+function countDraws(): { hashed: number; candidates: number; cadres: number } {
+  // Inside dist/, so that the copy finds the project's node_modules.
+  const tmp = mkdtempSync(path.join(dist, '.floor-'));
+  try {
+    cpSync(path.join(dist, 'src'), path.join(tmp, 'src'), { recursive: true });
+    patch(path.join(tmp, 'src/random/hash.js'), 'export function hash3(a, b, c) {', 'export function hash3(a, b, c) {\n    globalThis.__hash3 = (globalThis.__hash3 ?? 0) + 1;');
+    patch(path.join(tmp, 'src/model/phases/fill.js'), 'st.drawFlags[nd++] = flags;', 'st.drawFlags[nd++] = flags;\n        globalThis.__cand = (globalThis.__cand ?? 0) + 1;');
+    const url = (f: string) => JSON.stringify(pathToFileURL(path.join(tmp, f)).href);
+    const script = `
+      const { parseScenario } = await import(${url('src/scenario/load.js')});
+      const { YearStepper } = await import(${url('src/model/simulate.js')});
+      const { buildWorld } = await import(${url('src/world/world.js')});
+      const s = parseScenario({ name: 'floor', burnIn: 8, years: 3, world: { preset: 'gansu', scale: 0.8 } });
+      const st = new YearStepper(s, 1, buildWorld(s.world));
+      for (let i = 0; i < 8; i++) st.step();
+      const h0 = globalThis.__hash3 ?? 0, n0 = globalThis.__cand ?? 0;
+      let cy = 0;
+      for (let i = 0; i < 3; i++) { st.step(); cy += st.sim.store.count; }
+      process.stdout.write(JSON.stringify({ hashed: (globalThis.__hash3 - h0) / cy, candidates: (globalThis.__cand - n0) / cy, cadres: Math.round(cy / 3) }));`;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(r.stderr);
+    return JSON.parse(r.stdout) as { hashed: number; candidates: number; cadres: number };
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/** Nanoseconds per dependent read from a random cyclic permutation of `mib` MiB. */
+function latency(mib: number): number {
+  const n = (mib << 20) >> 2;
+  const perm = new Int32Array(n);
+  for (let i = 0; i < n; i++) perm[i] = i;
+  let x = 12345;
+  for (let i = n - 1; i > 0; i--) {
+    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+    const j = x % (i + 1);
+    const t = perm[i]!; perm[i] = perm[j]!; perm[j] = t;
+  }
+  const next = new Int32Array(n);
+  for (let i = 0; i < n; i++) next[perm[i]!] = perm[(i + 1) % n]!;
+  let p = 0;
+  const steps = 10_000_000;
+  const t0 = performance.now();
+  for (let i = 0; i < steps; i++) p = next[p]!;
+  const ns = ((performance.now() - t0) / steps) * 1e6;
+  return p < 0 ? NaN : ns;
+}
+
+/** Nanoseconds per independent random read from `mib` MiB (the addresses known in advance, so the processor overlaps the misses). */
+function independentRead(mib: number): number {
+  const n = (mib << 20) >> 2;
+  const data = new Int32Array(n).fill(1);
+  const steps = 10_000_000;
+  const idx = new Int32Array(steps);
+  let x = 12345;
+  for (let i = 0; i < steps; i++) { x = (Math.imul(x, 1103515245) + 12345) >>> 0; idx[i] = x % n; }
+  let s = 0;
+  const t0 = performance.now();
+  for (let i = 0; i < steps; i++) s += data[idx[i]!]!;
+  const ns = ((performance.now() - t0) / steps) * 1e6;
+  return s < 0 ? NaN : ns;
+}
+
+function drawNs(): number {
+  let s = 0;
+  const n = 20_000_000;
+  for (let i = 0; i < 1_000_000; i++) s += uniform(7, i, 3);
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) s += uniform(7, i, 3);
+  const ns = ((performance.now() - t0) / n) * 1e6;
+  return s < 0 ? NaN : ns;
+}
+
+const d = countDraws();
+const lat = [1, 8, 32, 128].map((m) => [m, latency(m)] as const);
+const h = drawNs();
+const overlapped = independentRead(32);
+const floorNs = d.hashed * h + d.candidates * overlapped;
+let out = `### ${new Date().toISOString().slice(0, 10)} — the floor of a cadre-year (${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version})\n\n`;
+out += '| measure | value |\n|---|---|\n';
+out += `| counter-based draws (hash3) per cadre-year, steady year, gansu:0.8 (${d.cadres} cadres) | ${d.hashed.toFixed(1)} |\n`;
+out += `| candidates read from the pools (fill phase, drawFrom) per cadre-year | ${d.candidates.toFixed(2)} |\n`;
+out += `| one counter-based draw | ${h.toFixed(1)} ns |\n`;
+out += `| one dependent random read from 1 / 8 / 32 / 128 MiB | ${lat.map(([, ns]) => ns.toFixed(0)).join(' / ')} ns |\n`;
+out += `| one random read from 32 MiB whose address is known in advance (misses overlapped) | ${overlapped.toFixed(1)} ns |\n`;
+out += `| floor of a cadre-year: its counter-based draws, and one overlapped read per candidate read from a pool (nothing else: no utility, no columns of the candidate) | ${floorNs.toFixed(0)} ns = at most ${(1000 / floorNs).toFixed(1)} M cadre-years/s (the target of 20 M/s is 50 ns) |\n`;
+process.stdout.write(out + '\n');
