@@ -4,7 +4,7 @@
  * metric definitions (definitions.ts) are small pure functions of a Tally.
  */
 import type { Sim } from '../model/sim.js';
-import { BASE_PAY, F_HEAD, F_KEY, F_LEADER, F_TEAM, LEVEL_PREFECTURE, MT_RETURN, N_RANKS, popcount8, SYS_LINE } from '../world/constants.js';
+import { BASE_PAY, F_HEAD, F_KEY, F_LEADER, F_TEAM, LEVEL_PREFECTURE, MT_RETURN, MT_SECONDMENT, N_RANKS, popcount8, SYS_LINE } from '../world/constants.js';
 import { allowanceShare } from '../model/wages.js';
 
 export interface Tally {
@@ -184,7 +184,10 @@ function tallyMoves(sim: Sim, t: Tally): void {
       t.promYearsByRank[r]! += log.rankYears[i]!;
       if (crossRegion || crossSys) { t.promotionsExchanged++; t.promExByRank[r]!++; }
     }
-    if (w.postFlags[to]! & F_TEAM) {
+    // A new team member: one who moved into a team post. A team member's secondment is logged
+    // with its own (kept) post as the target and the county of the secondment as the region: it
+    // brings no one new into a team.
+    if ((w.postFlags[to]! & F_TEAM) && type !== MT_SECONDMENT) {
       const lv = w.level[gt]!;
       t.teamNew[lv]!++;
       if (crossRegion) t.teamNewExchanged[lv]!++;
