@@ -5,7 +5,7 @@
  * its key, so they do not depend on how many cadres were created before it.
  */
 import type { Sim } from './sim.js';
-import { hash2, hashString, normal, uniform } from '../random/hash.js';
+import { drawBase, hash2, hashString, normalAt, uniform, uniformAt } from '../random/hash.js';
 import { identityOfSystem, LEVEL_COUNTY } from '../world/constants.js';
 import type { World } from '../world/world.js';
 
@@ -55,13 +55,13 @@ export function sampleHome(w: World, g: number, locality: number, u1: number, u2
 function drawTraits(sim: Sim, c: number): void {
   const s = sim.store;
   const b = sim.behavior;
-  const key = s.key[c]!;
-  s.wWage[c] = Math.max(0, b.wWage.mean + b.wWage.sd * normal(TRAITS, key, 0));
-  s.wHome[c] = Math.max(0, b.wHome.mean + b.wHome.sd * normal(TRAITS, key, 1));
-  s.wUrban[c] = Math.max(0, b.wUrban.mean + b.wUrban.sd * normal(TRAITS, key, 2));
-  s.wCareer[c] = Math.max(0, b.wCareer.mean + b.wCareer.sd * normal(TRAITS, key, 3));
-  s.ability[c] = normal(TRAITS, key, 4);
-  s.familyPeak[c] = Math.min(1, b.familyBurden * (0.4 + 1.2 * uniform(TRAITS, key, 10)));
+  const t = drawBase(TRAITS, s.key[c]!);
+  s.wWage[c] = Math.max(0, b.wWage.mean + b.wWage.sd * normalAt(t, 0));
+  s.wHome[c] = Math.max(0, b.wHome.mean + b.wHome.sd * normalAt(t, 1));
+  s.wUrban[c] = Math.max(0, b.wUrban.mean + b.wUrban.sd * normalAt(t, 2));
+  s.wCareer[c] = Math.max(0, b.wCareer.mean + b.wCareer.sd * normalAt(t, 3));
+  s.ability[c] = normalAt(t, 4);
+  s.familyPeak[c] = Math.min(1, b.familyBurden * (0.4 + 1.2 * uniformAt(t, 10)));
   s.performance[c] = s.ability[c]!;
   s.perfPct[c] = 0.5;
   s.reserve[c] = 0;
@@ -104,22 +104,22 @@ export function initialPopulation(sim: Sim): void {
     s.key[c] = hash2(seedKey, p);
     drawTraits(sim, c);
     seat(sim, c, p);
-    const key = s.key[c]!;
+    const ib = drawBase(INIT, s.key[c]!);
     const r = w.postRank[p]!;
     const g = w.postRegion[p]!;
-    s.female[c] = uniform(INIT, key, 0) < INIT_FEMALE[r]! ? 1 : 0;
+    s.female[c] = uniformAt(ib, 0) < INIT_FEMALE[r]! ? 1 : 0;
     const maxAge = s.female[c] && r < 2 ? 54 : 59;
-    s.age[c] = Math.min(maxAge, INIT_BASE_AGE[r]! + Math.floor(uniform(INIT, key, 1) * INIT_AGE_SPAN[r]!));
-    s.home[c] = sampleHome(w, g, sim.behavior.recruitLocality, uniform(INIT, key, 2), uniform(INIT, key, 3));
+    s.age[c] = Math.min(maxAge, INIT_BASE_AGE[r]! + Math.floor(uniformAt(ib, 1) * INIT_AGE_SPAN[r]!));
+    s.home[c] = sampleHome(w, g, sim.behavior.recruitLocality, uniformAt(ib, 2), uniformAt(ib, 3));
     const career = s.age[c]! - 22;
-    s.yearsInPost[c] = Math.floor(uniform(INIT, key, 4) * Math.min(career + 1, 12));
-    s.yearsInRank[c] = Math.min(career, s.yearsInPost[c]! + Math.floor(uniform(INIT, key, 5) * 4));
-    s.yearsInRegion[c] = Math.min(career, s.yearsInPost[c]! + Math.floor(uniform(INIT, key, 6) * 10));
+    s.yearsInPost[c] = Math.floor(uniformAt(ib, 4) * Math.min(career + 1, 12));
+    s.yearsInRank[c] = Math.min(career, s.yearsInPost[c]! + Math.floor(uniformAt(ib, 5) * 4));
+    s.yearsInRegion[c] = Math.min(career, s.yearsInPost[c]! + Math.floor(uniformAt(ib, 6) * 10));
     // Some past experience, more for higher ranks.
-    for (let d = 0; d < 8; d++) if (uniform(INIT, key, 10 + d) < 0.08 * (1 + r)) s.domainsServed[c]! |= 1 << d;
-    if (r >= 2 && w.level[g]! > 1 && uniform(INIT, key, 20) < 0.4) s.levelsServed[c]! |= 1;
-    if (uniform(INIT, key, 21) < 0.05 * (1 + r)) s.systemsServed[c]! |= 1 << Math.floor(uniform(INIT, key, 22) * 4);
-    s.regionsServed[c] = 1 + (uniform(INIT, key, 23) < 0.15 * (1 + r) ? 1 : 0);
+    for (let d = 0; d < 8; d++) if (uniformAt(ib, 10 + d) < 0.08 * (1 + r)) s.domainsServed[c]! |= 1 << d;
+    if (r >= 2 && w.level[g]! > 1 && uniformAt(ib, 20) < 0.4) s.levelsServed[c]! |= 1;
+    if (uniformAt(ib, 21) < 0.05 * (1 + r)) s.systemsServed[c]! |= 1 << Math.floor(uniformAt(ib, 22) * 4);
+    s.regionsServed[c] = 1 + (uniformAt(ib, 23) < 0.15 * (1 + r) ? 1 : 0);
     s.moves[c] = s.regionsServed[c]! - 1;
     s.lastMoveYear[c] = sim.year - s.yearsInPost[c]!;
     s.lastMoveType[c] = 0;
@@ -138,10 +138,10 @@ export function recruit(sim: Sim, p: number): number {
   s.key[c] = hash2(hash2(sim.seed, RECRUIT), hash2(sim.year, p));
   drawTraits(sim, c);
   seat(sim, c, p);
-  const key = s.key[c]!;
-  s.female[c] = uniform(RECRUIT, key, 0) < sim.behavior.femaleRecruitShare ? 1 : 0;
-  s.age[c] = 22 + Math.floor(uniform(RECRUIT, key, 1) * 9);
-  s.home[c] = sampleHome(w, w.postRegion[p]!, sim.behavior.recruitLocality, uniform(RECRUIT, key, 2), uniform(RECRUIT, key, 3));
+  const rb = drawBase(RECRUIT, s.key[c]!);
+  s.female[c] = uniformAt(rb, 0) < sim.behavior.femaleRecruitShare ? 1 : 0;
+  s.age[c] = 22 + Math.floor(uniformAt(rb, 1) * 9);
+  s.home[c] = sampleHome(w, w.postRegion[p]!, sim.behavior.recruitLocality, uniformAt(rb, 2), uniformAt(rb, 3));
   s.yearsInPost[c] = 0;
   s.yearsInRank[c] = 0;
   s.yearsInRegion[c] = 0;

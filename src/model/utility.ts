@@ -8,7 +8,7 @@
  */
 import type { Sim } from './sim.js';
 import { exchangedInRank } from './store.js';
-import { normal } from '../random/hash.js';
+import { drawBase, normalAt } from '../random/hash.js';
 
 /**
  * The utility of one cadre at several places (apply looks at 4–7 per cadre,
@@ -31,6 +31,9 @@ export class CadreUtility {
   /** familyBurden·relocationCost·(1 − familySupport). */
   private moveCost = 0;
   private key = 0;
+  /** The noise stream last used for this cadre and its drawBase (NaN: none yet). */
+  private noiseStream = NaN;
+  private noiseBase = 0;
 
   constructor(private readonly sim: Sim) {}
 
@@ -53,6 +56,7 @@ export class CadreUtility {
     this.wCareer = s.wCareer[c]!;
     this.moveCost = s.familyBurden[c]! * k.relocationCost * (1 - k.familySupport);
     this.key = s.key[c]!;
+    this.noiseStream = NaN;
   }
 
   /** Utility of the loaded cadre at rank `rank` of system `system` in region g. */
@@ -79,7 +83,14 @@ export class CadreUtility {
       if (k.requireExchange && !exchangedInRank(sim.store, this.c)) v += 0.5;
     }
     u += this.wCareer * v;
-    if (k.utilityNoise > 0) u += k.utilityNoise * normal(noiseStream, this.key, g * 4 + rank);
+    if (k.utilityNoise > 0) {
+      // A cadre's utilities at several places draw from one stream: hash its part once.
+      if (noiseStream !== this.noiseStream) {
+        this.noiseStream = noiseStream;
+        this.noiseBase = drawBase(noiseStream, this.key);
+      }
+      u += k.utilityNoise * normalAt(this.noiseBase, g * 4 + rank);
+    }
     return u;
   }
 

@@ -26,7 +26,22 @@ export function hash2(a: number, b: number): number {
 
 /** Hash of three 32-bit words. */
 export function hash3(a: number, b: number, c: number): number {
-  return mix32(hash2(a, b) ^ Math.imul(c + 0x165667b1, 0x9e3779b1));
+  return hashAt(hash2(a, b), c);
+}
+
+/** hash3(a, b, c) from base = hash2(a, b). */
+function hashAt(base: number, c: number): number {
+  return mix32(base ^ Math.imul(c + 0x165667b1, 0x9e3779b1));
+}
+
+/**
+ * The part of a draw that its stream and cadre key fix, for a cadre that makes
+ * several draws from one stream: uniformAt(drawBase(stream, key), k) is
+ * uniform(stream, key, k), and normalAt likewise normal(stream, key, k), at a
+ * third of the hashing.
+ */
+export function drawBase(stream: number, key: number): number {
+  return hash2(stream, key);
 }
 
 /** FNV-1a of a string, then mixed: the id of a named stream. */
@@ -43,7 +58,12 @@ const INV32 = 1 / 4294967296;
 
 /** Uniform in [0, 1) from (stream key, cadre key, counter). 32-bit resolution. */
 export function uniform(stream: number, key: number, k = 0): number {
-  return hash3(stream, key, k) * INV32;
+  return hashAt(hash2(stream, key), k) * INV32;
+}
+
+/** uniform(stream, key, k) from base = drawBase(stream, key). */
+export function uniformAt(base: number, k: number): number {
+  return hashAt(base, k) * INV32;
 }
 
 /** Acklam's rational approximation of the standard normal quantile (relative error < 1.2e-9). */
@@ -73,7 +93,12 @@ for (let i = 0; i <= NQ_N; i++) NQ[i] = normalQuantile((i + 0.5) / (NQ_N + 1));
 
 /** Standard normal from (stream key, cadre key, counter), by the tabulated quantile function. */
 export function normal(stream: number, key: number, k = 0): number {
-  const h = hash3(stream, key, k);
+  return normalAt(hash2(stream, key), k);
+}
+
+/** normal(stream, key, k) from base = drawBase(stream, key). */
+export function normalAt(base: number, k: number): number {
+  const h = hashAt(base, k);
   const i = h >>> (32 - NQ_BITS);
   const f = (h & ((1 << (32 - NQ_BITS)) - 1)) * (1 / (1 << (32 - NQ_BITS)));
   const x = NQ[i]!;

@@ -1,8 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { normal, runSeed, streamKey, uniform } from '../../src/random/hash.js';
+import fc from 'fast-check';
+import { drawBase, hash3, normal, normalAt, runSeed, streamKey, uniform, uniformAt } from '../../src/random/hash.js';
 import { Stream } from '../../src/random/stream.js';
 
 describe('counter-based draws', () => {
+  it('from a drawBase are the same draws, and uniform is hash3 scaled', () => {
+    const u32 = fc.integer({ min: 0, max: 0xffffffff });
+    fc.assert(fc.property(u32, u32, fc.integer({ min: 0, max: 1 << 20 }), (stream, key, k) => {
+      const b = drawBase(stream, key);
+      return uniformAt(b, k) === uniform(stream, key, k) && normalAt(b, k) === normal(stream, key, k) && uniform(stream, key, k) === hash3(stream, key, k) / 4294967296;
+    }), { numRuns: 5000 });
+  });
+
   it('are uniform on [0,1) with the right mean and variance', () => {
     const k = streamKey(1, 'test', 2026);
     let s = 0, s2 = 0;

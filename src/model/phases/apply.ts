@@ -9,7 +9,7 @@
  * the whole province and looks at twice as many alternatives.
  */
 import type { Sim } from '../sim.js';
-import { streamKey, uniform } from '../../random/hash.js';
+import { drawBase, streamKey, uniformAt } from '../../random/hash.js';
 import { CadreUtility } from '../utility.js';
 import { topRank } from '../../world/constants.js';
 
@@ -47,8 +47,8 @@ export function apply(sim: Sim): void {
     // Planned movers always state where they would like to go (有交流意向登记); others look now and then, after a full term.
     const planned = s.mover[c]! > 0;
     if (!planned && s.yearsInPost[c]! < p.minTenure) continue;
-    const key = s.key[c]!;
-    if (!planned && uniform(kLook, key, 0) >= b.applyRate) continue;
+    const look = drawBase(kLook, s.key[c]!);
+    if (!planned && uniformAt(look, 0) >= b.applyRate) continue;
     const g = s.region[c]!;
     const r = s.rank[c]!;
     const sys = w.postSystem[post]!;
@@ -57,7 +57,7 @@ export function apply(sim: Sim): void {
     let best = -Infinity;
     let bestG = -1;
     for (let k = 1; k <= K; k++) {
-      const h = alternativeRegion(sim, g, p.registry, uniform(kLook, key, k));
+      const h = alternativeRegion(sim, g, p.registry, uniformAt(look, k));
       if (h === g || topRank(w.level[h]!) < r) continue;
       const uh = cu.at(h, r, sys, kNoise);
       if (uh > best) { best = uh; bestG = h; }
