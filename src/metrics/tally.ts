@@ -47,6 +47,8 @@ export interface Tally {
   /** New team members by region level, and those from another region. */
   teamNew: Float64Array;
   teamNewExchanged: Float64Array;
+  /** Occupied team posts at year end, by region level. */
+  teamMembers: Float64Array;
   // 五多五少 (seed §2.2): counts of moves.
   horizontal: number;
   vertical: number;
@@ -85,7 +87,7 @@ export function tally(sim: Sim): Tally {
     senior: 0, byRank: new Float64Array(N_RANKS), keyHolders: 0, keyLocal: 0, composite: 0, grassroots: 0, crossSystem: 0, tiesSum: 0, tenureSubject: 0, overdue: 0, allowanceCost: 0,
     moves: 0, fastMoves: 0, crossRegion: 0, reverse: 0, forward: 0, levelMoves: 0, downward: 0, promotions: 0,
     promotionsExchanged: 0, promByRank: new Float64Array(N_RANKS), promExByRank: new Float64Array(N_RANKS),
-    promYearsByRank: new Float64Array(N_RANKS), teamNew: new Float64Array(4), teamNewExchanged: new Float64Array(4),
+    promYearsByRank: new Float64Array(N_RANKS), teamNew: new Float64Array(4), teamNewExchanged: new Float64Array(4), teamMembers: new Float64Array(4),
     horizontal: 0, vertical: 0, samePost: 0, rotation: 0, withinSystem: 0, crossSystemMoves: 0, partyGov: 0,
     professional: 0, leaders: 0, nonLeaders: 0, posts: w.nPosts, vacant: 0, hardshipPosts: 0, hardshipVacant: 0,
     teams: 0, teamsStagnant: 0, quits: sim.counters.quits, recruits: sim.counters.recruits,
@@ -237,7 +239,7 @@ function tallyPosts(sim: Sim, t: Tally): void {
   t.vacant = vacant; t.hardshipPosts = hardshipPosts; t.hardshipVacant = hardshipVacant;
 }
 
-/** Teams: stagnant if no member arrived from another region in the last TEAM_RECENT_YEARS years. */
+/** Teams: stagnant if no member arrived from another region in the last TEAM_RECENT_YEARS years; members by region level. */
 function tallyTeams(sim: Sim, t: Tally): void {
   const s = sim.store;
   const w = sim.world;
@@ -245,11 +247,14 @@ function tallyTeams(sim: Sim, t: Tally): void {
     const a = w.teamStart[g]!, e = w.teamStart[g + 1]!;
     if (e === a) continue;
     t.teams++;
-    let fresh = 0;
+    let fresh = 0, members = 0;
     for (let i = a; i < e; i++) {
       const c = sim.occupant[w.teamPosts[i]!]!;
-      if (c >= 0 && s.regionsServed[c]! > 1 && s.yearsInRegion[c]! < TEAM_RECENT_YEARS) { fresh = 1; break; }
+      if (c < 0) continue;
+      members++;
+      if (s.regionsServed[c]! > 1 && s.yearsInRegion[c]! < TEAM_RECENT_YEARS) fresh = 1;
     }
     if (!fresh) t.teamsStagnant++;
+    t.teamMembers[w.level[g]!]! += members;
   }
 }

@@ -31,6 +31,8 @@ export const METRIC_LABELS: Record<string, Pair> = {
   team_exchange_coverage: ['新进班子成员交流面', 'New team members from elsewhere'],
   team_exchange_coverage_county: ['县级班子交流面', 'New county team members from elsewhere'],
   team_exchange_coverage_prefecture: ['市级班子交流面', 'New prefecture team members from elsewhere'],
+  team_exchange_share_county: ['县级班子成员异地交流面', 'County team members newly from elsewhere, per member'],
+  team_exchange_share_prefecture: ['市级班子成员异地交流面', 'Prefecture team members newly from elsewhere, per member'],
   hardship_vacancy_rate: ['艰苦地区岗位空缺率', 'Vacancy rate, hardship regions'],
   vacancy_rate: ['岗位空缺率', 'Vacancy rate'],
   overdue_share: ['超期未交流比例', 'Past the tenure limit, still in post'],

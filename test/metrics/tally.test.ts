@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { emptySim, place } from '../helpers.js';
 import { tally } from '../../src/metrics/tally.js';
+import { computeMetrics, METRIC_NAMES } from '../../src/metrics/definitions.js';
 import { F_TEAM, MT_ELECTION, MT_SECONDMENT } from '../../src/world/constants.js';
 
 const A = 2, F = 1;
@@ -28,5 +29,13 @@ describe('tally: new team members (team_exchange_coverage)', () => {
     expect(t.teamNew[w.level[F]!]).toBe(1);
     expect(t.teamNewExchanged[w.level[F]!]).toBe(1);
     expect(t.teamNew.reduce((a, b) => a + b, 0)).toBe(1);
+    // Per new member (coverage) and per member at year end (share: the seconded member keeps the post).
+    const lv = w.level[F]!;
+    expect(t.teamMembers[lv]).toBe(2);
+    const m = computeMetrics(t);
+    const at = (name: string) => m[METRIC_NAMES.indexOf(name)];
+    const level = lv === 2 ? 'prefecture' : 'county';
+    expect(at(`team_exchange_coverage_${level}`)).toBe(1);
+    expect(at(`team_exchange_share_${level}`)).toBe(0.5);
   });
 });
