@@ -31,10 +31,27 @@ export interface PoolRun {
   threads: number;
 }
 
+/** Mean run time below which a sweep keeps a second run queued in each worker. */
+export const SHORT_RUN_SECONDS = 0.5;
+
+/**
+ * How many runs a sweep keeps in flight on `threads` worker threads (pool
+ * created with tasksPerWorker 2): two per worker while its runs are short —
+ * none finished yet, or a mean under SHORT_RUN_SECONDS — so that a worker
+ * starts its next run the moment one ends; one per worker once they are
+ * longer, so that at the end of a sweep no run waits in one worker's queue
+ * behind a long run while the other worker is idle. One thread runs in the
+ * main thread, one run at a time.
+ */
+export function runsInFlight(threads: number, runsDone: number, meanRunSeconds: number): number {
+  if (threads <= 1) return 1;
+  return runsDone === 0 || meanRunSeconds < SHORT_RUN_SECONDS ? 2 * threads : threads;
+}
+
 export class RunPool {
   private piscina?: Piscina;
   /**
-   * `tasksPerWorker` 2 (for many short runs, e.g. a sweep that keeps 2 × threads in flight): a
+   * `tasksPerWorker` 2 (for many short runs: a sweep keeps runsInFlight() runs in flight): a
    * worker's second task waits in its own queue and starts the moment the first ends, instead of
    * after a round trip through the main thread. For long runs keep 1: a task queued behind a long
    * one would wait while another worker is idle.

@@ -23,7 +23,7 @@ import path from 'node:path';
 import { METRIC_NAMES } from '../metrics/definitions.js';
 import { inputError } from '../scenario/errors.js';
 import { csvRow } from './csv.js';
-import { RunPool } from './pool.js';
+import { RunPool, runsInFlight } from './pool.js';
 import type { PackedResult } from './run-one.js';
 import { summarize } from './stats.js';
 import { shardPointList, type Shard, type SweepPlan } from './sweep-plan.js';
@@ -207,6 +207,8 @@ export async function runSweep(plan: SweepPlan, o: SweepOptions): Promise<SweepO
   // Runs known to be needed: those written, plus the planned rest of open points, plus the initial replicates of the others.
   let known = written + (nPoints - writePos) * initial;
   let inFlight = 0;
+  // Runs finished in this sweep and their summed run time (how many runs to keep in flight).
+  let runsDone = 0, runSeconds = 0;
   // The writer's point: its successful runs (for its summary rows) and its rows until it is complete.
   let pointRuns: PackedResult[] = [];
   const empty = () => ({ 'points.csv': '', 'runs.csv': '', 'timeseries.csv': '', 'summary.csv': '', 'failures.csv': '' });
@@ -323,9 +325,9 @@ export async function runSweep(plan: SweepPlan, o: SweepOptions): Promise<SweepO
 
   await new Promise<void>((resolve) => {
     const pump = () => {
-      // Two runs per worker thread in flight, so that a worker never waits for this thread (pool.ts):
-      // the runs of a sweep are many and short.
-      while (!o.stop?.requested && inFlight < threads * (threads > 1 ? 2 : 1)) {
+      // Two runs per worker thread in flight while runs are short, so that a worker never waits
+      // for this thread; one per worker once they are long (runsInFlight, pool.ts).
+      while (!o.stop?.requested && inFlight < runsInFlight(threads, runsDone, runSeconds / runsDone)) {
         // The next run to start: the lowest (point, replicate) known to be needed and not yet started.
         let pos = writePos;
         while (pos < opened && active.get(pos)!.submitted >= active.get(pos)!.planned) pos++;
@@ -339,6 +341,10 @@ export async function runSweep(plan: SweepPlan, o: SweepOptions): Promise<SweepO
           .then((r): Outcome => ({ ok: true, r }), (e): Outcome => ({ ok: false, message: String((e as Error)?.message ?? e).replace(/[\r\n]+/g, ' ') }))
           .then((out) => {
             inFlight--;
+            if (out.ok) {
+              runsDone++;
+              for (const v of Object.values(out.r.phaseSeconds)) runSeconds += v;
+            }
             arrive(pos, rep, out);
             writeReady();
             pump();
