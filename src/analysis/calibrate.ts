@@ -12,7 +12,8 @@
  * with --resume replays it, taking each evaluation from history.csv (checked
  * point by point) until the history runs out, and goes on from there.
  */
-import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { makeDir, resumableDir } from '../experiment/results-dir.js';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { applySets, parseScenario, readJsonFile, resolveScenario, zodProblems } from '../scenario/load.js';
@@ -38,6 +39,8 @@ export interface CalibrationPlan {
   cal: Calibration;
   baseRaw: unknown;
   sets: string[];
+  /** The --set options of the command line (part of `sets`), named in the calibrated scenario's description. */
+  cliSets: string[];
   base: Scenario;
   paths: string[];
   ranges: Range[];
@@ -66,7 +69,7 @@ export function loadCalibration(file: string, o: CalibrationOverrides = {}): Cal
   const ranges = paths.map((p) => cal.parameters[p]!);
   // The budget is left out: a resumed calibration may be given more evaluations (the replay checks every point anyway).
   const hash = createHash('sha256').update(JSON.stringify({ version: programVersion(), cal: { ...cal, method: { ...cal.method, budget: undefined } }, base, sets })).digest('hex').slice(0, 20);
-  return { file, cal, baseRaw, sets, base, paths, ranges, targets, hash };
+  return { file, cal, baseRaw, sets, cliSets: o.set ?? [], base, paths, ranges, targets, hash };
 }
 
 /** Parameter values of a unit-cube point. */
@@ -177,28 +180,41 @@ export function calibratedScenario(plan: CalibrationPlan, values: number[]): Rec
   const fitted = plan.paths.map((p, i) => `${p}=${formatNumber(values[i]!)}`).join(', ');
   const out: Record<string, unknown> = {};
   if (raw.$schema) out.$schema = raw.$schema;
-  Object.assign(out, { name, description: `${desc} Fitted: ${fitted}.` });
+  const cli = plan.cliSets.length ? ` Command-line overrides: ${plan.cliSets.join(', ')}.` : '';
+  Object.assign(out, { name, description: `${desc}${cli} Fitted: ${fitted}.` });
   for (const [k, v] of Object.entries(raw)) if (!(k in out)) out[k] = v;
   parseScenario(out);
   return out;
 }
 
+/**
+ * Where the calibrated scenario is also written (`calibrated.file`, beside the
+ * calibration file), checked before any run: its directory must exist, and an
+ * existing file is replaced only by a fresh start with --force (or by resuming one).
+ */
+function calibratedFile(plan: CalibrationPlan, o: CalibrationOptions): string | undefined {
+  const name = plan.cal.calibrated.file;
+  if (!name) return undefined;
+  const f = path.resolve(path.dirname(plan.file), name);
+  const where = `${name} (${f})`;
+  if (!existsSync(path.dirname(f)) || !statSync(path.dirname(f)).isDirectory()) throw inputError('calibrated.file', where, 'a file in an existing directory').withFile(plan.file);
+  if (existsSync(f) && statSync(f).isDirectory()) throw inputError('calibrated.file', where, 'a file (this is a directory)').withFile(plan.file);
+  if (existsSync(f) && !o.force && !o.resume) throw inputError('calibrated.file', where, 'a file that does not exist yet; add --force to replace it with this calibration\'s result').withFile(plan.file);
+  return f;
+}
+
 export async function runCalibration(plan: CalibrationPlan, o: CalibrationOptions): Promise<CalibrationOutcome> {
-  const dir = path.resolve(o.out);
+  const out = resumableDir(o.out, o, 'calibration');
+  const scenarioFile = calibratedFile(plan, o);
+  const dir = out.dir;
   const histFile = path.join(dir, 'history.csv');
   const manifestFile = path.join(dir, 'manifest.json');
   let history: HistoryRow[] = [];
-  if (existsSync(dir)) {
-    if (o.resume) {
-      if (!existsSync(manifestFile) || !existsSync(histFile)) throw inputError('--resume', o.out, 'a calibration results directory with manifest.json and history.csv; this directory has none (use --force to start again)');
-      const m = JSON.parse(readFileSync(manifestFile, 'utf8'));
-      if (m.calibrationHash !== plan.hash) throw inputError('--resume', o.out, 'the results of this same calibration file, options and program version; this directory holds another calibration (use another --out, or --force to start again)');
-      history = readHistory(histFile, plan);
-    } else if (o.force) {
-      rmSync(dir, { recursive: true, force: true });
-    } else {
-      throw inputError('--out', o.out, 'a directory that does not exist yet; add --resume to continue this calibration or --force to start again');
-    }
+  if (out.resuming) {
+    if (!existsSync(manifestFile) || !existsSync(histFile)) throw inputError('--resume', o.out, 'a calibration results directory with manifest.json and history.csv; this directory has none (use --force to start again)');
+    const m = JSON.parse(readFileSync(manifestFile, 'utf8'));
+    if (m.calibrationHash !== plan.hash) throw inputError('--resume', o.out, 'the results of this same calibration file, options and program version; this directory holds another calibration (use another --out, or --force to start again)');
+    history = readHistory(histFile, plan);
   }
   const started = new Date().toISOString();
   const R = plan.cal.replicates;
@@ -221,8 +237,8 @@ export async function runCalibration(plan: CalibrationPlan, o: CalibrationOption
     threads: o.threads,
     started,
   };
-  if (!existsSync(dir)) {
-    mkdirSync(dir, { recursive: true });
+  if (!out.resuming) {
+    makeDir(dir, o.out);
     writeFileSync(histFile, historyHeader(plan));
     writeFileSync(manifestFile, JSON.stringify(manifest, null, 2) + '\n');
   }
@@ -326,10 +342,9 @@ export async function runCalibration(plan: CalibrationPlan, o: CalibrationOption
     const text = JSON.stringify(scenario, null, 2) + '\n';
     const scenarioFiles = [path.join(dir, 'calibrated.json')];
     writeFileSync(scenarioFiles[0]!, text);
-    if (plan.cal.calibrated.file) {
-      const f = path.resolve(path.dirname(plan.file), plan.cal.calibrated.file);
-      writeFileSync(f, text);
-      scenarioFiles.push(f);
+    if (scenarioFile) {
+      writeFileSync(scenarioFile, text);
+      scenarioFiles.push(scenarioFile);
     }
     writeFileSync(manifestFile, JSON.stringify({
       ...manifest,
@@ -341,6 +356,7 @@ export async function runCalibration(plan: CalibrationPlan, o: CalibrationOption
       files: ['history.csv', 'best.json', 'fit.csv', ...(startFit ? ['fit-start.csv'] : []), 'calibrated.json', 'manifest.json'],
       calibratedScenarioFiles: scenarioFiles,
     }, null, 2) + '\n');
+    out.commit();
     return { interrupted: false, evaluations: count, resumedFrom, best: { values: bestValues, unit: bestUnit, f: bestF, evaluation: bestAt }, fit, startFit, scenarioFiles };
   } finally {
     await pool.close();

@@ -10,7 +10,8 @@
  * each point), DIR/outputs.csv (point means), DIR/sensitivity.csv and
  * DIR/manifest.json.
  */
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { makeDir, resumableDir } from '../experiment/results-dir.js';
 import path from 'node:path';
 import { METRIC_NAMES } from '../metrics/definitions.js';
 import { inputError } from '../scenario/errors.js';
@@ -158,18 +159,11 @@ function designCsv(plan: SensitivityPlan): string {
 }
 
 export async function runSensitivity(plan: SensitivityPlan, o: SensitivityOptions): Promise<SensitivityOutcome> {
-  const dir = path.resolve(o.out);
+  const out = resumableDir(o.out, o, 'analysis');
+  const dir = out.dir;
   const runsDir = path.join(dir, 'runs');
-  if (existsSync(dir)) {
-    if (o.resume) {
-      if (!existsSync(path.join(runsDir, 'progress.json'))) throw inputError('--resume', o.out, 'a sensitivity results directory with runs/progress.json; this directory has none (use --force to start again)');
-    } else if (o.force) {
-      rmSync(dir, { recursive: true, force: true });
-    } else {
-      throw inputError('--out', o.out, 'a directory that does not exist yet; add --resume to continue this analysis or --force to start again');
-    }
-  }
-  mkdirSync(dir, { recursive: true });
+  if (out.resuming && !existsSync(path.join(runsDir, 'progress.json'))) throw inputError('--resume', o.out, 'a sensitivity results directory with runs/progress.json; this directory has none (use --force to start again)');
+  makeDir(dir, o.out);
   const started = new Date().toISOString();
   writeFileSync(path.join(dir, 'design.csv'), designCsv(plan));
   const sweep = await runSweep(plan.sweep, { out: runsDir, threads: o.threads, resume: o.resume && existsSync(runsDir), force: false, stop: o.stop, onProgress: o.onProgress });
@@ -206,6 +200,7 @@ export async function runSensitivity(plan: SensitivityPlan, o: SensitivityOption
     finished: new Date().toISOString(),
     files: ['design.csv', 'outputs.csv', 'sensitivity.csv', 'manifest.json', 'runs/'],
   }, null, 2) + '\n');
+  out.commit();
   return { sweep, rows };
 }
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { InputError } from '../scenario/errors.js';
 import { defaultThreads } from '../experiment/pool.js';
 import { loadCalibration, runCalibration, type FitRow } from '../analysis/calibrate.js';
-import { intOption } from './options.js';
+import { intOption, resumeHint } from './options.js';
 import { progress } from './progress.js';
 
 export interface CalibrateCliOptions {
@@ -62,7 +62,7 @@ export async function calibrateCommand(file: string, o: CalibrateCliOptions): Pr
     const res = await runCalibration(plan, { out, threads, resume: !!o.resume, force: !!o.force, stop, onEvaluation: () => bar.tick() });
     bar.stop();
     if (res.interrupted) {
-      process.stderr.write(`stopped after ${res.evaluations} evaluations; continue with: cadreflow calibrate ${file} --resume${o.out ? ` --out ${o.out}` : ''}\n`);
+      process.stderr.write(`stopped after ${res.evaluations} evaluations; continue with: ${resumeHint('calibrate', file, [['--out', o.out], ['--budget', o.budget], ['--replicates', o.replicates]], o.set)}\n`);
       process.exitCode = 130;
       return;
     }

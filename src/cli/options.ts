@@ -1,5 +1,6 @@
 /** Parsing of numeric command-line options into InputErrors (exit code 2) rather than crashes. */
 import { inputError } from '../scenario/errors.js';
+import { shq } from '../experiment/slurm.js';
 
 export function intOption(flag: string, value: string | undefined, min: number, max: number): number | undefined {
   if (value === undefined) return undefined;
@@ -31,4 +32,16 @@ export function scenarioSets(o: ScenarioOptions, defaultThreads: () => number): 
   if (seed !== undefined) sets.push(`seed=${seed}`);
   if (years !== undefined) sets.push(`years=${years}`);
   return { sets, threads };
+}
+
+/**
+ * The command that continues an interrupted job: the command, its file, --resume
+ * and every option that the job's identity depends on (the --set options among
+ * them), each word quoted for the shell.
+ */
+export function resumeHint(command: string, file: string, options: [string, string | undefined][], sets: string[] = []): string {
+  const words = ['cadreflow', command, file, '--resume'];
+  for (const [flag, value] of options) if (value !== undefined) words.push(flag, value);
+  for (const s of sets) words.push('--set', s);
+  return words.map((w, i) => (i < 2 ? w : shq(w))).join(' ');
 }

@@ -4,7 +4,7 @@ import { InputError } from '../scenario/errors.js';
 import { defaultThreads } from '../experiment/pool.js';
 import { loadSensitivity, parseMethod } from '../analysis/sensitivity-plan.js';
 import { runSensitivity, sensitivityTable } from '../analysis/sensitivity.js';
-import { intOption } from './options.js';
+import { intOption, resumeHint } from './options.js';
 import { progress } from './progress.js';
 
 export interface SensitivityCliOptions {
@@ -51,7 +51,7 @@ export async function sensitivityCommand(file: string, o: SensitivityCliOptions)
     const s = res.sweep;
     const secs = (performance.now() - t0) / 1000;
     if (s.interrupted) {
-      process.stderr.write(`stopped after ${s.done} of ${s.total} runs; continue with: cadreflow sensitivity ${file} --method ${plan.method} --resume${o.out ? ` --out ${o.out}` : ''}\n`);
+      process.stderr.write(`stopped after ${s.done} of ${s.total} runs; continue with: ${resumeHint('sensitivity', file, [['--method', plan.method], ['--out', o.out]], o.set)}\n`);
       process.exitCode = 130;
       return;
     }

@@ -4,10 +4,10 @@
  */
 import path from 'node:path';
 import { loadSweep, parseShard } from '../experiment/sweep-plan.js';
-import { runSweep } from '../experiment/sweep-run.js';
+import { runSweep, type SweepOutcome } from '../experiment/sweep-run.js';
 import { defaultThreads } from '../experiment/pool.js';
 import { InputError } from '../scenario/errors.js';
-import { intOption } from './options.js';
+import { intOption, resumeHint } from './options.js';
 import { progress } from './progress.js';
 import { maxReplicatesOption, parsePrecision } from '../experiment/precision.js';
 import { precisionSummaryLines } from '../experiment/sweep-precision.js';
@@ -63,7 +63,7 @@ export async function sweepCommand(file: string, o: SweepCliOptions): Promise<vo
     const ran = res.done - res.resumedFrom;
     if (!o.quiet || res.failed.length || res.interrupted) {
       const reps = precision ? `${plan.replicates}–${precision.max} replicates (--precision)` : `${plan.replicates} replicates`;
-      process.stdout.write(`${plan.sweep.name}: ${plan.points.length} points × ${reps}${shard ? `, shard ${shard.index}/${shard.count} (${precision ? `${res.points} points, ` : ''}${res.total} runs)` : ''}; ${ran} runs in ${secs.toFixed(1)} s on ${threads} thread(s)${res.resumedFrom ? `, resumed after ${res.resumedFrom}` : ''}; results in ${path.relative(process.cwd(), path.resolve(out)) || '.'}\n`);
+      process.stdout.write(`${plan.sweep.name}: ${plan.points.length} points × ${reps}${shard ? `, shard ${shard.index}/${shard.count} (${precision ? `${res.points} points, ` : ''}${res.total} runs)` : ''}; ${ran} runs in ${secs.toFixed(1)} s on ${threads} thread(s)${res.resumedFrom ? `, resumed after ${res.resumedFrom}` : ''}; ${where(res, out)}\n`);
     }
     if (res.precision && !o.quiet) process.stdout.write(precisionSummaryLines(res.precision));
     // A whole sweep gets its report; a shard gets one from `merge`.
@@ -74,7 +74,7 @@ export async function sweepCommand(file: string, o: SweepCliOptions): Promise<vo
       process.exitCode = 1;
     }
     if (res.interrupted) {
-      const resume = `cadreflow sweep ${file} --resume${o.out ? ` --out ${o.out}` : ''}${o.shard ? ` --shard ${o.shard}` : ''}${o.precision !== undefined ? ` --precision ${o.precision}` : ''}${precision && o.maxReplicates !== undefined ? ` --max-replicates ${o.maxReplicates}` : ''}`;
+      const resume = resumeHint('sweep', file, [['--out', o.out], ['--shard', o.shard], ['--precision', o.precision], ['--max-replicates', precision ? o.maxReplicates : undefined]], o.set);
       const where = precision ? `${res.done} runs (${res.pointsDone} of ${res.points} points complete)` : `${res.done} of ${res.total} runs`;
       process.stderr.write(`stopped after ${where}; continue with: ${resume}\n`);
       process.exitCode = 130;
@@ -83,4 +83,12 @@ export async function sweepCommand(file: string, o: SweepCliOptions): Promise<vo
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigint);
   }
+}
+
+/** Where a sweep's results are; after an interrupted forced replacement, the earlier results stay in place. */
+function where(res: SweepOutcome, out: string): string {
+  const rel = (p: string) => path.relative(process.cwd(), p) || '.';
+  if (!res.interrupted) return `results in ${rel(path.resolve(out))}`;
+  const staged = res.dir !== path.resolve(out);
+  return `partial results in ${rel(res.dir)}${staged ? ` (the earlier results in ${rel(path.resolve(out))} stay until this sweep completes)` : ''}`;
 }

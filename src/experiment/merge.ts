@@ -7,7 +7,8 @@
  * same way. Shards of different sweeps, precision settings or program
  * versions, missing or incomplete shards, are refused.
  */
-import { existsSync, readFileSync, writeFileSync, appendFileSync, mkdirSync, rmSync, renameSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync, appendFileSync } from 'node:fs';
+import { ResultsDir } from './results-dir.js';
 import path from 'node:path';
 import { inputError, InputError } from '../scenario/errors.js';
 import { readProgress, SWEEP_FILES } from './sweep-run.js';
@@ -47,10 +48,11 @@ export function mergeShards(dirs: string[], out: string, force: boolean): { shar
   if (missing.length) throw inputError('DIR', dirs, `all ${n} shards; missing ${missing.map((i) => `${i}/${n}`).join(', ')}`);
   const ordered = Array.from({ length: n }, (_, i) => byIndex.get(i + 1)!);
   const target = path.resolve(out);
-  if (existsSync(target) && !force) throw inputError('--out', out, 'a directory that does not exist yet; add --force to replace it');
-  const partial = path.join(path.dirname(target), `.${path.basename(target)}.partial-${process.pid}`);
-  rmSync(partial, { recursive: true, force: true });
-  mkdirSync(partial, { recursive: true });
+  if (dirs.some((d) => target === path.resolve(d) || path.resolve(d).startsWith(target + path.sep))) {
+    throw inputError('--out', out, 'a directory other than the shards being merged and the directories that hold them');
+  }
+  const dir = ResultsDir.open(out, force);
+  const partial = dir.partial;
   const points = first.points as number;
   try {
     // Without --precision every shard's points.csv lists all points; with it, each lists its own (with the replicates they needed).
@@ -90,10 +92,9 @@ export function mergeShards(dirs: string[], out: string, force: boolean): { shar
       merged: new Date().toISOString(),
     }, null, 2) + '\n');
     writeFileSync(path.join(partial, 'progress.json'), JSON.stringify({ hash: first.sweepHash, shard: null, complete: true, mergedFrom: n }, null, 2) + '\n');
-    if (existsSync(target)) rmSync(target, { recursive: true, force: true });
-    renameSync(partial, target);
+    dir.commit();
   } catch (e) {
-    rmSync(partial, { recursive: true, force: true });
+    dir.abandon();
     throw e;
   }
   return { shards: n, points };

@@ -1,12 +1,97 @@
 /**
- * A results directory written all or nothing (DESIGN.md): files go to a
- * hidden partial directory beside the target, which is renamed into place
- * only when everything is written. An existing result is never replaced
- * without `force`; a failed run leaves nothing behind.
+ * Results directories (DESIGN.md).
+ *
+ * ResultsDir, for a job that runs at once (run, compare): written all or
+ * nothing — files go to a hidden partial directory beside the target, which
+ * is renamed into place only when everything is written; a failed run leaves
+ * nothing behind. resumableDir, for a job that checkpoints (sweep,
+ * calibration, sensitivity analysis): written in place, so that --resume can
+ * continue it; with --force over an earlier result it is written beside it
+ * and replaces it only when complete.
+ *
+ * An existing result is never replaced without --force, and --force replaces
+ * only an empty directory or one that CadreFlow wrote (checkReplaceable).
  */
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync, createWriteStream, type WriteStream } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync, createWriteStream, type WriteStream } from 'node:fs';
 import path from 'node:path';
 import { inputError } from '../scenario/errors.js';
+
+/** What --force may replace: an empty directory or a results directory of CadreFlow, never the working directory or one of its parents. */
+export function checkReplaceable(target: string, shown: string, option = '--out'): void {
+  const abs = path.resolve(target);
+  const up = path.relative(abs, process.cwd());
+  if (up === '' || (!up.startsWith('..') && !path.isAbsolute(up))) {
+    throw inputError(option, shown, 'a results directory other than the working directory and its parents (--force would delete it)');
+  }
+  if (!statSync(abs).isDirectory()) throw inputError(option, shown, 'a directory (this is a file, which --force does not replace)');
+  const entries = readdirSync(abs);
+  if (entries.length === 0 || entries.includes('manifest.json') || entries.includes('progress.json') || existsSync(path.join(abs, 'runs', 'progress.json'))) return;
+  throw inputError(option, shown, 'a results directory written by CadreFlow (with manifest.json) or a new one; this directory holds other files, which --force does not delete');
+}
+
+/** Creates directory `dir` (and its parents); a path that cannot be one is the user's error, naming the option. */
+export function makeDir(dir: string, shown: string, option = '--out'): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    throw inputError(option, shown, `a directory that can be created here (${err.message})`);
+  }
+}
+
+/** Checks, creating nothing, that `abs` could be a directory: its nearest existing ancestor is one. */
+function checkParent(abs: string, shown: string, option = '--out'): void {
+  let p = path.dirname(abs);
+  while (!existsSync(p) && path.dirname(p) !== p) p = path.dirname(p);
+  if (!statSync(p).isDirectory()) throw inputError(option, shown, `a path whose parents are directories (${p} is a file)`);
+}
+
+/** Replaces `target` by the finished directory `from` (target may not exist). */
+function replaceDir(target: string, from: string): void {
+  if (existsSync(target)) {
+    const old = `${from}.old`;
+    rmSync(old, { recursive: true, force: true });
+    renameSync(target, old);
+    renameSync(from, target);
+    rmSync(old, { recursive: true, force: true });
+  } else {
+    renameSync(from, target);
+  }
+}
+
+export interface Resumable {
+  /** Where the job writes. */
+  dir: string;
+  /** Whether `dir` holds an earlier, interrupted run of a job to continue (--resume). */
+  resuming: boolean;
+  /** Puts the complete result in place (after a forced replacement: replaces the earlier result). */
+  commit(): void;
+}
+
+/**
+ * The directory of a checkpointed job for `--out out`: new, the directory
+ * itself; with --resume, the directory (or, after an interrupted forced
+ * replacement, the staging directory beside it); with --force over an earlier
+ * result, a staging directory `.NAME.replacing` beside it, which replaces it
+ * on commit — the earlier result stays whole until the new one is complete.
+ */
+export function resumableDir(out: string, o: { resume: boolean; force: boolean }, what: string): Resumable {
+  if (o.resume && o.force) throw inputError('--force', 'with --resume', 'either --resume (continue) or --force (start again), not both');
+  const target = path.resolve(out);
+  checkParent(target, out);
+  const staging = path.join(path.dirname(target), `.${path.basename(target)}.replacing`);
+  const replace = () => replaceDir(target, staging);
+  if (o.resume && existsSync(staging)) return { dir: staging, resuming: true, commit: replace };
+  if (!existsSync(target)) {
+    rmSync(staging, { recursive: true, force: true });
+    return { dir: target, resuming: false, commit: () => {} };
+  }
+  if (o.resume) return { dir: target, resuming: true, commit: () => {} };
+  if (!o.force) throw inputError('--out', out, `a directory that does not exist yet; add --resume to continue this ${what} or --force to start again`);
+  checkReplaceable(target, out);
+  rmSync(staging, { recursive: true, force: true });
+  return { dir: staging, resuming: false, commit: replace };
+}
 
 export class ResultsDir {
   readonly partial: string;
@@ -19,12 +104,14 @@ export class ResultsDir {
   /** Checks that `target` may be written and opens the partial directory. */
   static open(target: string, force: boolean): ResultsDir {
     const abs = path.resolve(target);
-    if (existsSync(abs) && !force) {
-      throw inputError('--out', target, 'a directory that does not exist yet; add --force to replace the earlier result');
+    if (existsSync(abs)) {
+      if (!force) throw inputError('--out', target, 'a directory that does not exist yet; add --force to replace the earlier result');
+      checkReplaceable(abs, target);
     }
     const d = new ResultsDir(abs, force);
+    checkParent(abs, target);
     rmSync(d.partial, { recursive: true, force: true });
-    mkdirSync(d.partial, { recursive: true });
+    makeDir(d.partial, target);
     return d;
   }
 
@@ -42,15 +129,8 @@ export class ResultsDir {
 
   /** Moves the finished directory into place (replacing an earlier one only with force). */
   commit(): void {
-    if (existsSync(this.target)) {
-      if (!this.force) throw inputError('--out', this.target, 'a directory that does not exist yet; add --force to replace the earlier result');
-      const old = `${this.partial}.old`;
-      renameSync(this.target, old);
-      renameSync(this.partial, this.target);
-      rmSync(old, { recursive: true, force: true });
-    } else {
-      renameSync(this.partial, this.target);
-    }
+    if (existsSync(this.target) && !this.force) throw inputError('--out', this.target, 'a directory that does not exist yet; add --force to replace the earlier result');
+    replaceDir(this.target, this.partial);
     this.done = true;
   }
 

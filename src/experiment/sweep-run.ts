@@ -22,6 +22,7 @@ import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, readFileSyn
 import path from 'node:path';
 import { METRIC_NAMES } from '../metrics/definitions.js';
 import { inputError } from '../scenario/errors.js';
+import { makeDir, resumableDir } from './results-dir.js';
 import { csvRow } from './csv.js';
 import { RunPool, runsInFlight } from './pool.js';
 import type { PackedResult } from './run-one.js';
@@ -60,6 +61,8 @@ export interface SweepOutcome {
   pointsDone: number;
   /** With --precision, when complete: how many replicates the points needed. */
   precision?: SweepPrecisionSummary;
+  /** Where the results are: --out, or while a forced replacement is unfinished, the staging directory beside it. */
+  dir: string;
 }
 
 interface Progress {
@@ -126,7 +129,8 @@ interface PointState {
 const key = (pos: number, rep: number) => pos * 100_001 + rep;
 
 export async function runSweep(plan: SweepPlan, o: SweepOptions): Promise<SweepOutcome> {
-  const dir = path.resolve(o.out);
+  const out = resumableDir(o.out, o, 'sweep');
+  const dir = out.dir;
   const shard = o.shard ?? null;
   const prec = o.precision && o.precision.targets.length ? o.precision : undefined;
   const hash = precisionHash(plan.hash, prec);
@@ -134,22 +138,16 @@ export async function runSweep(plan: SweepPlan, o: SweepOptions): Promise<SweepO
   const nPoints = shardPoints.length;
   const initial = plan.replicates;
   let prog: Progress | undefined;
-  if (existsSync(dir)) {
-    if (o.resume) {
-      prog = readProgress(dir);
-      if (!prog) throw inputError('--resume', o.out, 'a sweep results directory with progress.json; this directory has none (use --force to start again)');
-      if (prog.hash !== hash || JSON.stringify(prog.shard) !== JSON.stringify(shard)) {
-        throw inputError('--resume', o.out, 'the results of this same sweep file, shard, --precision and program version; this directory holds another sweep (use another --out, or --force to start again)');
-      }
-    } else if (o.force) {
-      rmSync(dir, { recursive: true, force: true });
-    } else {
-      throw inputError('--out', o.out, 'a directory that does not exist yet; add --resume to continue this sweep or --force to start again');
+  if (out.resuming) {
+    prog = readProgress(dir);
+    if (!prog) throw inputError('--resume', o.out, 'a sweep results directory with progress.json; this directory has none (use --force to start again)');
+    if (prog.hash !== hash || JSON.stringify(prog.shard) !== JSON.stringify(shard)) {
+      throw inputError('--resume', o.out, 'the results of this same sweep file with the same --set options, shard, --precision and program version; this directory holds another sweep (use another --out, or --force to start again)');
     }
   }
   const head = headers(plan, prec);
   if (!prog) {
-    mkdirSync(dir, { recursive: true });
+    makeDir(dir, o.out);
     for (const f of SWEEP_FILES) writeFileSync(path.join(dir, f), head[f]);
     // Without --precision every point's row is known at once; with it, a row is written when its point is complete.
     if (!prec) {
@@ -375,7 +373,8 @@ export async function runSweep(plan: SweepPlan, o: SweepOptions): Promise<SweepO
       manifest.precision = precisionSummary;
     }
     writeFileSync(mf, JSON.stringify(manifest, null, 2) + '\n');
+    out.commit();
   }
   // Runs of a point that was not complete are not kept: `done` counts the runs up to the checkpoint.
-  return { total: interrupted ? known : written, done: prog.nextTask, failed, interrupted, resumedFrom, points: nPoints, pointsDone: prog.nextPoint!, precision: precisionSummary };
+  return { total: interrupted ? known : written, done: prog.nextTask, failed, interrupted, resumedFrom, points: nPoints, pointsDone: prog.nextPoint!, precision: precisionSummary, dir: interrupted ? dir : path.resolve(o.out) };
 }

@@ -98,7 +98,8 @@ describe('cadreflow calibrate', () => {
     let partial = 0;
     for (const delay of [600, 900, 1800]) {
       const out = `k${delay}`;
-      await killAfter(bin, ['calibrate', 'cal.json', '--out', out, '--threads', '1', '--quiet'], tmp, delay);
+      // --force: the calibrated scenario file (calibrated-here.json) exists and is replaced.
+      await killAfter(bin, ['calibrate', 'cal.json', '--out', out, '--force', '--threads', '1', '--quiet'], tmp, delay);
       if (!existsSync(path.join(tmp, out, 'manifest.json'))) continue;
       if (!existsSync(path.join(tmp, out, 'best.json'))) partial++;
       const r = cf(['calibrate', 'cal.json', '--out', out, '--resume', '--quiet', '--threads', '2']);
@@ -120,6 +121,14 @@ describe('cadreflow calibrate', () => {
     const r = cf(['calibrate', 'cal.json', '--out', 'c1']);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/--out.*--resume.*--force/);
+    // The calibrated scenario file is replaced only with --force, and that is checked before any run.
+    const scenario = read('calibrated-here.json');
+    const fresh = cf(['calibrate', 'cal.json', '--out', 'c-new']);
+    expect(fresh.code).toBe(2);
+    expect(fresh.err).toMatch(/cal\.json.*calibrated\.file.*calibrated-here\.json.*--force/s);
+    expect(existsSync(path.join(tmp, 'c-new'))).toBe(false);
+    expect(read('calibrated-here.json')).toBe(scenario);
+    expect(cf(['calibrate', 'cal.json', '--out', 'c1', '--resume', '--force']).err).toMatch(/either --resume .* or --force/);
     write('cal2.json', { ...CAL, replicates: 3 });
     const other = cf(['calibrate', 'cal2.json', '--out', 'c1', '--resume']);
     expect(other.code).toBe(2);
@@ -145,5 +154,14 @@ describe('cadreflow calibrate', () => {
     bad({ replicates: 0 }, /replicates: 0: must be ≥ 1/);
     bad({ base: { name: 'x', world: { scale: -1 } } }, /base: world\.scale/);
     bad({}, /--budget: "none"/, ['--budget', 'none']);
+  });
+
+  it('a calibration run with --set says so in the calibrated scenario it writes', () => {
+    const r = cf(['calibrate', 'cal.json', '--out', 'c-set', '--force', '--budget', '2', '--set', 'burnIn=3', '--quiet']);
+    expect(r.code, r.err).toBe(0);
+    const scen = JSON.parse(read('c-set', 'calibrated.json'));
+    expect(scen.description).toMatch(/Command-line overrides: burnIn=3\. Fitted: /);
+    expect(scen.burnIn).toBe(3);
+    expect(read('calibrated-here.json')).toBe(read('c-set', 'calibrated.json'));
   });
 });

@@ -73,6 +73,22 @@ describe('cadreflow run', () => {
     expect(readFileSync(path.join(tmp, 'keep', 'timeseries.csv')).equals(before)).toBe(false);
   });
 
+  it('--force replaces only a results directory: not the working directory, a parent of it, a directory of other files or a file', () => {
+    mkdirSync(path.join(tmp, 'mine'));
+    writeFileSync(path.join(tmp, 'mine', 'notes.txt'), 'x');
+    for (const out of ['.', '..', 'mine', 'small.json']) {
+      const r = cf(['run', 'small.json', '--out', out, '--force', '--threads', '1', '--quiet']);
+      expect(r.code, out).toBe(2);
+      expect(r.err).toMatch(/--out: /);
+    }
+    expect(readFileSync(path.join(tmp, 'mine', 'notes.txt'), 'utf8')).toBe('x');
+    expect(existsSync(path.join(tmp, 'small.json'))).toBe(true);
+    // A path under a file is the user's error too (exit 2), not an internal one.
+    const r = cf(['run', 'small.json', '--out', 'small.json/sub', '--threads', '1', '--quiet']);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/--out: "small\.json\/sub": .*small\.json is a file/);
+  });
+
   it('applies --set overrides', () => {
     expect(cf(['run', 'small.json', '--out', 'set', '--threads', '1', '--quiet', '--set', 'policy.maxTenure=4', '--set', 'years=2']).code).toBe(0);
     const m = JSON.parse(readFileSync(path.join(tmp, 'set', 'manifest.json'), 'utf8'));

@@ -103,6 +103,26 @@ describe('cadreflow sweep', () => {
     same('ref', 'intr');
   });
 
+  it('--force keeps the earlier sweep whole until the new one completes; the hint to resume repeats the --set options', async () => {
+    expect(cf(['sweep', 'grid.json', '--out', 'old', '--threads', '1', '--quiet']).code).toBe(0);
+    const longer = ['--set', 'years=30'];
+    expect(cf(['sweep', 'grid.json', '--out', 'longer', '--threads', '2', '--quiet', ...longer]).code).toBe(0);
+    const child = spawn(process.execPath, [bin, 'sweep', 'grid.json', '--out', 'old', '--force', '--threads', '1', '--quiet', ...longer], { cwd: tmp });
+    let err = '';
+    child.stderr.on('data', (d) => (err += d));
+    const exited = new Promise((r) => child.on('exit', r));
+    await new Promise((r) => setTimeout(r, 1500));
+    child.kill('SIGINT');
+    expect(await exited, err).toBe(130);
+    expect(err).toContain('--resume --out old --set years=30');
+    same('ref', 'old'); // the earlier result, untouched
+    expect(existsSync(path.join(tmp, '.old.replacing', 'progress.json'))).toBe(true);
+    const r = cf(['sweep', 'grid.json', '--resume', '--out', 'old', '--threads', '2', '--quiet', ...longer]);
+    expect(r.code, r.err).toBe(0);
+    same('longer', 'old');
+    expect(existsSync(path.join(tmp, '.old.replacing'))).toBe(false);
+  });
+
   it('records failed runs with point, replicate, seed and message; the others go on; exit code 1', () => {
     const r = cf(['sweep', 'grid.json', '--out', 'fail', '--threads', '2', '--quiet'], { CADREFLOW_INJECT_FAILURE: '1/1,4/0' });
     expect(r.code).toBe(1);
