@@ -96,6 +96,11 @@ export function resumableDir(out: string, o: { resume: boolean; force: boolean }
 export class ResultsDir {
   readonly partial: string;
   private done = false;
+  /** Ctrl-C or a TERM signal while the directory is open: remove the partial directory, then exit (130 / 143). */
+  private readonly onSignal = (signal: NodeJS.Signals) => {
+    this.abandon();
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
 
   private constructor(readonly target: string, private readonly force: boolean) {
     this.partial = path.join(path.dirname(target), `.${path.basename(target)}.partial-${process.pid}`);
@@ -112,6 +117,8 @@ export class ResultsDir {
     checkParent(abs, target);
     rmSync(d.partial, { recursive: true, force: true });
     makeDir(d.partial, target);
+    process.once('SIGINT', d.onSignal);
+    process.once('SIGTERM', d.onSignal);
     return d;
   }
 
@@ -132,10 +139,17 @@ export class ResultsDir {
     if (existsSync(this.target) && !this.force) throw inputError('--out', this.target, 'a directory that does not exist yet; add --force to replace the earlier result');
     replaceDir(this.target, this.partial);
     this.done = true;
+    this.release();
   }
 
   /** Removes the partial directory (after a failure). */
   abandon(): void {
     if (!this.done) rmSync(this.partial, { recursive: true, force: true });
+    this.release();
+  }
+
+  private release(): void {
+    process.off('SIGINT', this.onSignal);
+    process.off('SIGTERM', this.onSignal);
   }
 }

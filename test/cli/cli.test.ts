@@ -1,6 +1,6 @@
 /** End-to-end tests of the built CLI (npm test builds first): a run, determinism across threads, each kind of bad input, --force. */
 import { describe, expect, it, beforeAll } from 'vitest';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -87,6 +87,18 @@ describe('cadreflow run', () => {
     const r = cf(['run', 'small.json', '--out', 'small.json/sub', '--threads', '1', '--quiet']);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/--out: "small\.json\/sub": .*small\.json is a file/);
+  });
+
+  it('Ctrl-C during a run leaves nothing behind and keeps the earlier result', async () => {
+    expect(cf(['run', 'small.json', '--out', 'kept', '--threads', '1', '--quiet']).code).toBe(0);
+    const before = readFileSync(path.join(tmp, 'kept', 'timeseries.csv'));
+    const child = spawn(process.execPath, [bin, 'run', 'small.json', '--out', 'kept', '--force', '--threads', '1', '--quiet', '--set', 'world.scale=0.3', '--replicates', '8'], { cwd: tmp });
+    const exited = new Promise((r) => child.on('exit', r));
+    await new Promise((r) => setTimeout(r, 1500));
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    expect(readdirSync(tmp).filter((f) => f.includes('.partial'))).toEqual([]);
+    expect(readFileSync(path.join(tmp, 'kept', 'timeseries.csv')).equals(before)).toBe(true);
   });
 
   it('applies --set overrides', () => {
