@@ -64,7 +64,8 @@ export function slurmCommand(file: string, o: SlurmCliOptions): void {
   }
   const points = plan.points.length;
   // The options as every shard's sweep is given them, checked here as `sweep` checks them.
-  const precision = targets.length ? { spec: targets.map((t) => `${t.metric}=${t.target}`).join(','), max: maxReplicatesOption(o.maxReplicates, plan.replicates) } : undefined;
+  const max = maxReplicatesOption(o.maxReplicates, plan.replicates, targets.length > 0);
+  const precision = targets.length ? { spec: targets.map((t) => `${t.metric}=${t.target}`).join(','), max } : undefined;
   const out = path.resolve(checkOutDir(o.out ?? path.join('results', plan.sweep.name)));
   if (existsSync(out)) {
     if (!statSync(out).isDirectory()) throw inputError('--out', o.out ?? out, 'a directory (this is a file)');

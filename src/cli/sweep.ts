@@ -34,7 +34,8 @@ export async function sweepCommand(file: string, o: SweepCliOptions): Promise<vo
   } catch (e) {
     throw e instanceof InputError && !e.file ? e.withFile(file) : e;
   }
-  const precision = targets.length ? { targets, max: maxReplicatesOption(o.maxReplicates, plan.replicates) } : undefined;
+  const max = maxReplicatesOption(o.maxReplicates, plan.replicates, targets.length > 0);
+  const precision = targets.length ? { targets, max } : undefined;
   const out = o.out ?? path.join('results', shard ? `${plan.sweep.name}-shard-${shard.index}-of-${shard.count}` : plan.sweep.name);
   const stop = { requested: false };
   const onSigint = () => {

@@ -55,6 +55,7 @@ export function parsePrecision(spec: string, flag = '--precision'): PrecisionTar
  * with precision targets it must be at least the initial replicate count.
  */
 export function maxReplicatesOption(value: string | undefined, initial: number, withTargets = true): number {
+  if (value !== undefined && !withTargets) throw inputError('--max-replicates', value, 'only with --precision (it caps the replicates that --precision adds)');
   if (value === undefined) return Math.max(DEFAULT_MAX_REPLICATES, initial);
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1 || n > 100000) throw inputError('--max-replicates', value, 'an integer from 1 to 100000');

@@ -19,11 +19,19 @@ const range = z
 const choice = z.object({ values: z.array(value).min(1).describe('Choose among these values (numbers, booleans or strings).') }).strict();
 const ranged = z.union([range, choice]);
 
-const grid = z.object({ type: z.literal('grid'), parameters: z.record(z.string(), z.array(value).min(1)).describe('Dotted path → list of values; the full factorial is run.') }).strict();
+/** The largest design a sweep file may give (as for the sampled designs' `samples`). */
+const MAX_POINTS = 1_000_000;
+const grid = z
+  .object({ type: z.literal('grid'), parameters: z.record(z.string(), z.array(value).min(1)).describe('Dotted path → list of values; the full factorial is run.') })
+  .strict()
+  .superRefine((g, ctx) => {
+    const n = Object.values(g.parameters).reduce((a, v) => a * v.length, 1);
+    if (n > MAX_POINTS) ctx.addIssue({ code: 'custom', path: ['parameters'], input: g.parameters, message: `a grid of at most ${MAX_POINTS} points (the product of the numbers of values); this one has ${n}` });
+  });
 const lhs = z
   .object({
     type: z.literal('lhs'),
-    samples: z.number().int().min(1).max(1_000_000),
+    samples: z.number().int().min(1).max(MAX_POINTS),
     seed: z.number().int().min(0).max(4294967295).optional().describe('Seed of the design (default: the base scenario’s seed).'),
     parameters: z.record(z.string(), ranged).describe('Dotted path → {min, max, integer} or {values}.'),
   })

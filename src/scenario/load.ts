@@ -19,7 +19,8 @@ export function readJsonFile(file: string): unknown {
     throw new InputError([{ path: '', value: file, allowed: `${why}; give the path of a JSON file` }], file);
   }
   try {
-    return JSON.parse(text);
+    // A byte-order mark, as some Windows editors write, is not part of the JSON.
+    return JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch (e) {
     throw new InputError([{ path: '', value: undefined, allowed: `valid JSON is required (${(e as Error).message})` }], file);
   }

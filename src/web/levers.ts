@@ -57,7 +57,8 @@ export function leverSpecs(): LeverSpec[] {
 
 /** Run settings of the page: ranges kept small enough that a workshop laptop answers in seconds. */
 export const SETTINGS = {
-  scale: { min: 0.01, max: 1, default: 0.1, step: 0.01 },
+  // The gansu preset of the baseline has no valid pyramid below scale 0.03 (world.ts checks each rank's feeders).
+  scale: { min: 0.03, max: 1, default: 0.1, step: 0.01 },
   years: { min: 2, max: 100, default: 30, step: 1 },
   burnIn: { min: 0, max: 100, default: 30, step: 1 },
   replicates: { min: 1, max: 32, default: 6, step: 1 },
@@ -142,6 +143,7 @@ export interface RunPair {
 export function runScenarios(req: RunRequest): RunPair {
   if (req === null || typeof req !== 'object' || Array.isArray(req)) throw inputError('', req, 'a JSON object with levers and settings');
   const problems: InputProblem[] = [];
+  for (const k of Object.keys(req)) if (k !== 'levers' && k !== 'settings') problems.push({ path: k, value: (req as Record<string, unknown>)[k], allowed: 'levers or settings (the two fields of a run request)' });
   const st = (req.settings ?? {}) as Record<string, unknown>;
   for (const k of Object.keys(st)) if (!(k in SETTINGS)) problems.push({ path: `settings.${k}`, value: st[k], allowed: `one of the settings ${Object.keys(SETTINGS).join(', ')}` });
   const settings = {} as Settings;

@@ -101,6 +101,12 @@ describe('cadreflow run', () => {
     expect(readFileSync(path.join(tmp, 'kept', 'timeseries.csv')).equals(before)).toBe(true);
   });
 
+  it('reads a scenario file that starts with a byte-order mark', () => {
+    writeFileSync(path.join(tmp, 'bom.json'), '\uFEFF' + JSON.stringify(SMALL));
+    const r = cf(['validate', 'bom.json']);
+    expect(r.code, r.err).toBe(0);
+  });
+
   it('applies --set overrides', () => {
     expect(cf(['run', 'small.json', '--out', 'set', '--threads', '1', '--quiet', '--set', 'policy.maxTenure=4', '--set', 'years=2']).code).toBe(0);
     const m = JSON.parse(readFileSync(path.join(tmp, 'set', 'manifest.json'), 'utf8'));

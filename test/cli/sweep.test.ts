@@ -148,6 +148,9 @@ describe('cadreflow sweep', () => {
     expect(bad('badrange', { ...SWEEP, design: { type: 'lhs', samples: 4, parameters: { 'policy.maxTenure': { min: 9, max: 3 } } } })).toMatch(/max must be ≥ min/);
     expect(bad('badtype', { ...SWEEP, design: { type: 'factorial', parameters: {} } })).toMatch(/design\.type/);
     expect(bad('badbase', { ...SWEEP, base: 'nope.json' })).toMatch(/nope\.json.*does not exist/);
+    const tens = Object.fromEntries(['maxTenure', 'keyMaxTenure', 'minTenure', 'electionCycle', 'tenureFromRank', 'exchangeQuota', 'careRate'].map((k) => [`policy.${k}`, Array.from({ length: 10 }, (_, i) => i + 1)]));
+    expect(bad('hugegrid', { ...SWEEP, design: { type: 'grid', parameters: tens } })).toMatch(/design\.parameters: .*a grid of at most 1000000 points .*this one has 10000000/);
+    expect(cf(['sweep', 'grid.json', '--out', 'bad-maxrep', '--max-replicates', '9']).err).toMatch(/--max-replicates: "9": only with --precision/);
     const exists = cf(['sweep', 'grid.json', '--out', 'ref']);
     expect(exists.code).toBe(2);
     expect(exists.err).toMatch(/--resume/);

@@ -120,6 +120,7 @@ describe('the page’s scenarios', () => {
     expect(bad({ settings: { replicates: 0 } })).toMatch(/settings\.replicates: 0: an integer from 1 to 32/);
     expect(bad({ settings: { reformYear: 2100 } })).toMatch(/settings\.reformYear: 2100: a reported year/);
     expect(bad({ levers: { 'policy.maxTenure': null } })).toMatch(/policy\.maxTenure: null: expected number/);
+    expect(bad({ bogus: 1 })).toMatch(/bogus: 1: levers or settings/);
   });
 
   it('offers the shipped scenarios as presets, the baseline first', () => {
