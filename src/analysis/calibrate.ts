@@ -16,7 +16,7 @@ import { appendFileSync, existsSync, readFileSync, statSync, truncateSync, write
 import { makeDir, resumableDir } from '../experiment/results-dir.js';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
-import { applySets, parseScenario, readJsonFile, resolveScenario, zodProblems } from '../scenario/load.js';
+import { applySets, parseScenario, readJsonFile, rejectScenarioFile, resolveScenario, zodProblems } from '../scenario/load.js';
 import { InputError, inputError } from '../scenario/errors.js';
 import type { Scenario } from '../scenario/schema.js';
 import { valueAt } from '../experiment/design.js';
@@ -57,6 +57,7 @@ export interface CalibrationOverrides {
 
 export function loadCalibration(file: string, o: CalibrationOverrides = {}): CalibrationPlan {
   const raw = readJsonFile(file);
+  rejectScenarioFile(raw, file, 'calibration');
   const r = CalibrationSchema.safeParse(raw);
   if (!r.success) throw new InputError(zodProblems(r.error, raw), file);
   const cal = r.data;

@@ -8,7 +8,7 @@
  */
 import path from 'node:path';
 import { createHash } from 'node:crypto';
-import { readJsonFile, resolveScenario, zodProblems } from '../scenario/load.js';
+import { readJsonFile, rejectScenarioFile, resolveScenario, zodProblems } from '../scenario/load.js';
 import { InputError } from '../scenario/errors.js';
 import type { Scenario } from '../scenario/schema.js';
 import { METRIC_NAMES } from '../metrics/definitions.js';
@@ -96,6 +96,7 @@ export function parseMethod(m: string | undefined): SensitivityMethod | undefine
 
 export function loadSensitivity(file: string, method?: SensitivityMethod, overrides: string[] = []): SensitivityPlan {
   const raw = readJsonFile(file);
+  rejectScenarioFile(raw, file, 'sensitivity analysis');
   const r = SensitivitySchema.safeParse(raw);
   if (!r.success) throw new InputError(zodProblems(r.error, raw), file);
   const sa = r.data;

@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { createHash } from 'node:crypto';
-import { applySets, parseScenario, readJsonFile, resolveScenario, zodProblems } from '../scenario/load.js';
+import { applySets, parseScenario, readJsonFile, rejectScenarioFile, resolveScenario, zodProblems } from '../scenario/load.js';
 import { InputError, inputError } from '../scenario/errors.js';
 import type { Scenario } from '../scenario/schema.js';
 import { buildWorld } from '../world/world.js';
@@ -47,6 +47,7 @@ const setString = (path: string, v: unknown) => `${path}=${JSON.stringify(v)}`;
 
 export function loadSweep(file: string, overrides: string[] = []): SweepPlan {
   const raw = readJsonFile(file);
+  rejectScenarioFile(raw, file, 'sweep');
   const r = SweepSchema.safeParse(raw);
   if (!r.success) throw new InputError(zodProblems(r.error, raw), file);
   const sweep = r.data;

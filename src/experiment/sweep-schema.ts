@@ -17,7 +17,7 @@ const range = z
   .strict()
   .refine((r) => r.max >= r.min, { message: 'max must be ≥ min', path: ['max'] });
 const choice = z.object({ values: z.array(value).min(1).describe('Choose among these values (numbers, booleans or strings).') }).strict();
-const ranged = z.union([range, choice]);
+const ranged = z.union([range, choice], { error: 'a range {min, max} (with integer: true for whole numbers) or a choice {values: [...]}' });
 
 /** The largest design a sweep file may give (as for the sampled designs' `samples`). */
 const MAX_POINTS = 1_000_000;

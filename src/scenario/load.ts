@@ -26,12 +26,25 @@ export function readJsonFile(file: string): unknown {
   }
 }
 
-function describeAllowed(issue: z.core.$ZodIssue): string {
+/** The name of a JSON type as a user reads it (zod's "record" is a JSON object). */
+const typeName = (t: string) => (t === 'record' ? 'object' : t === 'array' ? 'array (a list)' : t);
+
+function describeAllowed(issue: z.core.$ZodIssue, missing: boolean): string {
   switch (issue.code) {
     case 'unrecognized_keys':
       return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}; check the spelling (scenarios/schema.json lists the fields)`;
     case 'invalid_type':
-      return `expected ${issue.expected}`;
+      return `${missing ? 'a required field; ' : ''}expected ${typeName(issue.expected)}`;
+    case 'invalid_union': {
+      // Which kinds of value the union takes, from the first issue of each of its branches.
+      const kinds = [...new Set(issue.errors.map((branch) => (branch[0]?.code === 'invalid_type' && branch[0].path.length === 0 ? typeName(branch[0].expected) : '')))];
+      const known = kinds.length > 0 && kinds.every(Boolean);
+      const m = /^Invalid discriminator value\. Expected (.*)$/.exec(issue.message);
+      if (m) return `one of ${m[1]!.split(' | ').map((v) => `"${v.replace(/^'|'$/g, '')}"`).join(', ')}`;
+      // A union with an error text of its own says what it takes; otherwise name the kinds of value.
+      const own = issue.message !== 'Invalid input';
+      return `${missing ? 'a required field; ' : ''}${own || !known ? issue.message : `expected ${kinds.join(' or ')}`}`;
+    }
     case 'too_small':
       return `must be ${issue.inclusive === false ? '>' : '≥'} ${String(issue.minimum)}${issue.origin === 'array' ? ' items' : ''}`;
     case 'too_big':
@@ -65,9 +78,10 @@ export function zodProblems(err: z.ZodError, raw: unknown, prefix: PropertyKey[]
     if (issue.code === 'unrecognized_keys') {
       const obj = valueAt(raw, issue.path);
       const k = issue.keys[0]!;
-      return { path: pathString([...path, k]), value: (obj as Record<string, unknown>)?.[k], allowed: describeAllowed(issue) };
+      return { path: pathString([...path, k]), value: (obj as Record<string, unknown>)?.[k], allowed: describeAllowed(issue, false) };
     }
-    return { path: pathString(path), value: valueAt(raw, issue.path), allowed: describeAllowed(issue) };
+    const value = valueAt(raw, issue.path);
+    return { path: pathString(path), value, allowed: describeAllowed(issue, value === undefined) };
   });
 }
 
@@ -100,14 +114,27 @@ export function applySets(raw: unknown, sets: string[]): unknown {
   return out;
 }
 
+/**
+ * A sweep, calibration or sensitivity file that is a scenario file given by
+ * mistake: says so, instead of listing every scenario field as unknown.
+ */
+export function rejectScenarioFile(raw: unknown, file: string, kind: string): void {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw) || 'base' in raw) return;
+  if (!['world', 'policy', 'behavior', 'startYear', 'years', 'burnIn'].some((k) => k in raw)) return;
+  throw new InputError([{ path: '', value: file, allowed: `a ${kind} file (the README describes its fields); this is a scenario file, which a ${kind} file names as its base` }], file);
+}
+
 /** Validates a raw scenario object; throws InputError (without a file name) on problems. */
 export function parseScenario(raw: unknown): Scenario {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw inputError('', raw, 'a JSON object with scenario fields');
   const r = ScenarioSchema.safeParse(raw);
   if (!r.success) throw new InputError(zodProblems(r.error, raw));
   const s = r.data;
+  const last = s.startYear + s.years - 1;
   s.reforms.forEach((ref, i) => {
     if (ref.year < s.startYear) throw inputError(`reforms[${i}].year`, ref.year, `a year from startYear (${s.startYear}) on`);
+    // A reform after the horizon would never take effect, and the run would silently be the baseline.
+    if (ref.year > last) throw inputError(`reforms[${i}].year`, ref.year, `a reported year, ${s.startYear === last ? last : `${s.startYear}–${last}`} (a later reform never takes effect: raise years or move the reform)`);
   });
   return s;
 }

@@ -135,6 +135,9 @@ describe('bad input: exit code 2, file, field, value and what is allowed; no sta
   it('invalid JSON', () => {
     expect(bad('json', '{"name": "x",')).toMatch(/json\.json.*valid JSON/);
   });
+  it('a reform after the last reported year (it would never take effect)', () => {
+    expect(bad('latereform', { ...SMALL, reforms: [{ year: 2040, policy: { maxTenure: 5 } }] })).toMatch(/latereform\.json: reforms\[0\]\.year: 2040: a reported year, 2026–2028/);
+  });
   it('an unknown field', () => {
     expect(bad('unknown', { ...SMALL, policy: { maxTenur: 8 } })).toMatch(/unknown\.json: policy\.maxTenur: 8: unknown field "maxTenur"/);
   });

@@ -146,7 +146,10 @@ describe('cadreflow sweep', () => {
     expect(bad('badvalue', { ...SWEEP, design: { type: 'grid', parameters: { 'policy.maxTenure': [5, 0] } } })).toMatch(/design point 1 \(policy\.maxTenure=0\): policy\.maxTenure: 0: must be ≥ 1/);
     expect(bad('badpath', { ...SWEEP, design: { type: 'grid', parameters: { 'policy.maxTenur': [5] } } })).toMatch(/policy\.maxTenur.*unknown field/);
     expect(bad('badrange', { ...SWEEP, design: { type: 'lhs', samples: 4, parameters: { 'policy.maxTenure': { min: 9, max: 3 } } } })).toMatch(/max must be ≥ min/);
-    expect(bad('badtype', { ...SWEEP, design: { type: 'factorial', parameters: {} } })).toMatch(/design\.type/);
+    expect(bad('badtype', { ...SWEEP, design: { type: 'factorial', parameters: {} } })).toMatch(/design\.type: "factorial": one of "grid", "lhs", "random", "list"/);
+    expect(bad('listforrange', { ...SWEEP, design: { type: 'random', samples: 3, seed: 1, parameters: { 'policy.maxTenure': [5, 6] } } })).toMatch(/policy\.maxTenure: \[5,6\]: a range \{min, max\}.* or a choice \{values/);
+    expect(bad('nobase', { name: 'x', replicates: 1, design: SWEEP.design })).toMatch(/base: \(missing\): a required field; expected string or object/);
+    expect(bad('scenario', BASE)).toMatch(/scenario\.json.*a sweep file .*this is a scenario file/);
     expect(bad('badbase', { ...SWEEP, base: 'nope.json' })).toMatch(/nope\.json.*does not exist/);
     const tens = Object.fromEntries(['maxTenure', 'keyMaxTenure', 'minTenure', 'electionCycle', 'tenureFromRank', 'exchangeQuota', 'careRate'].map((k) => [`policy.${k}`, Array.from({ length: 10 }, (_, i) => i + 1)]));
     expect(bad('hugegrid', { ...SWEEP, design: { type: 'grid', parameters: tens } })).toMatch(/design\.parameters: .*a grid of at most 1000000 points .*this one has 10000000/);

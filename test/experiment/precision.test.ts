@@ -42,12 +42,13 @@ describe('batches', () => {
     expect(nextBatch(6, 6, false)).toBe(0);
   });
 
-  it('--max-replicates: default 200, at least the initial count with targets', () => {
+  it('--max-replicates: default 200, at least the initial count with targets, and only with targets', () => {
     expect(maxReplicatesOption(undefined, 8)).toBe(200);
     expect(maxReplicatesOption(undefined, 300)).toBe(300);
     expect(maxReplicatesOption('6', 3)).toBe(6);
     expect(() => maxReplicatesOption('2', 3)).toThrow(/--max-replicates: "2": at least the initial replicates \(3\)/);
-    expect(maxReplicatesOption('2', 3, false)).toBe(2);
+    expect(() => maxReplicatesOption('2', 3, false)).toThrow(/--max-replicates: "2": only with --precision/);
+    expect(maxReplicatesOption(undefined, 3, false)).toBe(200);
     expect(() => maxReplicatesOption('x', 3)).toThrow(/an integer/);
   });
 

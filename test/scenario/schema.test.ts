@@ -60,9 +60,12 @@ describe('scenario schema', () => {
     const p = problem(() => parseScenario({ policy: { matching: 'lottery' } }));
     expect(p.allowed).toMatch(/directive.*two-way/);
   });
-  it('rejects a reform before the start year', () => {
+  it('rejects a reform before the start year or after the last reported year', () => {
     const p = problem(() => parseScenario({ startYear: 2026, reforms: [{ year: 2020, policy: { maxTenure: 5 } }] }));
     expect(p.path).toBe('reforms[0].year');
+    const late = problem(() => parseScenario({ startYear: 2026, years: 2, reforms: [{ year: 2027, policy: { maxTenure: 5 } }, { year: 2028, policy: { maxTenure: 4 } }] }));
+    expect(late.path).toBe('reforms[1].year');
+    expect(late.allowed).toMatch(/2026–2027 .*never takes effect/);
   });
   it('rejects impossible worlds: more leaders than can be promoted, and zero-sized regions', () => {
     const s1 = parseScenario({ world: { preset: 'synthetic', posts: { county: [1, 5, 5], prefecture: [1, 5, 5, 5], province: [1, 5, 5, 5] } } });
