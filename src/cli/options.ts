@@ -4,7 +4,8 @@ import { shq } from '../experiment/slurm.js';
 
 export function intOption(flag: string, value: string | undefined, min: number, max: number): number | undefined {
   if (value === undefined) return undefined;
-  const n = Number(value);
+  // Plain decimal digits only: Number() would also take "0x10", "1e1" and " 8 ".
+  const n = /^[+-]?\d+$/.test(value) ? Number(value) : NaN;
   if (!Number.isInteger(n) || n < min || n > max) throw inputError(flag, value, `an integer from ${min} to ${max}`);
   return n;
 }

@@ -157,6 +157,8 @@ describe('bad input: exit code 2, file, field, value and what is allowed; no sta
   it('a bad --set and a bad option value', () => {
     expect(bad('set', SMALL, ['--set', 'policy.maxTenure=-1'])).toMatch(/policy\.maxTenure: -1: must be ≥ 1/);
     expect(bad('threads', SMALL, ['--threads', 'two'])).toMatch(/--threads: "two": an integer/);
+    expect(bad('hexseed', SMALL, ['--seed', '0x10'])).toMatch(/--seed: "0x10": an integer/);
+    expect(bad('expreps', SMALL, ['--replicates', '1e1'])).toMatch(/--replicates: "1e1": an integer/);
   });
   it('an unknown option', () => {
     const r = cf(['run', 'small.json', '--colour']);
