@@ -11,8 +11,8 @@
  * DIR/manifest.json.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { makeDir, resumableDir } from '../experiment/results-dir.js';
 import path from 'node:path';
+import { makeDir, resumableDir } from '../experiment/results-dir.js';
 import { METRIC_NAMES } from '../metrics/definitions.js';
 import { inputError } from '../scenario/errors.js';
 import { csvRow } from '../experiment/csv.js';

@@ -18,7 +18,7 @@
  * first batches keep the threads busy meanwhile, and the runs of the point
  * being written may go beyond the window, so that it always goes on.
  */
-import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, truncateSync, writeFileSync, writeSync, statSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, openSync, readFileSync, renameSync, truncateSync, writeFileSync, writeSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { METRIC_NAMES } from '../metrics/definitions.js';
 import { inputError } from '../scenario/errors.js';
