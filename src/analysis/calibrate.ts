@@ -216,6 +216,8 @@ export async function runCalibration(plan: CalibrationPlan, o: CalibrationOption
     const m = JSON.parse(readFileSync(manifestFile, 'utf8'));
     if (m.calibrationHash !== plan.hash) throw inputError('--resume', o.out, 'the results of this same calibration file, options and program version; this directory holds another calibration (use another --out, or --force to start again)');
     history = readHistory(histFile, plan);
+    const budget = plan.cal.method.budget;
+    if (budget < history.length) throw inputError('--budget', budget, `at least the ${history.length} evaluations already in history.csv (a budget can be raised on --resume, not lowered)`);
   }
   const started = new Date().toISOString();
   const R = plan.cal.replicates;

@@ -129,6 +129,9 @@ describe('cadreflow calibrate', () => {
     expect(existsSync(path.join(tmp, 'c-new'))).toBe(false);
     expect(read('calibrated-here.json')).toBe(scenario);
     expect(cf(['calibrate', 'cal.json', '--out', 'c1', '--resume', '--force']).err).toMatch(/either --resume .* or --force/);
+    const lower = cf(['calibrate', 'cal.json', '--out', 'c1', '--resume', '--budget', '2']);
+    expect(lower.code).toBe(2);
+    expect(lower.err).toMatch(/--budget: 2: at least the \d+ evaluations already in history\.csv/);
     write('cal2.json', { ...CAL, replicates: 3 });
     const other = cf(['calibrate', 'cal2.json', '--out', 'c1', '--resume']);
     expect(other.code).toBe(2);
