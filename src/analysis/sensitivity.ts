@@ -162,7 +162,11 @@ export async function runSensitivity(plan: SensitivityPlan, o: SensitivityOption
   const out = resumableDir(o.out, o, 'analysis');
   const dir = out.dir;
   const runsDir = path.join(dir, 'runs');
-  if (out.resuming && !existsSync(path.join(runsDir, 'progress.json'))) throw inputError('--resume', o.out, 'a sensitivity results directory with runs/progress.json; this directory has none (use --force to start again)');
+  if (out.resuming) {
+    if (!existsSync(path.join(runsDir, 'progress.json'))) throw inputError('--resume', o.out, 'a sensitivity results directory with runs/progress.json; this directory has none (use --force to start again)');
+    const runs = JSON.parse(readFileSync(path.join(runsDir, 'manifest.json'), 'utf8'));
+    if (runs.sweepHash !== plan.sweep.hash) throw inputError('--resume', o.out, 'the results of this same analysis file with the same --method, --set options and program version; this directory holds another analysis (use another --out, or --force to start again)');
+  }
   makeDir(dir, o.out);
   const started = new Date().toISOString();
   writeFileSync(path.join(dir, 'design.csv'), designCsv(plan));

@@ -119,7 +119,10 @@ describe('cadreflow sensitivity', () => {
     write('sa2.json', { ...SA, replicates: 1 });
     const other = cf(['sensitivity', 'sa2.json', '--out', 'm1', '--resume']);
     expect(other.code).toBe(2);
-    expect(other.err).toMatch(/another sweep/);
+    expect(other.err).toMatch(/another analysis/);
+    const method = cf(['sensitivity', 'sa.json', '--out', 'm1', '--resume', '--method', 'sobol']);
+    expect(method.code).toBe(2);
+    expect(method.err).toMatch(/--resume: "m1": .*same --method/);
     expect(cf(['sensitivity', 'sa2.json', '--out', 'm1', '--force', '--quiet']).code).toBe(0);
   });
 
