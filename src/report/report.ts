@@ -398,9 +398,12 @@ function sweepReport(b: Builder, r: Results, o: ReportOptions): void {
   const jm = col(runs, metric);
   if (jm < 0) throw inputError('--metric', metric, `a metric column of runs.csv (${runs.header.filter((h) => !['point', 'replicate', 'seed', 'status', 'error', ...params].includes(h)).slice(0, 8).join(', ')}, …)`);
   for (const p of [o.x, o.y]) if (p !== undefined && !params.includes(p)) throw inputError('--x/--y', p, `a parameter of this sweep: ${params.join(', ')}`);
+  if (o.x !== undefined && o.x === o.y) throw inputError('--y', o.y, 'a parameter other than --x');
   const failed = runs.rows.length - ok.length;
   let intro = `<p>${b.t(`${r.manifest.points ?? '?'} design points × ${r.manifest.replicates ?? '?'} replicates; ${ok.length} runs succeeded${failed ? `, ${failed} failed (see failures.csv)` : ''}. Values are the metric in the last reported year, averaged over the runs at each parameter value.`, `${r.manifest.points ?? '?'} 个设计点 × ${r.manifest.replicates ?? '?'} 次重复;成功 ${ok.length} 次${failed ? `,失败 ${failed} 次(见 failures.csv)` : ''}。数值为末年指标,按参数取值对运行平均。`)}</p>`;
   intro += `<p>${b.t('Parameters', '参数')}: ${params.map((p) => `<code>${esc(p)}</code>`).join(', ')}. ${b.t('Metric', '指标')}: <b>${esc(metricLabel(metric, b.lang))}</b> <code>${esc(metric)}</code> ${b.t('(choose another with --metric)', '(可用 --metric 选择)')}</p>`;
+  // A sweep (or shard) that has not finished has no finishing time in its manifest.
+  if (!r.manifest.finished) intro = `<p><b>${b.t('This sweep is not complete: the report shows the runs written so far (continue it with --resume).', '此扫描尚未完成:报告只含已写出的运行(可用 --resume 继续)。')}</b></p>` + intro;
   let html = intro;
   if (params.length >= 2) {
     const px = o.x ?? params[0]!, py = o.y ?? params.find((p) => p !== px)!;
@@ -514,6 +517,9 @@ export interface BuiltReport {
 export function buildReport(dir: string, o: ReportOptions = {}): BuiltReport {
   const lang = o.lang ?? 'en';
   const r = loadResults(dir);
+  if (r.kind !== 'sweep') {
+    for (const [flag, v] of [['--metric', o.metric], ['--x', o.x], ['--y', o.y]] as const) if (v !== undefined) throw inputError(flag, v, `only for the report of a sweep (${dir} holds a ${r.kind})`);
+  }
   const b = new Builder(lang);
   const scs = manifestScenarios(r.manifest);
   const m = r.manifest;

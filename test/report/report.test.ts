@@ -6,7 +6,7 @@
  */
 import { describe, expect, it, beforeAll } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { HEADLINE, METRIC_NAMES } from '../../src/metrics/definitions.js';
@@ -140,6 +140,19 @@ describe('cadreflow report', () => {
     expect(bad.code).toBe(2);
     expect(bad.err).toMatch(/--metric.*nonsense/);
     expect(cf(['report', 'sw', '--x', 'policy.nothing']).code).toBe(2);
+    expect(cf(['report', 'sw', '--x', 'policy.maxTenure', '--y', 'policy.maxTenure']).err).toMatch(/--y: "policy\.maxTenure": a parameter other than --x/);
+    expect(html).not.toMatch(/not complete/);
+    // A sweep that has not finished (no finishing time in its manifest) is drawn with a warning.
+    cpSync(path.join(tmp, 'sw'), path.join(tmp, 'sw-part'), { recursive: true });
+    const mf = path.join(tmp, 'sw-part', 'manifest.json');
+    const { finished: _f, ...unfinished } = JSON.parse(readFileSync(mf, 'utf8'));
+    writeFileSync(mf, JSON.stringify(unfinished));
+    expect(cf(['report', 'sw-part']).code).toBe(0);
+    expect(readFileSync(path.join(tmp, 'sw-part', 'report.html'), 'utf8')).toMatch(/This sweep is not complete/);
+    // The options of a sweep's report are refused for other results, not ignored.
+    const notSweep = cf(['report', 'r', '--metric', 'reverse_share']);
+    expect(notSweep.code).toBe(2);
+    expect(notSweep.err).toMatch(/--metric: "reverse_share": only for the report of a sweep .*holds a run/);
   });
 
   it('draws a comparison: scenarios overlaid and the differences', () => {
