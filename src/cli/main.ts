@@ -5,7 +5,7 @@
  * value and what is allowed; no stack trace), 1 an internal error.
  */
 import { Command, CommanderError } from 'commander';
-import { InputError } from '../scenario/errors.js';
+import { formatProblems, InputError } from '../scenario/errors.js';
 import { programVersion } from '../experiment/manifest.js';
 import { collect } from './options.js';
 import { runCommand } from './run.js';
@@ -171,7 +171,8 @@ async function main(): Promise<void> {
       return;
     }
     if (e instanceof InputError) {
-      process.stderr.write(`cadreflow: bad input\n${e.message}\n`);
+      // A problem that names no file is in the command's own arguments.
+      process.stderr.write(`cadreflow: bad input\n${formatProblems(e.problems, e.file ?? 'command line')}\n`);
       process.exitCode = 2;
       return;
     }
