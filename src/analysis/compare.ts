@@ -1,5 +1,5 @@
 /**
- * Paired comparison of scenarios on common random numbers (DESIGN.md
+ * Paired comparison of scenarios on common random numbers (docs/DESIGN.md
  * "Randomness and reproducibility"): every scenario runs replicate k with the
  * same seed, so the difference of replicate k is a difference of policy, not
  * of luck. Reports each scenario's mean and 95% CI, and against the first

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * The `cadreflow` command (DESIGN.md "Command-line interface"). Thin: parse,
+ * The `cadreflow` command (docs/DESIGN.md "Command-line interface"). Thin: parse,
  * call the library, print. Exit codes: 0 success, 2 bad input (file, field,
  * value and what is allowed; no stack trace), 1 an internal error.
  */

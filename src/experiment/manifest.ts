@@ -1,6 +1,6 @@
 /**
  * manifest.json: what was run — the resolved scenario, program version, git
- * commit, seeds, threads, times and Node version (DESIGN.md "Files").
+ * commit, seeds, threads, times and Node version (docs/DESIGN.md "Files").
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';

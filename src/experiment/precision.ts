@@ -1,5 +1,5 @@
 /**
- * `--precision METRIC=H` (DESIGN.md "Command-line interface"): replicates are
+ * `--precision METRIC=H` (docs/DESIGN.md "Command-line interface"): replicates are
  * added in deterministic batches until the 95% CI half-width of a metric is at
  * most H, or `--max-replicates` is reached. The batches start at the initial
  * replicate count and double, capped at the maximum; replicate k always runs

@@ -1,5 +1,5 @@
 /**
- * Results directories (DESIGN.md).
+ * Results directories (docs/DESIGN.md).
  *
  * ResultsDir, for a job that runs at once (run, compare): written all or
  * nothing — files go to a hidden partial directory beside the target, which

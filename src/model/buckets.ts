@@ -1,5 +1,5 @@
 /**
- * Candidate pools of the fill phase (DESIGN.md "Speed"): members grouped by an
+ * Candidate pools of the fill phase (docs/DESIGN.md "Speed"): members grouped by an
  * integer key (e.g. region·4 + rank), built once a year by counting sort in
  * O(N), members in slot order. Each position holds a record: the member's
  * slot and a copy of the fields the fill phase reads for a candidate.

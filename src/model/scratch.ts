@@ -1,6 +1,6 @@
 /**
  * One growable buffer per run for working arrays whose lives do not overlap
- * (memory, DESIGN.md "Speed"): the fill phase's candidate pools (buckets.ts),
+ * (memory, docs/DESIGN.md "Speed"): the fill phase's candidate pools (buckets.ts),
  * which live from the start of fill to its end, and the yearly reordering of
  * the store (compact.ts), which runs between years. At a million cadres the
  * pools take about 18 bytes per cadre; sharing the buffer keeps the

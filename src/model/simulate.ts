@@ -1,6 +1,6 @@
 /**
  * simulate(scenario, seed) → result: one run, a pure function of the resolved
- * scenario and the run seed (DESIGN.md). A year (YearStepper.step) is a plain
+ * scenario and the run seed (docs/DESIGN.md). A year (YearStepper.step) is a plain
  * loop over the eight phases of MODEL.md §3 in their documented order, each timed.
  */
 import type { Scenario } from '../scenario/schema.js';

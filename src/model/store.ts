@@ -2,7 +2,7 @@ import { popcount8 } from '../world/constants.js';
 import { regionColumn, type RegionColumn } from '../world/world.js';
 
 /**
- * The cadre store (MODEL.md §2.5, DESIGN.md "Speed"): one typed array per
+ * The cadre store (MODEL.md §2.5, docs/DESIGN.md "Speed"): one typed array per
  * field, indexed by slot. A slot is free when `post[slot] === -1`; freed slots
  * are reused by recruits. Per-cadre random draws are keyed by `key`, which is
  * derived from the year and post of recruitment, not from the slot or the

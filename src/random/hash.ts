@@ -1,5 +1,5 @@
 /**
- * Counter-based random numbers (DESIGN.md "Randomness and reproducibility").
+ * Counter-based random numbers (docs/DESIGN.md "Randomness and reproducibility").
  *
  * A draw is a pure function of (stream key, cadre key, counter): no state is
  * carried between draws, so a phase that makes an extra draw for one cadre
@@ -107,7 +107,7 @@ export function normalAt(base: number, k: number): number {
 
 /**
  * The key of the stream `name` in year `year` of the run with seed `runSeed`
- * (DESIGN.md: streams are re-derived each year from run seed, name and year).
+ * (docs/DESIGN.md: streams are re-derived each year from run seed, name and year).
  */
 export function streamKey(runSeed: number, name: string, year: number): number {
   return hash3(runSeed >>> 0, hashString(name), (year + 100000) >>> 0);

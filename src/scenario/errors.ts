@@ -1,5 +1,5 @@
 /**
- * Bad input (DESIGN.md: exit code 2, a message naming the file, the field
+ * Bad input (docs/DESIGN.md: exit code 2, a message naming the file, the field
  * path, the value given and what is allowed; no stack trace).
  */
 export interface InputProblem {

@@ -2,7 +2,7 @@
  * Loading a scenario: read the file, parse JSON, apply `--set path=value`
  * overrides, validate with the schema and build-check the world. Every failure
  * is an InputError naming the file, the field path, the value and what is
- * allowed (DESIGN.md: exit code 2).
+ * allowed (docs/DESIGN.md: exit code 2).
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';

@@ -1,5 +1,5 @@
 /**
- * The scenario file (DESIGN.md "Files"): every field has a default, a unit, a
+ * The scenario file (docs/DESIGN.md "Files"): every field has a default, a unit, a
  * range and a sentence, so `{"name": "x"}` is a valid scenario; unknown fields
  * are errors. The JSON Schema in scenarios/schema.json is generated from this.
  * Levers are those of MODEL.md §6; behavioural parameters those of §6's last

@@ -1,4 +1,4 @@
-/** Reproducibility (DESIGN.md): same seed same result; common random numbers between policies; draws keyed by cadre. */
+/** Reproducibility (docs/DESIGN.md): same seed same result; common random numbers between policies; draws keyed by cadre. */
 import { describe, expect, it } from 'vitest';
 import { parseScenario } from '../../src/scenario/load.js';
 import { simulate } from '../../src/model/simulate.js';

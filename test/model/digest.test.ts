@@ -1,5 +1,5 @@
 /**
- * The regression digest (DESIGN.md "Style"): a small fixed scenario's output,
+ * The regression digest (docs/DESIGN.md "Style"): a small fixed scenario's output,
  * hashed. Change the pinned value only on purpose, saying why in the commit.
  */
 import { describe, expect, it } from 'vitest';

@@ -1,5 +1,5 @@
 /**
- * Face validity (DESIGN.md "Style"): each lever moves its metric in the
+ * Face validity (docs/DESIGN.md "Style"): each lever moves its metric in the
  * documented direction, averaged over several replicates on common seeds.
  */
 import { describe, expect, it } from 'vitest';
