@@ -1,5 +1,6 @@
 /**
- * Memory locality (docs/DESIGN.md "Speed"): once a year the store is reordered so
+ * Memory locality (docs/DESIGN.md "Speed"): every third year (COMPACT_EVERY in
+ * simulate.ts) the store is reordered so
  * that the cadres of one region, and within it one rank, occupy neighbouring
  * slots. The fill phase draws candidates at random from (region, rank) pools;
  * with the pool's members side by side its reads stay in cache at a million
