@@ -31,8 +31,10 @@ export function checkReplaceable(target: string, shown: string, option = '--out'
 
 /** Creates directory `dir` (and its parents); a path that cannot be one is the user's error, naming the option. */
 export function makeDir(dir: string, shown: string, option = '--out'): void {
+  if (existsSync(dir)) return;
   try {
-    mkdirSync(dir, { recursive: true });
+    // Where the parent exists, a plain mkdir: Node's recursive one spins forever under /proc.
+    mkdirSync(dir, { recursive: !existsSync(path.dirname(dir)) });
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     throw inputError(option, shown, `a directory that can be created here (${err.message})`);
