@@ -7,7 +7,8 @@
 import type { EChartsOption } from 'echarts';
 
 export const PALETTE = ['#c0392b', '#2c3e50', '#2980b9', '#27ae60', '#8e44ad', '#d35400', '#16a085', '#7f8c8d', '#f39c12', '#34495e'];
-export const FONT = '"Helvetica Neue", Arial, "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif';
+// Single quotes: the SVG renderers write this into a double-quoted style attribute, unescaped.
+export const FONT = "'Helvetica Neue', Arial, 'Noto Sans CJK SC', 'Source Han Sans SC', 'PingFang SC', 'Microsoft YaHei', sans-serif";
 
 const nz = (x: number | undefined): number | null => (x === undefined || !Number.isFinite(x) ? null : x);
 

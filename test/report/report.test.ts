@@ -256,5 +256,9 @@ describe('report pieces', () => {
     expect(a).not.toMatch(/https?:/);
     const ids = (s: string) => [...s.matchAll(/id="([^"]+)"/g)].map((m) => m[1]);
     expect(ids(a).filter((i) => ids(b).includes(i))).toEqual([]);
+    // Well-formed XML attributes (an SVG file must open in any viewer): every start tag is a name and
+    // quoted attributes; the font list once put double quotes inside a double-quoted style attribute.
+    for (const m of svg.matchAll(/<([A-Za-z][\w:-]*)([^>]*?)\/?>/g)) expect(m[2], `<${m[1]}${m[2]}>`).toMatch(/^(\s+[\w:-]+=("[^"<]*"|'[^'<]*'))*\s*$/);
+    expect(svg).toContain('Helvetica Neue');
   });
 });
