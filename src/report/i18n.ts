@@ -249,6 +249,7 @@ export const UI: Record<string, Pair> = {
   replicatesNote: ['次重复', 'replicates'],
   loadedPreset: ['已载入预设', 'Loaded preset'],
   loadedPackage: ['已载入政策包', 'Loaded policy package'],
+  runGoesOn: ['正在进行的运行未受影响,继续进行。', 'The run in progress is not affected and goes on.'],
   category: ['类', 'cat.'],
 };
 

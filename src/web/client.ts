@@ -59,6 +59,8 @@ let cfg: Config;
 let lang: Lang = 'zh';
 let data: RunData | undefined;
 let runToken = 0;
+/** The latest Run request; it becomes runToken (the run the page follows) only when the server accepts it. */
+let requestSeq = 0;
 let sliderFollows = true;
 let playing: number | undefined;
 const charts = new Map<string, EC.ECharts>();
@@ -212,7 +214,7 @@ function checkSetting(k: string): void {
 function setSettings(v: Partial<Record<string, number>>): void {
   for (const [k, x] of Object.entries(v)) {
     const el = document.getElementById(`set-${k}`) as HTMLInputElement | null;
-    if (el && x !== undefined) { el.value = String(x); checkSetting(k); }
+    if (el && x !== undefined && x !== null) { el.value = String(x); checkSetting(k); }
   }
 }
 
@@ -268,12 +270,47 @@ function savePolicy(): void {
   download('policy-package.json', 'application/json', JSON.stringify(pkg, null, 2) + '\n');
 }
 
+const isObject = (x: unknown): x is Record<string, unknown> => x !== null && typeof x === 'object' && !Array.isArray(x);
+
+/** What is wrong with a policy package's values, one line per lever or setting (empty: it can be applied). */
+function packageProblems(levers: Record<string, unknown>, settings: unknown): string[] {
+  const out: string[] = [];
+  const inRange = (x: unknown, integer: boolean, min?: number, max?: number) =>
+    typeof x === 'number' && Number.isFinite(x) && (!integer || Number.isInteger(x)) && (min === undefined || x >= min) && (max === undefined || x <= max);
+  const range = (integer: boolean, min?: number, max?: number) => `${integer ? (lang === 'zh' ? '整数' : 'an integer') : (lang === 'zh' ? '数值' : 'a number')}${min !== undefined && max !== undefined ? ` ${min}–${max}` : ''}`;
+  for (const l of cfg.levers) {
+    if (!(l.path in levers)) continue;
+    const v = levers[l.path];
+    let ok: boolean, want: string;
+    if (l.kind === 'boolean') { ok = typeof v === 'boolean'; want = 'true / false'; }
+    else if (l.kind === 'enum') { ok = l.values!.includes(v as string); want = l.values!.join(' / '); }
+    else if (l.kind === 'array') {
+      ok = Array.isArray(v) && v.length === l.length && v.every((x) => inRange(x, l.items === 'integer', l.min, l.max));
+      want = `${l.length} × ${range(l.items === 'integer', l.min, l.max)}`;
+    } else { ok = inRange(v, l.kind === 'integer', l.min, l.max); want = range(l.kind === 'integer', l.min, l.max); }
+    if (!ok) out.push(`${l.path}: ${JSON.stringify(v)}: ${want}`);
+  }
+  if (settings !== undefined) {
+    if (!isObject(settings)) out.push(`settings: ${JSON.stringify(settings)}: ${lang === 'zh' ? '对象' : 'an object'}`);
+    else for (const [k, v] of Object.entries(settings)) {
+      const r = cfg.settings[k];
+      if (v === null) continue; // saved from an empty field: not set
+      if (!r) out.push(`settings.${k}: ${lang === 'zh' ? '未知设置' : 'not a setting'}`);
+      else if (!inRange(v, r.step === 1, r.min, r.max)) out.push(`settings.${k}: ${JSON.stringify(v)}: ${range(r.step === 1, r.min, r.max)}`);
+    }
+  }
+  return out;
+}
+
 async function loadPolicy(file: File): Promise<void> {
   try {
     const pkg = JSON.parse(await file.text());
-    if (!pkg || typeof pkg !== 'object' || typeof pkg.levers !== 'object') throw new Error(lang === 'zh' ? '不是政策包(缺少 levers)' : 'not a policy package (no "levers")');
+    if (!isObject(pkg) || !isObject(pkg.levers)) throw new Error(lang === 'zh' ? '不是政策包(缺少 levers)' : 'not a policy package (no "levers")');
+    // Nothing is applied unless everything can be: a bad package leaves the page as it was.
+    const problems = packageProblems(pkg.levers, pkg.settings);
+    if (problems.length) throw new Error(`\n${problems.join('\n')}`);
     const unknown = applyLevers(pkg.levers);
-    if (pkg.settings && typeof pkg.settings === 'object') setSettings(pkg.settings);
+    if (isObject(pkg.settings)) setSettings(pkg.settings as Record<string, number>);
     if (unknown.length) banner(`${t('badInput')}: ${file.name}: ${lang === 'zh' ? '未知杠杆' : 'unknown levers'} ${unknown.join(', ')}`);
     else notice(`${t('loadedPackage')}: ${file.name}`);
   } catch (e) {
@@ -285,26 +322,28 @@ async function loadPolicy(file: File): Promise<void> {
 
 async function startRun(): Promise<void> {
   banner(null);
-  const token = ++runToken;
+  const token = ++requestSeq;
   const wasRunning = data?.state === 'running';
   setStatus(t('running'), 'running');
   let res: Response;
   try {
     res = await fetch('/api/run', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ levers: getLevers(), settings: getSettings() }) });
   } catch (e) {
-    if (token === runToken) { setStatus(t('failed'), 'failed'); banner(`${t('failed')}: ${(e as Error).message}`); }
+    if (token === requestSeq) { setStatus(t('failed'), 'failed'); banner(`${t('failed')}: ${(e as Error).message}`); }
     return;
   }
   if (!res.ok) {
     let msg = `${res.status} ${res.statusText}`;
     try { msg = (await res.json()).error ?? msg; } catch { /* keep the status line */ }
-    if (token === runToken) {
-      setStatus(res.status === 400 ? t('badInput') : t('failed'), 'failed');
-      banner(`${res.status === 400 ? t('badInput') : t('failed')}:\n${msg}`);
-      if (data?.state === 'running' && !wasRunning) data.state = 'failed';
+    if (token === requestSeq) {
+      // A rejected request starts nothing: a run in progress goes on, and the page keeps following it.
+      banner(`${res.status === 400 ? t('badInput') : t('failed')}:\n${msg}${wasRunning ? `\n${t('runGoesOn')}` : ''}`);
+      if (wasRunning && data?.state === 'running') setStatus(t('running'), 'running');
+      else setStatus(res.status === 400 ? t('badInput') : t('failed'), 'failed');
     }
     return;
   }
+  runToken = token;
   const reader = res.body!.getReader();
   const decoder = new TextDecoder();
   let buf = '';

@@ -148,7 +148,8 @@ export function runScenarios(req: RunRequest): RunPair {
   for (const k of Object.keys(st)) if (!(k in SETTINGS)) problems.push({ path: `settings.${k}`, value: st[k], allowed: `one of the settings ${Object.keys(SETTINGS).join(', ')}` });
   const settings = {} as Settings;
   for (const [k, r] of Object.entries(SETTINGS) as [keyof Settings, (typeof SETTINGS)[keyof Settings]][]) {
-    const v = st[k] ?? r.default;
+    // A setting sent empty (null) is an error, as an empty lever is; only one left out takes its default.
+    const v = k in st ? st[k] : r.default;
     const integer = r.step === 1;
     if (typeof v !== 'number' || !Number.isFinite(v) || v < r.min || v > r.max || (integer && !Number.isInteger(v))) {
       problems.push({ path: `settings.${k}`, value: v, allowed: `${integer ? 'an integer' : 'a number'} from ${r.min} to ${r.max}` });

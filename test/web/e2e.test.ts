@@ -145,7 +145,10 @@ describe.skipIf(!haveChromium)('the workshop page in chromium', () => {
     expect(png.suggestedFilename()).toBe('chart-stagnation_share.png');
     expect(readFileSync((await png.path())!).subarray(1, 4).toString()).toBe('PNG');
     const [svg] = await Promise.all([page.waitForEvent('download'), card.locator('button[data-kind="svg"]').click()]);
-    expect(readFileSync((await svg.path())!, 'utf8')).toMatch(/^<svg[\s\S]*<\/svg>\s*$/);
+    const svgText = readFileSync((await svg.path())!, 'utf8');
+    expect(svgText).toMatch(/^<svg[\s\S]*<\/svg>\s*$/);
+    // Well-formed: no double quotes inside a double-quoted attribute (the font list once broke every SVG).
+    expect(svgText).not.toContain('font-family:"');
   });
 
   it('switches to English', async () => {
@@ -176,6 +179,14 @@ describe.skipIf(!haveChromium)('the workshop page in chromium', () => {
     await page.setInputFiles('#policy-file', { name: 'nonsense.json', mimeType: 'application/json', buffer: Buffer.from('{"levers": {"policy.nothing": 1}}') });
     await page.waitForSelector('#banner:not([hidden])');
     expect(await page.textContent('#banner')).toContain('policy.nothing');
+    // Values of the wrong kind: named in the message, and nothing is applied.
+    await page.setInputFiles('#policy-file', { name: 'wrong.json', mimeType: 'application/json', buffer: Buffer.from('{"levers": {"policy.maxTenure": "ten", "policy.hardshipAllowance": "high", "policy.minTenure": 2}}') });
+    await page.waitForFunction(() => /policy\.maxTenure: "ten"/.test(document.getElementById('banner')?.textContent ?? ''));
+    expect(await page.textContent('#banner')).toContain('policy.hardshipAllowance: "high"');
+    expect(await page.inputValue('#lv-policy-maxTenure')).toBe('5');
+    expect(await page.inputValue('#lv-policy-minTenure')).not.toBe('2');
+    await page.setInputFiles('#policy-file', { name: 'null.json', mimeType: 'application/json', buffer: Buffer.from('{"levers": null}') });
+    await page.waitForFunction(() => /null\.json: not a policy package/.test(document.getElementById('banner')?.textContent ?? ''));
   });
 
   it('loads a preset', async () => {
@@ -192,6 +203,14 @@ describe.skipIf(!haveChromium)('the workshop page in chromium', () => {
     await setSettings(page, { ...SETTINGS, burnIn: 40, years: 20, reformYear: 2026 });
     await page.click('#run');
     await page.waitForSelector('body[data-state="running"]');
+    // A Run that the server rejects starts nothing, and the page goes on following the run in progress.
+    const before = await page.inputValue('#lv-policy-maxTenure');
+    await page.fill('#lv-policy-maxTenure', '99');
+    await page.click('#run');
+    await page.waitForFunction(() => /goes on/.test(document.getElementById('banner')?.textContent ?? ''));
+    expect(await page.textContent('#banner')).toMatch(/policy\.maxTenure: 99: must be ≤ 40/);
+    expect(await page.getAttribute('body', 'data-state')).toBe('running');
+    await page.fill('#lv-policy-maxTenure', before);
     await page.click('#run');
     await page.waitForFunction(() => /cancelled/.test(document.getElementById('notice')?.textContent ?? ''));
     await page.waitForSelector('body[data-state="done"]', { timeout: 90_000 });

@@ -121,6 +121,7 @@ describe('the page’s scenarios', () => {
     expect(bad({ settings: { reformYear: 2100 } })).toMatch(/settings\.reformYear: 2100: a reported year/);
     expect(bad({ levers: { 'policy.maxTenure': null } })).toMatch(/policy\.maxTenure: null: expected number/);
     expect(bad({ bogus: 1 })).toMatch(/bogus: 1: levers or settings/);
+    expect(bad({ settings: { seed: null } })).toMatch(/settings\.seed: null: an integer from 0/);
   });
 
   it('offers the shipped scenarios as presets, the baseline first', () => {
