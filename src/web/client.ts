@@ -96,11 +96,22 @@ function leverId(path: string, i?: number): string {
   return `lv-${path.replace(/\./g, '-')}${i === undefined ? '' : `-${i}`}`;
 }
 
+/** A lever's value in words of the page's language (yes/no, the matching's name). */
+function valueText(v: unknown): string {
+  const i = lang === 'zh' ? 0 : 1;
+  if (typeof v === 'boolean') return lang === 'zh' ? (v ? '是' : '否') : String(v);
+  if (typeof v === 'string' && ENUM_LABELS[v]) return ENUM_LABELS[v]![i];
+  return Array.isArray(v) ? v.join(', ') : String(v);
+}
+
 function rangeText(l: LeverSpec): string {
   const parts: string[] = [];
-  if (l.unit) parts.push(unitLabel(l.unit, lang));
-  if (l.min !== undefined && l.max !== undefined) parts.push(`${t('range')} ${l.min}–${l.max}`);
-  parts.push(`${t('defaultValue')} ${Array.isArray(l.default) ? (l.default as unknown[]).join(', ') : String(l.default)}`);
+  const range = l.min !== undefined && l.max !== undefined ? `${l.min}–${l.max}` : '';
+  const unit = l.unit ? unitLabel(l.unit, lang) : '';
+  // A unit that only restates the range ("0–1") is not repeated.
+  if (unit && unit !== range) parts.push(unit);
+  if (range) parts.push(`${t('range')} ${range}`);
+  parts.push(`${t('defaultValue')} ${valueText(l.default)}`);
   return parts.join(' · ');
 }
 
@@ -193,17 +204,27 @@ function getLevers(): Record<string, unknown> {
   return Object.fromEntries(cfg.levers.map((l) => [l.path, leverValue(l)]));
 }
 
+/** A setting's allowed range; the reform year must be one of the years the run reports. */
+function settingRange(k: string): { min: number; max: number; step: number } {
+  const s = cfg.settings[k]!;
+  if (k !== 'reformYear') return s;
+  const years = readNumber($<HTMLInputElement>('set-years'));
+  const n = Number.isInteger(years) && years >= cfg.settings.years!.min ? years : cfg.settings.years!.default;
+  return { min: cfg.startYear, max: cfg.startYear + Math.min(n, cfg.settings.years!.max) - 1, step: 1 };
+}
+
 function buildSettings(): void {
   const root = $('settings');
   root.innerHTML = SETTING_KEYS.map((k) => {
     const s = cfg.settings[k]!;
-    return `<div class="setting" data-key="${k}"><label for="set-${k}">${esc(t(k))} <span class="muted">${s.min}–${s.max}</span></label><input type="number" id="set-${k}" min="${s.min}" max="${s.max}" step="${s.step === 1 ? 1 : 'any'}"><span class="err"></span></div>`;
+    return `<div class="setting" data-key="${k}"><label for="set-${k}">${esc(t(k))} <span class="muted" id="set-${k}-range">${s.min}–${s.max}</span></label><input type="number" id="set-${k}" min="${s.min}" max="${s.max}" step="${s.step === 1 ? 1 : 'any'}"><span class="err"></span></div>`;
   }).join('');
-  for (const k of SETTING_KEYS) $<HTMLInputElement>(`set-${k}`).addEventListener('input', () => checkSetting(k));
+  for (const k of SETTING_KEYS) $<HTMLInputElement>(`set-${k}`).addEventListener('input', () => { checkSetting(k); if (k === 'years') checkSetting('reformYear'); });
 }
 
 function checkSetting(k: string): void {
-  const s = cfg.settings[k]!;
+  const s = settingRange(k);
+  $(`set-${k}-range`).textContent = `${s.min}–${s.max}`;
   const v = readNumber($<HTMLInputElement>(`set-${k}`));
   const div = document.querySelector<HTMLElement>(`.setting[data-key="${k}"]`)!;
   const bad = !Number.isFinite(v) || v < s.min || v > s.max || (s.step === 1 && !Number.isInteger(v));
@@ -216,6 +237,8 @@ function setSettings(v: Partial<Record<string, number>>): void {
     const el = document.getElementById(`set-${k}`) as HTMLInputElement | null;
     if (el && x !== undefined && x !== null) { el.value = String(x); checkSetting(k); }
   }
+  // The reform year's range follows the years, which may have been set after it.
+  if (document.getElementById('set-reformYear')) checkSetting('reformYear');
 }
 
 function getSettings(): Record<string, number | null> {

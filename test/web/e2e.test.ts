@@ -84,6 +84,10 @@ describe.skipIf(!haveChromium)('the workshop page in chromium', () => {
     expect(mt.name).toBe('同一岗位任职上限');
     expect(mt.meta).toContain('1–40');
     expect(mt.meta).toContain('年');
+    // Defaults in Chinese words (是/否, the matching's name), a unit that restates the range not repeated.
+    expect(levers.map((l) => l.meta).join(' ')).not.toMatch(/默认 (true|false|directive)/);
+    expect(levers.find((l) => l.path === 'policy.hometownAvoidance')!.meta).toContain('默认 是');
+    expect(levers.find((l) => l.path === 'policy.disciplineStrength')!.meta).not.toMatch(/0–1 · 范围 0–1/);
     const groups = await page.$$eval('fieldset legend', (els) => els.map((e) => e.textContent));
     expect(groups.length).toBe(6);
     expect(await page.inputValue('#lv-policy-maxTenure')).toBe('10');
@@ -187,6 +191,17 @@ describe.skipIf(!haveChromium)('the workshop page in chromium', () => {
     expect(await page.inputValue('#lv-policy-minTenure')).not.toBe('2');
     await page.setInputFiles('#policy-file', { name: 'null.json', mimeType: 'application/json', buffer: Buffer.from('{"levers": null}') });
     await page.waitForFunction(() => /null\.json: not a policy package/.test(document.getElementById('banner')?.textContent ?? ''));
+  });
+
+  it('shows the reform year\'s range as the years reported, and checks it there', async () => {
+    const years = await page.inputValue('#set-years');
+    await page.fill('#set-years', '15');
+    expect(await page.textContent('#set-reformYear-range')).toBe('2026–2040');
+    await page.fill('#set-reformYear', '2045');
+    expect(await page.textContent('.setting[data-key="reformYear"] .err')).toMatch(/2026.*2040/);
+    await page.fill('#set-reformYear', '2030');
+    expect(await page.textContent('.setting[data-key="reformYear"] .err')).toBe('');
+    await page.fill('#set-years', years);
   });
 
   it('loads a preset', async () => {
