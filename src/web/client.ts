@@ -9,7 +9,7 @@
 import type * as EC from 'echarts';
 import { lineBandOption, mapOption, sankeyOption, PALETTE } from '../report/charts.js';
 import { csvNumber, displayNumber, meanCI } from '../report/ci.js';
-import { metricLabel, regionMetricLabel, ui, unitLabel, type Lang } from '../report/i18n.js';
+import { LEVER_TIPS_ZH, metricLabel, regionMetricLabel, ui, unitLabel, type Lang } from '../report/i18n.js';
 import { tierSankey, typeSankey, type FlowTally } from '../report/flows.js';
 
 declare const echarts: typeof EC;
@@ -126,7 +126,7 @@ function buildLevers(): void {
       const div = document.createElement('div');
       div.className = 'lever';
       div.dataset.path = l.path;
-      div.title = l.description;
+      div.title = lang === 'zh' ? (LEVER_TIPS_ZH[l.path] ?? l.description) : l.description;
       const id = leverId(l.path);
       let html = `<label class="name" for="${l.kind === 'array' ? leverId(l.path, 0) : id}">${esc(L(l.label))}</label><span class="meta">${esc(rangeText(l))}</span>`;
       if (l.kind === 'number' || l.kind === 'integer') {

@@ -87,6 +87,7 @@ describe.skipIf(!haveChromium)('the workshop page in chromium', () => {
     // Defaults in Chinese words (是/否, the matching's name), a unit that restates the range not repeated.
     expect(levers.map((l) => l.meta).join(' ')).not.toMatch(/默认 (true|false|directive)/);
     expect(levers.find((l) => l.path === 'policy.hometownAvoidance')!.meta).toContain('默认 是');
+    expect(await page.getAttribute('.lever[data-path="policy.maxTenure"]', 'title')).toContain('必须交流');
     expect(levers.find((l) => l.path === 'policy.disciplineStrength')!.meta).not.toMatch(/0–1 · 范围 0–1/);
     const groups = await page.$$eval('fieldset legend', (els) => els.map((e) => e.textContent));
     expect(groups.length).toBe(6);
@@ -160,6 +161,7 @@ describe.skipIf(!haveChromium)('the workshop page in chromium', () => {
     expect(await page.getAttribute('html', 'lang')).toBe('en');
     expect(await page.textContent('h1')).toBe('Cadre exchange policy workshop');
     expect(await page.textContent('.lever[data-path="policy.maxTenure"] label.name')).toBe('Tenure limit in one post');
+    expect(await page.getAttribute('.lever[data-path="policy.maxTenure"]', 'title')).toMatch(/^Years in one post/);
     expect(await page.textContent('#numbers thead')).toContain('Baseline');
     // The levers kept their values.
     expect(await page.inputValue('#lv-policy-maxTenure')).toBe('5');

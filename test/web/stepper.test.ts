@@ -10,7 +10,7 @@ import { simulate, YearStepper } from '../../src/model/simulate.js';
 import { buildWorld } from '../../src/world/world.js';
 import { leverSpecs, presets, runScenarios } from '../../src/web/levers.js';
 import { regionYear, postsPerRegion } from '../../src/report/regions.js';
-import { LEVERS } from '../../src/report/i18n.js';
+import { LEVERS, LEVER_TIPS_ZH } from '../../src/report/i18n.js';
 import { InputError } from '../../src/scenario/errors.js';
 import { rulesAt } from '../../src/model/policy-at.js';
 import { METRIC_NAMES } from '../../src/metrics/definitions.js';
@@ -122,6 +122,11 @@ describe('the page’s scenarios', () => {
     expect(bad({ levers: { 'policy.maxTenure': null } })).toMatch(/policy\.maxTenure: null: expected number/);
     expect(bad({ bogus: 1 })).toMatch(/bogus: 1: levers or settings/);
     expect(bad({ settings: { seed: null } })).toMatch(/settings\.seed: null: an integer from 0/);
+  });
+
+  it('explains every lever in Chinese too, and only the page\'s levers', () => {
+    expect(Object.keys(LEVER_TIPS_ZH).sort()).toEqual(LEVERS.map((l) => l.path).sort());
+    for (const tip of Object.values(LEVER_TIPS_ZH)) expect(tip).toMatch(/[\u4e00-\u9fff]/);
   });
 
   it('offers the shipped scenarios as presets, the baseline first', () => {
