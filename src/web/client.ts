@@ -9,7 +9,7 @@
 import type * as EC from 'echarts';
 import { lineBandOption, mapOption, sankeyOption, PALETTE } from '../report/charts.js';
 import { csvNumber, displayNumber, meanCI } from '../report/ci.js';
-import { LEVER_TIPS_ZH, metricLabel, regionMetricLabel, ui, unitLabel, type Lang } from '../report/i18n.js';
+import { LEVER_TIPS_ZH, PRESETS_ZH, metricLabel, regionMetricLabel, ui, unitLabel, type Lang } from '../report/i18n.js';
 import { tierSankey, typeSankey, type FlowTally } from '../report/flows.js';
 
 declare const echarts: typeof EC;
@@ -255,12 +255,17 @@ function applyLevers(values: Record<string, unknown>): string[] {
   return unknown;
 }
 
+// In Chinese, the shipped scenarios' names and descriptions in Chinese (a user's own scenario keeps its own).
+type Preset = Config['presets'][number];
+const presetName = (p: Preset) => (lang === 'zh' ? PRESETS_ZH[p.file]?.[0] : undefined) ?? p.name;
+const presetText = (p: Preset) => (lang === 'zh' ? PRESETS_ZH[p.file]?.[1] : undefined) ?? p.description;
+
 function buildPresets(): void {
   const sel = $<HTMLSelectElement>('preset');
   const cur = sel.value;
-  sel.innerHTML = cfg.presets.map((p) => `<option value="${esc(p.file)}" title="${esc(p.description)}">${esc(p.name)}</option>`).join('');
+  sel.innerHTML = cfg.presets.map((p) => `<option value="${esc(p.file)}" title="${esc(presetText(p))}">${esc(presetName(p))}</option>`).join('');
   if (cur) sel.value = cur;
-  const show = () => ($('preset-description').textContent = cfg.presets.find((p) => p.file === sel.value)?.description ?? '');
+  const show = () => { const p = cfg.presets.find((x) => x.file === sel.value); $('preset-description').textContent = p ? presetText(p) : ''; };
   sel.onchange = show;
   show();
 }
@@ -272,7 +277,7 @@ function loadPreset(): void {
   const s = getSettings();
   const first = cfg.startYear, last = cfg.startYear + (s.years ?? 30) - 1;
   setSettings({ reformYear: p.reformYear !== undefined && p.reformYear >= first && p.reformYear <= last ? p.reformYear : first });
-  notice(`${t('loadedPreset')}: ${p.name}`);
+  notice(`${t('loadedPreset')}: ${presetName(p)}`);
 }
 
 // ---------- policy packages ----------
@@ -685,6 +690,7 @@ function applyLanguage(): void {
   const keepSettings = getSettings();
   buildLevers();
   buildSettings();
+  buildPresets();
   applyLevers(keep);
   setSettings(Object.fromEntries(Object.entries(keepSettings).filter(([, v]) => v !== null)) as Record<string, number>);
   const armOpts = (sel: HTMLSelectElement, withDiff: boolean) => {

@@ -88,6 +88,7 @@ describe.skipIf(!haveChromium)('the workshop page in chromium', () => {
     expect(levers.map((l) => l.meta).join(' ')).not.toMatch(/默认 (true|false|directive)/);
     expect(levers.find((l) => l.path === 'policy.hometownAvoidance')!.meta).toContain('默认 是');
     expect(await page.getAttribute('.lever[data-path="policy.maxTenure"]', 'title')).toContain('必须交流');
+    expect(await page.textContent('#preset option[value="baseline.json"]')).toBe('现行规则(基线)');
     expect(levers.find((l) => l.path === 'policy.disciplineStrength')!.meta).not.toMatch(/0–1 · 范围 0–1/);
     const groups = await page.$$eval('fieldset legend', (els) => els.map((e) => e.textContent));
     expect(groups.length).toBe(6);

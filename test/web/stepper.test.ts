@@ -10,7 +10,7 @@ import { simulate, YearStepper } from '../../src/model/simulate.js';
 import { buildWorld } from '../../src/world/world.js';
 import { leverSpecs, presets, runScenarios } from '../../src/web/levers.js';
 import { regionYear, postsPerRegion } from '../../src/report/regions.js';
-import { LEVERS, LEVER_TIPS_ZH } from '../../src/report/i18n.js';
+import { LEVERS, LEVER_TIPS_ZH, PRESETS_ZH } from '../../src/report/i18n.js';
 import { InputError } from '../../src/scenario/errors.js';
 import { rulesAt } from '../../src/model/policy-at.js';
 import { METRIC_NAMES } from '../../src/metrics/definitions.js';
@@ -127,6 +127,8 @@ describe('the page’s scenarios', () => {
   it('explains every lever in Chinese too, and only the page\'s levers', () => {
     expect(Object.keys(LEVER_TIPS_ZH).sort()).toEqual(LEVERS.map((l) => l.path).sort());
     for (const tip of Object.values(LEVER_TIPS_ZH)) expect(tip).toMatch(/[\u4e00-\u9fff]/);
+    // Every shipped scenario has a Chinese name and description for the page's presets.
+    expect(Object.keys(PRESETS_ZH).sort()).toEqual(presets().map((p) => p.file).sort());
   });
 
   it('offers the shipped scenarios as presets, the baseline first', () => {
