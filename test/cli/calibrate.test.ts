@@ -128,6 +128,11 @@ describe('cadreflow calibrate', () => {
     expect(fresh.err).toMatch(/cal\.json.*calibrated\.file.*calibrated-here\.json.*--force/s);
     expect(existsSync(path.join(tmp, 'c-new'))).toBe(false);
     expect(read('calibrated-here.json')).toBe(scenario);
+    write('cal-nodir.json', { ...CAL, calibrated: { file: 'no/such/dir/x.json' } });
+    const nodir = cf(['calibrate', 'cal-nodir.json', '--out', 'c-nodir']);
+    expect(nodir.code).toBe(2);
+    expect(nodir.err).toMatch(/cal-nodir\.json: calibrated\.file: .*no\/such\/dir\/x\.json.*a file in an existing directory/);
+    expect(existsSync(path.join(tmp, 'c-nodir'))).toBe(false);
     expect(cf(['calibrate', 'cal.json', '--out', 'c1', '--resume', '--force']).err).toMatch(/either --resume .* or --force/);
     const lower = cf(['calibrate', 'cal.json', '--out', 'c1', '--resume', '--budget', '2']);
     expect(lower.code).toBe(2);

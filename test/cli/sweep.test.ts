@@ -70,6 +70,12 @@ describe('cadreflow sweep', () => {
     expect(mixed.code).toBe(2);
     expect(mixed.err).toMatch(/another sweep/);
     expect(existsSync(path.join(tmp, 'm3'))).toBe(false);
+    // The merge may not write over one of its own shards.
+    const before = read('s1', 'runs.csv');
+    const onto = cf(['merge', 's1', 's2', 's3', 's4', '--out', 's1', '--force']);
+    expect(onto.code).toBe(2);
+    expect(onto.err).toMatch(/--out: "s1": a directory other than the shards being merged/);
+    expect(read('s1', 'runs.csv').equals(before)).toBe(true);
     expect(cf(['sweep', 'grid.json', '--shard', '5/4']).code).toBe(2);
   });
 
