@@ -394,6 +394,13 @@ async function startRun(): Promise<void> {
   }
 }
 
+/** The status line of a finished run: replicates, years and seconds. */
+function showDone(d: RunData): void {
+  const n = d.start.replicates, ys = d.start.years;
+  const reps = lang === 'en' && n === 1 ? 'replicate' : t('replicatesNote');
+  setStatus(`${t('done')} — ${n} ${reps}, ${ys[0]}–${ys[ys.length - 1]}, ${(d.seconds ?? 0).toFixed(1)} s`, 'done');
+}
+
 function onEvent(token: number, name: string, ev: any): void {
   if (token !== runToken) {
     // An older run: only its cancellation is worth telling.
@@ -432,7 +439,7 @@ function onEvent(token: number, name: string, ev: any): void {
   } else if (name === 'done' && data) {
     data.state = 'done';
     data.seconds = ev.seconds;
-    setStatus(`${t('done')} — ${data.start.replicates} ${t('replicatesNote')}, ${data.start.years[0]}–${data.start.years[data.start.years.length - 1]}, ${ev.seconds.toFixed(1)} s`, 'done');
+    showDone(data);
     $<HTMLProgressElement>('progress').value = 1;
     renderAll();
   } else if (name === 'error') {
@@ -706,7 +713,7 @@ function applyLanguage(): void {
   if (mv) ms.value = mv;
   document.querySelectorAll('.card .dl button').forEach((b) => (b.textContent = t((b as HTMLElement).dataset.kind === 'png' ? 'downloadPng' : 'downloadSvg')));
   $('footer').textContent = `CadreFlow ${cfg.version} · ${lang === 'zh' ? '模型见 docs/MODEL.md;基线为 scenarios/baseline.json' : 'model in docs/MODEL.md; the baseline is scenarios/baseline.json'}`;
-  if (data?.state === 'done') setStatus(`${t('done')} — ${data.start.replicates} ${t('replicatesNote')}, ${data.start.years[0]}–${data.start.years[data.start.years.length - 1]}, ${(data.seconds ?? 0).toFixed(1)} s`, 'done');
+  if (data?.state === 'done') showDone(data);
   else if (!data) setStatus(t('noData'), 'idle');
   renderAll();
 }
