@@ -631,7 +631,9 @@ function renderMap(): void {
     return mean(armSel === 'baseline' ? 1 : 0, g);
   });
   const label = metric === 'wageIndex' ? (lang === 'zh' ? '相对工资(工资指数)' : 'Relative pay (wageIndex)') : regionMetricLabel(metric, lang);
-  const diverging = armSel === 'difference' || metric === 'netReverse';
+  // The wage index is the region's data, the same in both arms: no difference to show, and a sequential scale.
+  const fixed = metric === 'wageIndex';
+  const diverging = !fixed && (armSel === 'difference' || metric === 'netReverse');
   // The same colour range for policy and baseline, so that switching compares like with like.
   let range: { min?: number; max?: number } = {};
   if (data && k >= 0 && metric !== 'wageIndex' && armSel !== 'difference') {
@@ -643,7 +645,7 @@ function renderMap(): void {
     }
   }
   draw('map', el, () => mapOption({
-    title: label, subtitle: `${armSel === 'difference' ? t('difference') : t(armSel)}${data && k >= 0 ? ` · ${data.start.years[k]}` : ''}`,
+    title: label, subtitle: fixed ? (lang === 'zh' ? '地区数据,政策与基线相同' : 'data of the regions, the same under the policy and the baseline') : `${armSel === 'difference' ? t('difference') : t(armSel)}${data && k >= 0 ? ` · ${data.start.years[k]}` : ''}`,
     regions: cfg.regions.map((r, g) => ({ code: r.code, name: lang === 'zh' ? r.name : r.nameEn, level: r.level, x: r.x, y: r.y, value: values[g]! })),
     width: w, height: 560, labels: true, diverging, ...range,
   }), 'map');
