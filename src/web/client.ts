@@ -181,20 +181,29 @@ function setLever(l: LeverSpec, v: unknown): void {
   checkLever(l);
 }
 
+/** What is wrong with x as a number in [min, max] (whole if `integer`); null if nothing. */
+function numberProblem(x: unknown, integer: boolean, min?: number, max?: number): string | null {
+  if (typeof x !== 'number' || !Number.isFinite(x)) return lang === 'zh' ? '请输入数字' : 'a number is needed';
+  if ((min !== undefined && x < min) || (max !== undefined && x > max)) return lang === 'zh' ? `应在 ${min}–${max} 之间` : `must be from ${min} to ${max}`;
+  if (integer && !Number.isInteger(x)) return lang === 'zh' ? '应为整数' : 'must be a whole number';
+  return null;
+}
+
+/** What is wrong with v as the value of lever l (from a control or a policy package); null if nothing. */
+function leverProblem(l: LeverSpec, v: unknown): string | null {
+  if (l.kind === 'boolean') return typeof v === 'boolean' ? null : 'true / false';
+  if (l.kind === 'enum') return l.values!.includes(v as string) ? null : l.values!.join(' / ');
+  if (l.kind === 'array') {
+    if (!Array.isArray(v) || v.length !== l.length) return lang === 'zh' ? `${l.length} 个数值` : `${l.length} numbers`;
+    return v.map((x) => numberProblem(x, l.items === 'integer', l.min, l.max)).find((m) => m) ?? null;
+  }
+  return numberProblem(v, l.kind === 'integer', l.min, l.max);
+}
+
 /** Immediate feedback on a control; the server validates again on Run. */
 function checkLever(l: LeverSpec): boolean {
   const div = document.querySelector<HTMLElement>(`.lever[data-path="${l.path}"]`)!;
-  const v = leverValue(l);
-  const msg = (x: unknown): string | null => {
-    const integer = l.kind === 'integer' || l.items === 'integer';
-    if (typeof x !== 'number' || !Number.isFinite(x)) return lang === 'zh' ? '请输入数字' : 'a number is needed';
-    if ((l.min !== undefined && x < l.min) || (l.max !== undefined && x > l.max)) return lang === 'zh' ? `应在 ${l.min}–${l.max} 之间` : `must be from ${l.min} to ${l.max}`;
-    if (integer && !Number.isInteger(x)) return lang === 'zh' ? '应为整数' : 'must be a whole number';
-    return null;
-  };
-  let err: string | null = null;
-  if (l.kind === 'number' || l.kind === 'integer') err = msg(v);
-  if (l.kind === 'array') err = (v as unknown[]).map(msg).find((m) => m) ?? null;
+  const err = leverProblem(l, leverValue(l));
   div.classList.toggle('invalid', !!err);
   div.querySelector('.err')!.textContent = err ? `${t('invalid')}: ${err}` : '';
   return !err;
@@ -303,28 +312,17 @@ const isObject = (x: unknown): x is Record<string, unknown> => x !== null && typ
 /** What is wrong with a policy package's values, one line per lever or setting (empty: it can be applied). */
 function packageProblems(levers: Record<string, unknown>, settings: unknown): string[] {
   const out: string[] = [];
-  const inRange = (x: unknown, integer: boolean, min?: number, max?: number) =>
-    typeof x === 'number' && Number.isFinite(x) && (!integer || Number.isInteger(x)) && (min === undefined || x >= min) && (max === undefined || x <= max);
-  const range = (integer: boolean, min?: number, max?: number) => `${integer ? (lang === 'zh' ? '整数' : 'an integer') : (lang === 'zh' ? '数值' : 'a number')}${min !== undefined && max !== undefined ? ` ${min}–${max}` : ''}`;
   for (const l of cfg.levers) {
-    if (!(l.path in levers)) continue;
-    const v = levers[l.path];
-    let ok: boolean, want: string;
-    if (l.kind === 'boolean') { ok = typeof v === 'boolean'; want = 'true / false'; }
-    else if (l.kind === 'enum') { ok = l.values!.includes(v as string); want = l.values!.join(' / '); }
-    else if (l.kind === 'array') {
-      ok = Array.isArray(v) && v.length === l.length && v.every((x) => inRange(x, l.items === 'integer', l.min, l.max));
-      want = `${l.length} × ${range(l.items === 'integer', l.min, l.max)}`;
-    } else { ok = inRange(v, l.kind === 'integer', l.min, l.max); want = range(l.kind === 'integer', l.min, l.max); }
-    if (!ok) out.push(`${l.path}: ${JSON.stringify(v)}: ${want}`);
+    const p = l.path in levers ? leverProblem(l, levers[l.path]) : null;
+    if (p) out.push(`${l.path}: ${JSON.stringify(levers[l.path])}: ${p}`);
   }
   if (settings !== undefined) {
     if (!isObject(settings)) out.push(`settings: ${JSON.stringify(settings)}: ${lang === 'zh' ? '对象' : 'an object'}`);
     else for (const [k, v] of Object.entries(settings)) {
       const r = cfg.settings[k];
       if (v === null) continue; // saved from an empty field: not set
-      if (!r) out.push(`settings.${k}: ${lang === 'zh' ? '未知设置' : 'not a setting'}`);
-      else if (!inRange(v, r.step === 1, r.min, r.max)) out.push(`settings.${k}: ${JSON.stringify(v)}: ${range(r.step === 1, r.min, r.max)}`);
+      const p = r ? numberProblem(v, r.step === 1, r.min, r.max) : lang === 'zh' ? '未知设置' : 'not a setting';
+      if (p) out.push(`settings.${k}: ${JSON.stringify(v)}: ${p}`);
     }
   }
   return out;
