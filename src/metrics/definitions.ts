@@ -17,10 +17,14 @@ export interface MetricDef {
 }
 
 export const METRICS: MetricDef[] = [
-  { name: 'stagnation_share', headline: true, text: 'share of cadres with yearsInPost ≥ stagnationYears', value: (t) => ratio(t.stagnant, t.headcount) },
-  { name: 'stagnation_share_county', text: 'stagnation_share among cadres in county posts', value: (t) => ratio(t.stagnantByLevel[1]!, t.byLevel[1]!) },
-  { name: 'stagnation_share_prefecture', text: 'stagnation_share among cadres in prefecture posts', value: (t) => ratio(t.stagnantByLevel[2]!, t.byLevel[2]!) },
-  { name: 'stagnation_share_province', text: 'stagnation_share among cadres in province posts', value: (t) => ratio(t.stagnantByLevel[3]!, t.byLevel[3]!) },
+  // 板结 is about leading cadres (rank ≥ 1, section level and above), whom the tenure rules bind; the
+  // headline counts them alone, on a fixed population, so that reforms of tenureFromRank compare like with like.
+  { name: 'stagnation_share', headline: true, text: 'share of leading cadres (rank ≥ 1) with yearsInPost ≥ stagnationYears', value: (t) => ratio(t.stagnantByRank[1]! + t.stagnantByRank[2]! + t.stagnantByRank[3]!, t.byRank[1]! + t.byRank[2]! + t.byRank[3]!) },
+  { name: 'stagnation_share_all', text: 'share of all cadres, staff (rank 0) included, with yearsInPost ≥ stagnationYears', value: (t) => ratio(t.stagnant, t.headcount) },
+  ...[0, 1, 2, 3].map((r) => ({ name: `stagnation_share_rank${r}`, text: `share of rank-${r} cadres with yearsInPost ≥ stagnationYears`, value: (t: Tally) => ratio(t.stagnantByRank[r]!, t.byRank[r]!) })),
+  { name: 'stagnation_share_county', text: 'stagnation_share among leading cadres in county posts', value: (t) => ratio(t.stagnantByLevel[1]!, t.byLevel[1]!) },
+  { name: 'stagnation_share_prefecture', text: 'stagnation_share among leading cadres in prefecture posts', value: (t) => ratio(t.stagnantByLevel[2]!, t.byLevel[2]!) },
+  { name: 'stagnation_share_province', text: 'stagnation_share among leading cadres in province posts', value: (t) => ratio(t.stagnantByLevel[3]!, t.byLevel[3]!) },
   { name: 'team_stagnation_share', headline: true, text: 'share of leadership teams with no member who arrived from another region in the last 5 years', value: (t) => ratio(t.teamsStagnant, t.teams) },
   { name: 'mean_years_in_post', text: 'mean of yearsInPost', value: (t) => ratio(t.yearsInPostSum, t.headcount) },
   { name: 'fast_turnover_share', text: 'share of this year’s moves by cadres with yearsInPost < 2', value: (t) => ratio(t.fastMoves, t.moves) },

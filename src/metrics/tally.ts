@@ -11,8 +11,11 @@ export interface Tally {
   year: number;
   headcount: number;
   headcountStart: number;
+  /** All cadres with yearsInPost ≥ stagnationYears. */
   stagnant: number;
-  /** By region level 1..3 (index 0 unused): cadres and stagnant cadres. */
+  /** Stagnant cadres by rank (the denominators are byRank). */
+  stagnantByRank: Float64Array;
+  /** By region level 1..3 (index 0 unused): leading cadres (rank ≥ 1) and stagnant leading cadres. */
   byLevel: Float64Array;
   stagnantByLevel: Float64Array;
   yearsInPostSum: number;
@@ -83,7 +86,7 @@ export function tally(sim: Sim): Tally {
   const w = sim.world;
   const t: Tally = {
     year: sim.year, headcount: 0, headcountStart: sim.counters.headcountStart, stagnant: 0,
-    byLevel: new Float64Array(4), stagnantByLevel: new Float64Array(4), yearsInPostSum: 0, domainsSum: 0,
+    stagnantByRank: new Float64Array(N_RANKS), byLevel: new Float64Array(4), stagnantByLevel: new Float64Array(4), yearsInPostSum: 0, domainsSum: 0,
     senior: 0, byRank: new Float64Array(N_RANKS), keyHolders: 0, keyLocal: 0, composite: 0, grassroots: 0, crossSystem: 0, tiesSum: 0, tenureSubject: 0, overdue: 0, allowanceCost: 0,
     moves: 0, fastMoves: 0, crossRegion: 0, reverse: 0, forward: 0, levelMoves: 0, downward: 0, promotions: 0,
     promotionsExchanged: 0, promByRank: new Float64Array(N_RANKS), promExByRank: new Float64Array(N_RANKS),
@@ -119,7 +122,7 @@ function tallyCadres(sim: Sim, t: Tally): void {
     const h = w.hardship[g]!;
     if (h > 0) for (let r = 0; r < N_RANKS; r++) allowance[g * N_RANKS + r] = BASE_PAY[r]! * allowanceShare(p.hardshipAllowance, h);
   }
-  const byLevel = t.byLevel, stagnantByLevel = t.stagnantByLevel, byRank = t.byRank;
+  const byLevel = t.byLevel, stagnantByLevel = t.stagnantByLevel, byRank = t.byRank, stagnantByRank = t.stagnantByRank;
   const level = w.level, postRegion = w.postRegion, postFlags = w.postFlags, hardship = w.hardship, prefecture = w.prefecture;
   const postCol = s.post, yipCol = s.yearsInPost, rankCol = s.rank, regionCol = s.region, secondCol = s.secondRegion;
   const tenureFromRank = p.tenureFromRank, maxTenure = p.maxTenure;
@@ -133,13 +136,17 @@ function tallyCadres(sim: Sim, t: Tally): void {
     // The post's region: the region served, unless seconded (a sequential read instead of a random one into postRegion).
     const g = secondCol[c]! < 0 ? regionCol[c]! : postRegion[post]!;
     const lv = level[g]!;
-    byLevel[lv]!++;
-    if (yip >= stagYears) { stagnant++; stagnantByLevel[lv]!++; }
+    const r = rankCol[c]!;
+    byRank[r]!++;
+    if (r > 0) byLevel[lv]!++;
+    if (yip >= stagYears) {
+      stagnant++;
+      stagnantByRank[r]!++;
+      if (r > 0) stagnantByLevel[lv]!++;
+    }
     yearsInPostSum += yip;
     const nd = popcount8(s.domainsServed[c]!);
     domainsSum += nd;
-    const r = rankCol[c]!;
-    byRank[r]!++;
     if (r >= 2) {
       senior++;
       const lvs = s.levelsServed[c]!;

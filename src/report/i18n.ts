@@ -10,10 +10,15 @@ type Pair = [zh: string, en: string];
 
 /** Short labels of the metrics; a metric missing here is shown by its column name. */
 export const METRIC_LABELS: Record<string, Pair> = {
-  stagnation_share: ['板结比例(同岗≥10年)', 'Stagnation (≥ 10 years in post)'],
-  stagnation_share_county: ['县级板结比例', 'Stagnation, county posts'],
-  stagnation_share_prefecture: ['市级板结比例', 'Stagnation, prefecture posts'],
-  stagnation_share_province: ['省级板结比例', 'Stagnation, province posts'],
+  stagnation_share: ['领导干部板结比例(同岗≥10年)', 'Stagnation of leading cadres (≥ 10 years in post)'],
+  stagnation_share_all: ['全体干部板结比例(含办事员)', 'Stagnation, all cadres (staff included)'],
+  stagnation_share_rank0: ['办事员板结比例', 'Stagnation, staff (rank 0)'],
+  stagnation_share_rank1: ['科级板结比例', 'Stagnation, section rank'],
+  stagnation_share_rank2: ['县处级板结比例', 'Stagnation, division rank'],
+  stagnation_share_rank3: ['厅局级板结比例', 'Stagnation, bureau rank'],
+  stagnation_share_county: ['县级领导干部板结比例', 'Stagnation of leading cadres, county posts'],
+  stagnation_share_prefecture: ['市级领导干部板结比例', 'Stagnation of leading cadres, prefecture posts'],
+  stagnation_share_province: ['省级领导干部板结比例', 'Stagnation of leading cadres, province posts'],
   team_stagnation_share: ['板结班子比例', 'Stagnant leadership teams'],
   mean_years_in_post: ['平均任职年限', 'Mean years in post'],
   fast_turnover_share: ['频繁调动比例', 'Too-frequent moves (< 2 years)'],

@@ -1,6 +1,6 @@
 /**
- * Metrics by region for the maps: stagnation (share of a region's cadres
- * with yearsInPost ≥ stagnationYears, as stagnation_share of MODEL.md §5),
+ * Metrics by region for the maps: stagnation (share of a region's leading
+ * cadres, rank ≥ 1, with yearsInPost ≥ stagnationYears, as stagnation_share of MODEL.md §5),
  * vacancy rate, net inflow of reverse moves and inflow of exchange moves
  * (both per 100 posts of the region), and mean local ties.
  *
@@ -46,14 +46,17 @@ export function regionYear(sim: Sim, posts: Float64Array): RegionValues {
   const s = sim.store;
   const n = w.nRegions;
   const stagYears = sim.scenario.outputs.stagnationYears;
-  const cadres = new Float64Array(n), stagnant = new Float64Array(n), ties = new Float64Array(n), vacant = new Float64Array(n);
+  const cadres = new Float64Array(n), leading = new Float64Array(n), stagnant = new Float64Array(n), ties = new Float64Array(n), vacant = new Float64Array(n);
   const revIn = new Float64Array(n), revOut = new Float64Array(n), inflow = new Float64Array(n);
   for (let c = 0; c < s.capacity; c++) {
     const p = s.post[c]!;
     if (p < 0) continue;
     const g = w.postRegion[p]!;
     cadres[g]!++;
-    if (s.yearsInPost[c]! >= stagYears) stagnant[g]!++;
+    if (s.rank[c]! > 0) {
+      leading[g]!++;
+      if (s.yearsInPost[c]! >= stagYears) stagnant[g]!++;
+    }
     ties[g]! += s.ties[c]!;
   }
   for (let q = 0; q < w.nPosts; q++) if (sim.occupant[q]! < 0) vacant[w.postRegion[q]!]!++;
@@ -69,7 +72,7 @@ export function regionYear(sim: Sim, posts: Float64Array): RegionValues {
   }
   const out: RegionValues = { stagnation: [], vacancy: [], netReverse: [], inflow: [], ties: [] };
   for (let g = 0; g < n; g++) {
-    out.stagnation.push(round(cadres[g]! > 0 ? stagnant[g]! / cadres[g]! : NaN));
+    out.stagnation.push(round(leading[g]! > 0 ? stagnant[g]! / leading[g]! : NaN));
     out.vacancy.push(round(posts[g]! > 0 ? vacant[g]! / posts[g]! : NaN));
     out.netReverse.push(round(posts[g]! > 0 ? (100 * (revIn[g]! - revOut[g]!)) / posts[g]! : NaN));
     out.inflow.push(round(posts[g]! > 0 ? (100 * inflow[g]!) / posts[g]! : NaN));
