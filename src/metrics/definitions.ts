@@ -46,6 +46,7 @@ export const METRICS: MetricDef[] = [
   { name: 'team_exchange_share_prefecture', text: 'members of prefecture teams who came from another region this year, per member at year end', value: (t) => ratio(t.teamNewExchanged[2]!, t.teamMembers[2]!) },
   { name: 'hardship_vacancy_rate', headline: true, text: 'vacancy rate of posts in hardship regions (category ≥ 1)', value: (t) => ratio(t.hardshipVacant, t.hardshipPosts) },
   { name: 'vacancy_rate', text: 'vacancy rate of all posts', value: (t) => ratio(t.vacant, t.posts) },
+  { name: 'long_tenure_transfer_rate_rank3', text: 'transfers at bureau rank (no promotion, no secondment) of cadres with ≥ 5 years in the post, per rank-3 cadre at year end (the study: 88 平职交流 of long-serving bureau cadres in 2008)', value: (t) => ratio(t.longTenureTransfers3, t.byRank[3]!) },
   { name: 'overdue_share', text: 'share of cadres subject to the tenure limit who are past maxTenure and still in post', value: (t) => ratio(t.overdue, t.tenureSubject) },
   { name: 'key_post_local_share', text: 'share of key-post holders and heads in counties and prefectures who serve in their home area (what hometown avoidance forbids; seed: essentially none)', value: (t) => ratio(t.keyLocal, t.keyHolders) },
   { name: 'mean_ties', headline: true, text: 'mean local ties (a corruption-risk proxy)', value: (t) => ratio(t.tiesSum, t.headcount) },

@@ -36,6 +36,8 @@ export interface Tally {
   // moves
   moves: number;
   fastMoves: number;
+  /** Transfers at rank 3 (no promotion, no secondment) of cadres who had served LONG_TENURE_YEARS or more in the post. */
+  longTenureTransfers3: number;
   crossRegion: number;
   reverse: number;
   forward: number;
@@ -81,6 +83,8 @@ export interface Tally {
 
 /** A team member counts as exchanged in if they came from another region within this many years (板结 of teams). */
 export const TEAM_RECENT_YEARS = 5;
+/** A full term (一届): the study's "任职时间较长" read as five years or more in the post. */
+export const LONG_TENURE_YEARS = 5;
 
 export function tally(sim: Sim): Tally {
   const w = sim.world;
@@ -88,7 +92,7 @@ export function tally(sim: Sim): Tally {
     year: sim.year, headcount: 0, headcountStart: sim.counters.headcountStart, stagnant: 0,
     stagnantByRank: new Float64Array(N_RANKS), byLevel: new Float64Array(4), stagnantByLevel: new Float64Array(4), yearsInPostSum: 0, domainsSum: 0,
     senior: 0, byRank: new Float64Array(N_RANKS), keyHolders: 0, keyLocal: 0, composite: 0, grassroots: 0, crossSystem: 0, tiesSum: 0, tenureSubject: 0, overdue: 0, allowanceCost: 0,
-    moves: 0, fastMoves: 0, crossRegion: 0, reverse: 0, forward: 0, levelMoves: 0, downward: 0, promotions: 0,
+    moves: 0, fastMoves: 0, longTenureTransfers3: 0, crossRegion: 0, reverse: 0, forward: 0, levelMoves: 0, downward: 0, promotions: 0,
     promotionsExchanged: 0, promByRank: new Float64Array(N_RANKS), promExByRank: new Float64Array(N_RANKS),
     promYearsByRank: new Float64Array(N_RANKS), teamNew: new Float64Array(4), teamNewExchanged: new Float64Array(4), teamMembers: new Float64Array(4),
     horizontal: 0, vertical: 0, samePost: 0, rotation: 0, withinSystem: 0, crossSystemMoves: 0, partyGov: 0,
@@ -201,6 +205,7 @@ function tallyMoves(sim: Sim, t: Tally): void {
       t.teamNew[lv]!++;
       if (crossRegion) t.teamNewExchanged[lv]!++;
     }
+    if (!promotion && type !== MT_SECONDMENT && log.fromRank[i] === 3 && log.tenure[i]! >= LONG_TENURE_YEARS) t.longTenureTransfers3++;
     if (promotion && w.postUnit[from] === w.postUnit[to]) continue; // promotion in place
     t.moves++;
     if (log.tenure[i]! < 2) t.fastMoves++;

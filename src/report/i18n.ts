@@ -82,6 +82,7 @@ export const LEVERS: { path: string; group: string; label: Pair }[] = [
   { path: 'policy.maxTenure', group: 'limits', label: ['同一岗位任职上限', 'Tenure limit in one post'] },
   { path: 'policy.keyMaxTenure', group: 'limits', label: ['重点岗位任职上限', 'Tenure limit on key posts'] },
   { path: 'policy.tenureFromRank', group: 'limits', label: ['任期限制适用最低职级', 'Lowest rank under the limits'] },
+  { path: 'policy.tenureEnforcement', group: 'limits', label: ['任期限制执行力度', 'Enforcement of the limits'] },
   { path: 'policy.minTenure', group: 'limits', label: ['最短任职年限(任满一届)', 'Minimum years before a move'] },
   { path: 'policy.hometownAvoidance', group: 'limits', label: ['任职回避', 'Hometown avoidance'] },
   { path: 'policy.disciplineStrength', group: 'limits', label: ['交流纪律(不许讨价还价)', 'Discipline of directive moves'] },
@@ -120,6 +121,7 @@ export const LEVERS: { path: string; group: string; label: Pair }[] = [
 export const LEVER_TIPS_ZH: Record<string, string> = {
   'policy.maxTenure': '在同一岗位任职满此年限的必须交流(种子 §3.5 四;交流工作规定第五条)。',
   'policy.keyMaxTenure': '重点岗位任职满此年限的必须轮岗(某省 2014 年规定为 5 年)。',
+  'policy.tenureEnforcement': '超过任职年限的干部每年被安排交流的概率;低于 1 时部分干部超期不交流(研究:置干部交流的规定时限要求于不顾);任职回避始终执行。',
   'policy.tenureFromRank': '同一岗位任职上限适用的最低职级(1 = 科级及以上);重点岗位上限适用于各职级。',
   'policy.minTenure': '非强制交流前须在岗的年限(原则上任满一届)。',
   'policy.hometownAvoidance': '重点岗位和党政正职不得在本人家乡地区任职(任职回避)。',

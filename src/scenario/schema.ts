@@ -134,6 +134,7 @@ const policyFields = {
   maxTenure: numBase({ def: 10, min: 1, max: 40, int: true, unit: 'years', text: 'Years in one post after which a move is mandatory (§3.5 四; 交流工作规定 art. 5).' }),
   keyMaxTenure: numBase({ def: 10, min: 1, max: 40, int: true, unit: 'years', text: 'Years after which a key-post holder must move (5 in a 2014 provincial rule).' }),
   tenureFromRank: numBase({ def: 1, min: 0, max: 3, int: true, unit: 'rank', text: 'Lowest rank to which the tenure limit in one post (maxTenure) applies (1 = section level and above); the key-post limit applies at every rank.' }),
+  tenureEnforcement: numBase({ def: 1, min: 0, max: 1, unit: 'probability per year', text: 'Chance each year that a cadre past maxTenure or keyMaxTenure is planned for a move; below 1 the limit is left unmet for some (the study: 置干部交流的规定时限要求于不顾; hometown avoidance is always enforced).' }),
   minTenure: numBase({ def: 3, min: 0, max: 10, int: true, unit: 'years', text: 'Years in post before a non-mandatory move (任满一届).' }),
   hometownAvoidance: boolBase('Key-post holders and the two heads may not serve in their home region (任职回避).', true),
   exchangeQuota: numBase({ def: 0.34, min: 0, max: 1, unit: 'share of a team per year', text: 'Flow control: at most this share of a leadership team moved in a year (小幅度、低频率).' }),
@@ -161,7 +162,7 @@ const policyFields = {
   stigmaRelief: numBase({ def: 0, min: 0, max: 1, unit: 'share', text: 'Share of the stigma of reverse moves removed by care and recognition (§3.5 六).' }),
 };
 const policyDefaults = {
-  maxTenure: 10, keyMaxTenure: 10, tenureFromRank: 1, minTenure: 3, hometownAvoidance: true, exchangeQuota: 0.34,
+  maxTenure: 10, keyMaxTenure: 10, tenureFromRank: 1, tenureEnforcement: 1, minTenure: 3, hometownAvoidance: true, exchangeQuota: 0.34,
   electionCycle: 5, electionQuota: 0.5, staggeredElections: false, minYearsInRank: [3, 3, 3], promotionMaxAge: [45, 52, 56],
   promotionExchangeBonus: 0.1, requireExchangeForPromotion: false, hardshipAllowance: [0.024, 0.042, 0.07, 0.08, 0.136, 0.2],
   wageCompression: 0, housingSupport: 0, familySupport: 0, matching: 'directive', registry: false, barriers: {},

@@ -7,8 +7,9 @@
  *
  * Candidates for a post of rank r in region g are drawn (a shortlist of
  * `shortlist` from each source) from indexes kept up to date as people move:
- * promotion-eligible cadres of rank r−1 in g and in a related region (parent,
- * a child or a sibling: cross-level and cross-region promotion), planned
+ * promotion-eligible cadres of rank r−1 of the post's system in g and in a
+ * related region (parent, a child or a sibling: cross-level and cross-region
+ * promotion), and a few of another system in g (cross-system promotion), planned
  * movers of the province (same system, and a few of another) at ranks r and
  * r−1, with a priority `planPriority` in the score, and applicants who registered for
  * g at ranks r and r−1; at rank 0 a recruit if no one else is taken. A mover's
@@ -47,7 +48,7 @@ const MAX_ROUNDS = 64;
 /**
  * Working memory of the fill phase, allocated once per run.
  * The three candidate pools share one Buckets, each in its own range of keys:
- * promotion pool (region, rank) from 0, mover pool (province, system, rank)
+ * promotion pool (region, system, rank) from 0, mover pool (province, system, rank)
  * from moverBase, applicant pool (registered region, rank) from applBase.
  */
 export class FillState {
@@ -76,7 +77,7 @@ export class FillState {
 
   constructor(sim: Sim) {
     const w = sim.world;
-    this.moverBase = w.nRegions * N_RANKS;
+    this.moverBase = w.nRegions * N_SYSTEMS * N_RANKS;
     this.applBase = this.moverBase + w.provinces.length * N_SYSTEMS * N_RANKS;
     this.pools = new Buckets(this.applBase + w.nRegions * N_RANKS);
     // Queues of (post, chain) pairs. They start small and grow (pushOpen): a year opens a fraction
@@ -203,7 +204,7 @@ function keysOf(sim: Sim, k: PoolKeys, c: number, post: number): void {
   const w = sim.world;
   const r = s.rank[c]!;
   const g = s.region[c]!;
-  k.kp = s.secondRegion[c]! < 0 && s.yearsInRank[c]! >= k.minYears[r]! && s.age[c]! <= k.maxAge[r]! ? g * N_RANKS + r : -1;
+  k.kp = s.secondRegion[c]! < 0 && s.yearsInRank[c]! >= k.minYears[r]! && s.age[c]! <= k.maxAge[r]! ? promoKey(g, w.postSystem[post]!, r) : -1;
   k.km = s.mover[c] ? k.moverBase + (w.provinceIndex[g]! * N_SYSTEMS + w.postSystem[post]!) * N_RANKS + r : -1;
   const t = s.target[c]!;
   k.ka = t >= 0 ? k.applBase + t * N_RANKS + r : -1;
@@ -394,6 +395,11 @@ function addCand(ctx: Ctx, n: number, c: number, i: number, q: number, promotion
 const DR_PROMOTION = 1;
 const DR_NEED_PROMO = 2;
 
+/** Key of the promotion pool of region g, system sys, rank r (cadres of rank r eligible for promotion to r + 1). */
+function promoKey(g: number, sys: number, r: number): number {
+  return (g * N_SYSTEMS + sys) * N_RANKS + r;
+}
+
 /** Queues up to k draws from bucket `key` (the whole bucket if it has no more than k members); returns the new number of draws. */
 function drawFrom(ctx: Ctx, key: number, k: number, nd: number, flags: number): number {
   const st = ctx.st;
@@ -444,9 +450,11 @@ function shortlist(ctx: Ctx, q: number): number {
   const appl = st.applBase;
   let nd = 0;
   if (r >= 1) {
-    nd = drawFrom(ctx, g * N_RANKS + r - 1, k, nd, DR_PROMOTION);
+    nd = drawFrom(ctx, promoKey(g, sys, r - 1), k, nd, DR_PROMOTION);
     const h = relatedRegion(ctx, g);
-    if (h !== g) nd = drawFrom(ctx, h * N_RANKS + r - 1, k, nd, DR_PROMOTION);
+    if (h !== g) nd = drawFrom(ctx, promoKey(h, sys, r - 1), k, nd, DR_PROMOTION);
+    // Promotable cadres of the region in another system (a cross-system promotion, which barriers make harder to win).
+    nd = drawFrom(ctx, promoKey(g, (sys + 1 + ctx.rng.int(N_SYSTEMS - 1)) % N_SYSTEMS, r - 1), Math.max(1, k >> 1), nd, DR_PROMOTION);
     nd = drawFrom(ctx, moverKey(st, prov, sys, r - 1), k, nd, DR_PROMOTION | DR_NEED_PROMO);
     nd = drawFrom(ctx, appl + g * N_RANKS + r - 1, k, nd, DR_PROMOTION | DR_NEED_PROMO);
   }

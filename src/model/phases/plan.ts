@@ -57,6 +57,8 @@ export function plan(sim: Sim): void {
   const kCare = streamKey(sim.seed, 'plan.care', sim.year);
   const kDisc = streamKey(sim.seed, 'plan.discipline', sim.year);
   const kSec = streamKey(sim.seed, 'plan.secondment', sim.year);
+  const kEnf = streamKey(sim.seed, 'plan.enforcement', sim.year);
+  const enforcement = p.tenureEnforcement;
   // A structural need marks a post for one year: last year's unmet needs lapse.
   sim.postNeed.fill(0);
 
@@ -69,7 +71,10 @@ export function plan(sim: Sim): void {
     // Only posts above staff rank carry flags (world.ts: leaders are rank ≥ 1), so most cadres skip this random read.
     const f = s.rank[c]! > 0 ? w.postFlags[post]! : 0;
     const g = s.region[c]!;
-    if ((s.rank[c]! >= p.tenureFromRank && t >= p.maxTenure) || ((f & F_KEY) && (f & F_LEADER) && t >= p.keyMaxTenure)) {
+    // An overdue cadre is planned with probability tenureEnforcement (1: always, without a draw); one
+    // left in post this year is considered for the other kinds of move below.
+    if (((s.rank[c]! >= p.tenureFromRank && t >= p.maxTenure) || ((f & F_KEY) && (f & F_LEADER) && t >= p.keyMaxTenure))
+      && (enforcement >= 1 || uniform(kEnf, key) < enforcement)) {
       s.mover[c] = MT_REGULATORY;
       continue;
     }
