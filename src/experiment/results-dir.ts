@@ -14,7 +14,13 @@
  */
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync, createWriteStream, type WriteStream } from 'node:fs';
 import path from 'node:path';
-import { inputError } from '../scenario/errors.js';
+import { InputError, inputError } from '../scenario/errors.js';
+
+/** The refusal to write over an existing result, as the user reads it: "results/x exists; use --force or --out". */
+export function existsError(shown: string, resumable?: string): InputError {
+  const how = resumable ? `--resume continues this ${resumable}; --force starts it again` : '--force replaces it; --out DIR writes elsewhere';
+  return new InputError([{ path: '--out', value: shown, allowed: `a directory that does not exist yet (${how})`, message: `${shown} exists; use --force or --out (${how})` }]);
+}
 
 /** What --force may replace: an empty directory or a results directory of CadreFlow, never the working directory or one of its parents. */
 export function checkReplaceable(target: string, shown: string, option = '--out'): void {
@@ -89,7 +95,7 @@ export function resumableDir(out: string, o: { resume: boolean; force: boolean }
     return { dir: target, resuming: false, commit: () => {} };
   }
   if (o.resume) return { dir: target, resuming: true, commit: () => {} };
-  if (!o.force) throw inputError('--out', out, `a directory that does not exist yet; add --resume to continue this ${what} or --force to start again`);
+  if (!o.force) throw existsError(out, what);
   checkReplaceable(target, out);
   rmSync(staging, { recursive: true, force: true });
   return { dir: staging, resuming: false, commit: replace };
@@ -104,7 +110,7 @@ export class ResultsDir {
     process.exit(signal === 'SIGINT' ? 130 : 143);
   };
 
-  private constructor(readonly target: string, private readonly force: boolean) {
+  private constructor(readonly target: string, private readonly force: boolean, private readonly shown: string) {
     this.partial = path.join(path.dirname(target), `.${path.basename(target)}.partial-${process.pid}`);
   }
 
@@ -112,10 +118,10 @@ export class ResultsDir {
   static open(target: string, force: boolean): ResultsDir {
     const abs = path.resolve(target);
     if (existsSync(abs)) {
-      if (!force) throw inputError('--out', target, 'a directory that does not exist yet; add --force to replace the earlier result');
+      if (!force) throw existsError(target);
       checkReplaceable(abs, target);
     }
-    const d = new ResultsDir(abs, force);
+    const d = new ResultsDir(abs, force, target);
     checkParent(abs, target);
     rmSync(d.partial, { recursive: true, force: true });
     makeDir(d.partial, target);
@@ -138,7 +144,8 @@ export class ResultsDir {
 
   /** Moves the finished directory into place (replacing an earlier one only with force). */
   commit(): void {
-    if (existsSync(this.target) && !this.force) throw inputError('--out', this.target, 'a directory that does not exist yet; add --force to replace the earlier result');
+    // Another command may have written the directory meanwhile.
+    if (existsSync(this.target) && !this.force) throw existsError(this.shown);
     replaceDir(this.target, this.partial);
     this.done = true;
     this.release();

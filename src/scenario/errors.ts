@@ -11,6 +11,8 @@ export interface InputProblem {
   allowed: string;
   /** The file, where problems of several files are reported together. */
   file?: string;
+  /** A whole sentence that says it better than `path: value: allowed` (e.g. "results/x exists; use --force or --out"); printed after the file instead of them. */
+  message?: string;
 }
 
 export class InputError extends Error {
@@ -35,7 +37,7 @@ function show(value: unknown): string {
 
 export function formatProblems(problems: InputProblem[], file?: string): string {
   return problems
-    .map((p) => `${p.file ?? file ?? '<input>'}: ${p.path || '(top level)'}: ${show(p.value)}: ${p.allowed}`)
+    .map((p) => `${p.file ?? file ?? '<input>'}: ${p.message ?? `${p.path || '(top level)'}: ${show(p.value)}: ${p.allowed}`}`)
     .join('\n');
 }
 

@@ -67,7 +67,7 @@ describe('cadreflow run', () => {
     const before = readFileSync(path.join(tmp, 'keep', 'timeseries.csv'));
     const r = cf(['run', 'small.json', '--out', 'keep', '--threads', '1', '--quiet', '--seed', '9']);
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/--out: "keep".*--force/);
+    expect(r.err).toContain('command line: keep exists; use --force or --out (--force replaces it; --out DIR writes elsewhere)');
     expect(readFileSync(path.join(tmp, 'keep', 'timeseries.csv')).equals(before)).toBe(true);
     expect(cf(['run', 'small.json', '--out', 'keep', '--threads', '1', '--quiet', '--seed', '9', '--force']).code).toBe(0);
     expect(readFileSync(path.join(tmp, 'keep', 'timeseries.csv')).equals(before)).toBe(false);
