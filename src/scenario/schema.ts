@@ -230,12 +230,52 @@ export const WorldSchema = z
   })
   .strict();
 
+/**
+ * Checks a vacancy transition matrix Q (White 1970): Q[i][j] is the chance that
+ * a vacancy at rank i is filled by a cadre of rank j (the vacancy moves to j),
+ * 1 − Σ_j Q[i][j] the chance of an outside hire (the chain ends). Every row must
+ * sum to at most 1, and every chain must end: from each rank, a path of entries
+ * Q > 0 must reach a rank with a positive chance of an outside hire. For a
+ * substochastic matrix that is the same as spectral radius < 1, i.e. I − Q
+ * invertible with a non-negative inverse N = (I − Q)⁻¹ whose row sums are the
+ * expected chain lengths (Kemeny & Snell 1960, the fundamental matrix).
+ */
+const ROW_SUM_SLACK = 1e-9;
+function checkVacancyMatrix(q: number[][], ctx: z.core.$RefinementCtx<number[][]>): void {
+  const sums = q.map((row) => row.reduce((a, x) => a + x, 0));
+  sums.forEach((sum, i) => {
+    if (sum > 1 + ROW_SUM_SLACK) {
+      ctx.addIssue({ code: 'custom', path: [i], message: `row ${i} (a vacancy at rank ${i}) sums to ${+sum.toFixed(6)}; the chances of its moving to ranks 0–3 must sum to at most 1 (the rest, 1 − sum, is the chance of an outside hire)` });
+    }
+  });
+  if (sums.some((sum) => sum > 1 + ROW_SUM_SLACK)) return;
+  // Ranks from which an outside hire can be reached, by a backward search from the ranks that hire.
+  const ends = sums.map((sum) => 1 - sum > ROW_SUM_SLACK);
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (let i = 0; i < q.length; i++) if (!ends[i] && q[i]!.some((x, j) => x > 0 && ends[j])) ends[i] = changed = true;
+  }
+  const stuck = ends.flatMap((e, i) => (e ? [] : [i]));
+  if (stuck.length > 0) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `a vacancy at rank ${stuck.join(', ')} never ends in an outside hire (the chain would never end): every rank must reach, through entries > 0, a rank whose row sums to less than 1 (I − Q must be invertible, spectral radius < 1)`,
+    });
+  }
+}
+
 const DockingSchema = z
   .object({
-    mode: z.enum(['off', 'push', 'pull']).default('off').describe('Verification against analytic manpower models (MODEL.md §7): "push" replaces exits and moves by fixed exit and promotion hazards (Bartholomew’s Markov model, constant size); "pull" fills vacancies top-down from the rank below or from outside with fixed probabilities (White’s vacancy chains). "off" runs the full model. Default off.'),
+    mode: z.enum(['off', 'push', 'pull']).default('off').describe('Verification against analytic manpower models (MODEL.md §7): "push" replaces exits and moves by fixed exit and promotion hazards (Bartholomew’s Markov model, constant size); "pull" fills each vacancy from outside or by a cadre of another post, who leaves a vacancy in turn, with fixed probabilities: from the rank below (externalHire) or from any rank (vacancyMatrix) (White’s vacancy chains). "off" runs the full model. Default off.'),
     exitHazard: z.array(z.number().min(0).max(1)).length(4).default([0.04, 0.04, 0.04, 0.04]).describe('Annual exit probability by rank in docking modes. Default [0.04, 0.04, 0.04, 0.04].'),
     promotionHazard: z.array(z.number().min(0).max(1)).length(3).default([0.1, 0.08, 0.05]).describe('Annual promotion probability from ranks 0, 1, 2 in push mode. Default [0.1, 0.08, 0.05].'),
-    externalHire: z.array(z.number().min(0).max(1)).length(4).default([1, 0.3, 0.3, 0.3]).describe('Probability that a vacancy at ranks 0–3 is filled from outside in pull mode (rank 0 always is). Default [1, 0.3, 0.3, 0.3].'),
+    externalHire: z.array(z.number().min(0).max(1)).length(4).default([1, 0.3, 0.3, 0.3]).describe('Probability that a vacancy at ranks 0–3 is filled from outside in pull mode (rank 0 always is); otherwise it is filled from the rank below. Ignored when vacancyMatrix is given. Default [1, 0.3, 0.3, 0.3].'),
+    vacancyMatrix: z
+      .array(z.array(z.number().min(0).max(1)).length(4))
+      .length(4)
+      .superRefine(checkVacancyMatrix)
+      .optional()
+      .describe('Vacancy transition matrix Q of pull mode (White 1970; MODEL.md §7), replacing externalHire: a vacancy at rank i (row) is filled by a cadre of rank j (column) with probability Q[i][j], lateral (j = i) and from above (j > i) included, and from outside with probability 1 − Σ_j Q[i][j]. Mean chain length by starting rank is then (I − Q)⁻¹·1. Unit: probability. Range 4 rows of 4 values, each 0–1, each row summing to at most 1, an outside hire reachable from every rank; default none (externalHire’s one-rank-down chains, Q[i][i−1] = 1 − externalHire[i]).'),
   })
   .strict();
 

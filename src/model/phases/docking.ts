@@ -7,19 +7,28 @@
  *   post of the next rank in its province; leavers are replaced by recruits
  *   into vacant entry posts. Posts must be plentiful so that vacancies never
  *   bind (world.initialFill well below 1).
- * - pull (White's vacancy chains): each cadre leaves with exitHazard[rank];
- *   vacancies are filled top rank first, from outside with probability
- *   externalHire[rank] (always at rank 0), else by a random cadre of the rank
- *   below in the province, whose post continues the chain.
- * Reads: ranks, posts, hazards. Writes: exits, moves (logged, as promotions),
- * recruits, chain tallies. Replaces exit, plan, apply and fill.
+ * - pull (vacancy chains, White 1970, "Chains of Opportunity"): each cadre
+ *   leaves with exitHazard[rank]; every open post starts a chain. A vacancy at
+ *   rank i is filled by a random cadre of rank j of its province with
+ *   probability Q[i][j], whose post carries the chain on, or from outside with
+ *   probability 1 − Σ_j Q[i][j], which ends it. Q is docking.vacancyMatrix
+ *   (any rank to any rank, lateral moves included) or, without it, the
+ *   one-rank-down chains of externalHire: Q[i][i−1] = 1 − externalHire[i].
+ *   A chain's length (one per vacancy it carries: each move into it and the
+ *   closing hire) then has mean (I − Q)⁻¹·1 by starting rank, the row sums of
+ *   the fundamental matrix of the absorbing Markov chain (Kemeny & Snell
+ *   1960, Finite Markov Chains, ch. III).
+ * Reads: ranks, posts, hazards. Writes: exits, moves (logged, as promotions
+ * when the rank rises, otherwise as voluntary moves), recruits, chain
+ * tallies. Replaces exit, plan, apply and fill.
  */
 import type { Sim } from '../sim.js';
 import { streamKey, uniform } from '../../random/hash.js';
 import { Stream } from '../../random/stream.js';
 import { recruit } from '../population.js';
 import { move } from './fill.js';
-import { MT_PROMOTION, N_RANKS } from '../../world/constants.js';
+import { MT_PROMOTION, MT_VOLUNTARY, N_RANKS } from '../../world/constants.js';
+import type { Scenario } from '../../scenario/schema.js';
 
 /** Exits at the fixed hazards. */
 export function dockingExit(sim: Sim): void {
@@ -53,10 +62,10 @@ function takeRandom(list: number[], rng: Stream): number {
   return v;
 }
 
-/** Promotes c into open post q (the fill phase's move); returns the post it left. */
-function promote(sim: Sim, c: number, q: number): number {
+/** Moves c into open post q (the fill phase's move, a promotion when the rank rises); returns the post it left. */
+function moveInto(sim: Sim, c: number, q: number): number {
   const from = sim.store.post[c]!;
-  move(sim, undefined, c, q, MT_PROMOTION);
+  move(sim, undefined, c, q, sim.world.postRank[q]! > sim.store.rank[c]! ? MT_PROMOTION : MT_VOLUNTARY);
   return from;
 }
 
@@ -79,7 +88,7 @@ export function dockingPush(sim: Sim): void {
   for (const c of promoted) {
     const list = vac[w.provinceIndex[s.region[c]!]! * N_RANKS + s.rank[c]! + 1]!;
     if (list.length === 0) throw new Error(`docking (push): no vacant post at rank ${s.rank[c]! + 1}; make posts plentiful (world.initialFill lower)`);
-    const from = promote(sim, c, takeRandom(list, rng));
+    const from = moveInto(sim, c, takeRandom(list, rng));
     vac[w.provinceIndex[w.postRegion[from]!]! * N_RANKS + w.postRank[from]!]!.push(from);
   }
   // Constant size: as many recruits as leavers, into random vacant entry posts.
@@ -92,17 +101,53 @@ export function dockingPush(sim: Sim): void {
   }
 }
 
+/**
+ * The vacancy transition matrix Q of pull mode and each rank's chance of an
+ * outside hire, 1 − Σ_j Q[i][j]: docking.vacancyMatrix, or the one-rank-down
+ * chains of externalHire (rank 0 always hires from outside), whose hire
+ * chances are taken as given rather than recomputed from Q (1 − (1 − x) need
+ * not be x in floating point).
+ */
+export function vacancyChains(docking: Scenario['docking']): { Q: number[][]; hire: number[] } {
+  const m = docking.vacancyMatrix;
+  if (m) return { Q: m, hire: m.map((row) => Math.max(0, 1 - row.reduce((a, x) => a + x, 0))) };
+  const e = docking.externalHire;
+  return {
+    Q: Array.from({ length: N_RANKS }, (_, i) => Array.from({ length: N_RANKS }, (_, j) => (i > 0 && j === i - 1 ? 1 - e[i]! : 0))),
+    hire: e.map((x, i) => (i === 0 ? 1 : x)),
+  };
+}
+
+/**
+ * Where a vacancy at a rank goes, for a uniform draw u: −1 (an outside hire)
+ * when u < 1 − Σ_j Q[i][j], else the rank j whose share of [1 − Σ, 1) holds u.
+ * Hire first, so that externalHire's chains draw exactly as `u < externalHire`.
+ */
+function destination(row: readonly number[], hireProbability: number, u: number): number {
+  if (u < hireProbability) return -1;
+  let c = hireProbability;
+  let j = -1;
+  for (let k = 0; k < row.length; k++) {
+    if (row[k]! <= 0) continue;
+    j = k;
+    c += row[k]!;
+    if (u < c) break;
+  }
+  return j; // the last rank with Q > 0 where rounding leaves Σ a hair short of 1 − hire
+}
+
 export function dockingPull(sim: Sim): void {
   const s = sim.store;
   const w = sim.world;
   dockingExit(sim);
-  const hire = sim.scenario.docking.externalHire;
+  const { Q, hire } = vacancyChains(sim.scenario.docking);
   const rng = new Stream(sim.seed, 'docking.pull', sim.year);
-  // Cadres by (province, rank), drawn at random and removed when promoted.
+  // Cadres by (province, rank), drawn at random and removed when they move: one move a year.
   const pool: number[][] = Array.from({ length: w.provinces.length * N_RANKS }, () => []);
   for (let c = 0; c < s.capacity; c++) if (s.post[c]! >= 0) pool[w.provinceIndex[s.region[c]!]! * N_RANKS + s.rank[c]!]!.push(c);
   // Open posts by rank; each starts a chain.
   const queue: number[][] = Array.from({ length: N_RANKS }, () => []);
+  const head = new Array<number>(N_RANKS).fill(0);
   const chainOf = new Map<number, number>();
   const chainRank: number[] = [];
   const chainLen: number[] = [];
@@ -113,22 +158,27 @@ export function dockingPull(sim: Sim): void {
     chainLen.push(0);
     queue[w.postRank[q]!]!.push(q);
   }
-  for (let r = N_RANKS - 1; r >= 0; r--) {
-    const qr = queue[r]!;
-    for (let i = 0; i < qr.length; i++) {
-      const q = qr[i]!;
-      const k = chainOf.get(q)!;
-      chainLen[k]!++;
-      const below = r > 0 ? pool[w.provinceIndex[w.postRegion[q]!]! * N_RANKS + r - 1]! : [];
-      if (r === 0 || rng.next() < hire[r]! || below.length === 0) {
-        recruit(sim, q);
-        sim.counters.chainsDone[chainRank[k]!]!++;
-        sim.counters.chainsLen[chainRank[k]!]! += chainLen[k]!;
-      } else {
-        const c = takeRandom(below, rng);
-        const from = promote(sim, c, q);
-        chainOf.set(from, k);
-        queue[r - 1]!.push(from);
+  // Top rank first; a vacancy that moves up (or, laterally, to its own rank) waits for the
+  // next pass or the rest of this one. One-rank-down chains take a single pass.
+  for (let open = true; open; open = queue.some((qr, r) => head[r]! < qr.length)) {
+    for (let r = N_RANKS - 1; r >= 0; r--) {
+      const qr = queue[r]!;
+      for (; head[r]! < qr.length; head[r]!++) {
+        const q = qr[head[r]!]!;
+        const k = chainOf.get(q)!;
+        chainLen[k]!++;
+        const j = destination(Q[r]!, hire[r]!, rng.next());
+        const from = j >= 0 ? pool[w.provinceIndex[w.postRegion[q]!]! * N_RANKS + j]! : [];
+        if (from.length === 0) {
+          // An outside hire, or no cadre of rank j left in the province to move this year.
+          recruit(sim, q);
+          sim.counters.chainsDone[chainRank[k]!]!++;
+          sim.counters.chainsLen[chainRank[k]!]! += chainLen[k]!;
+        } else {
+          const left = moveInto(sim, takeRandom(from, rng), q);
+          chainOf.set(left, k);
+          queue[j]!.push(left);
+        }
       }
     }
   }
