@@ -22,6 +22,9 @@ export function runDigest(): string {
 describe('regression digest', () => {
   it('a fixed small scenario gives the pinned output', () => {
     // 2026-11-29: 87641d031036a45b → 489b6cc910e67bad, two metric columns added (team_exchange_share_*); without them the digest is the old one.
-    expect(runDigest()).toBe('489b6cc910e67bad');
+    // 2026-12-04: 489b6cc910e67bad → e0aed929710196d9, on purpose: stagnation_share counts leading cadres with
+    // six metric columns added (stagnation_share_all, _rank0…3, long_tenure_transfer_rate_rank3), promotion pools
+    // are kept by system (MODEL.md departure 39), and policy.tenureEnforcement exists (default 1, no draw).
+    expect(runDigest()).toBe('e0aed929710196d9');
   });
 });
