@@ -21,7 +21,10 @@ import { HEADLINE, METRIC_NAMES } from '../../src/metrics/definitions.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium) console.warn(`test/web/e2e.test.ts: skipped — ${CHROMIUM} is missing (install Debian's chromium: apt-get install -y chromium)`);
+// A missing browser fails the suite instead of skipping it (.ci/run installs it).
+it(`has Debian's chromium at ${CHROMIUM}`, () => {
+  expect(haveChromium, `${CHROMIUM} is missing: apt-get install -y chromium`).toBe(true);
+});
 
 const root = path.resolve(__dirname, '..', '..');
 const artifacts = path.join(root, 'test', 'artifacts');
