@@ -151,6 +151,7 @@ export function loadSensitivity(file: string, method?: SensitivityMethod, overri
     seeds,
     replicates: sa.replicates,
     hash,
+    overrides,
   };
   return { file, sa, method: m, paths, specs, seed, morris, saltelli, unit, sweep: plan, base };
 }

@@ -10,7 +10,7 @@
  * each point), DIR/outputs.csv (point means), DIR/sensitivity.csv and
  * DIR/manifest.json.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { makeDir, resumableDir } from '../experiment/results-dir.js';
 import { METRIC_NAMES } from '../metrics/definitions.js';
@@ -158,17 +158,53 @@ function designCsv(plan: SensitivityPlan): string {
   return s;
 }
 
+/** A JSON file's content, or undefined when it is missing or unreadable. */
+function readJson(file: string): Record<string, any> | undefined {
+  if (!existsSync(file)) return undefined;
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
 export async function runSensitivity(plan: SensitivityPlan, o: SensitivityOptions): Promise<SensitivityOutcome> {
   const out = resumableDir(o.out, o, 'analysis');
   const dir = out.dir;
   const runsDir = path.join(dir, 'runs');
   if (out.resuming) {
-    if (!existsSync(path.join(runsDir, 'progress.json'))) throw inputError('--resume', o.out, 'a sensitivity results directory with runs/progress.json; this directory has none (use --force to start again)');
-    const runs = JSON.parse(readFileSync(path.join(runsDir, 'manifest.json'), 'utf8'));
-    if (runs.sweepHash !== plan.sweep.hash) throw inputError('--resume', o.out, 'the results of this same analysis file with the same --method, --set options and program version; this directory holds another analysis (use another --out, or --force to start again)');
+    const other = () => inputError('--resume', o.out, 'the results of this same analysis file with the same --method, --set options and program version; this directory holds another analysis (use another --out, or --force to start again)');
+    if (!existsSync(path.join(runsDir, 'progress.json'))) {
+      // Stopped before the first checkpoint of its runs: it starts them again if the directory is this analysis's.
+      const m = readJson(path.join(dir, 'manifest.json'));
+      if (!m && readdirSync(dir).length > 0) throw inputError('--resume', o.out, 'a sensitivity results directory with runs/progress.json; this directory has none (use --force to start again)');
+      if (m && m.sweepHash !== plan.sweep.hash) throw other();
+    } else if (readJson(path.join(runsDir, 'manifest.json'))?.sweepHash !== plan.sweep.hash) {
+      throw other();
+    }
   }
   makeDir(dir, o.out);
-  const started = new Date().toISOString();
+  // Until the indices are written, manifest.json says that the analysis is not complete (replaced at the end).
+  // It is written first: a directory with it is recognisably this analysis's (--resume, --force) even if stopped at once.
+  const mf = path.join(dir, 'manifest.json');
+  const earlier = out.resuming ? readJson(mf) : undefined;
+  const started: string = earlier?.started ?? new Date().toISOString();
+  if (earlier?.complete !== false) {
+    writeFileSync(mf, JSON.stringify({
+      ...baseManifest('sensitivity'),
+      complete: false,
+      file: path.resolve(plan.file),
+      overrides: plan.sweep.overrides,
+      method: plan.method,
+      parameters: plan.paths,
+      outputs: plan.sa.outputs,
+      points: plan.unit.length,
+      replicates: plan.sa.replicates,
+      runs: plan.unit.length * plan.sa.replicates,
+      sweepHash: plan.sweep.hash,
+      started,
+    }, null, 2) + '\n');
+  }
   writeFileSync(path.join(dir, 'design.csv'), designCsv(plan));
   const sweep = await runSweep(plan.sweep, { out: runsDir, threads: o.threads, resume: o.resume && existsSync(runsDir), force: false, stop: o.stop, onProgress: o.onProgress });
   if (sweep.interrupted) return { sweep };
@@ -179,9 +215,11 @@ export async function runSensitivity(plan: SensitivityPlan, o: SensitivityOption
   writeFileSync(path.join(dir, 'outputs.csv'), outs);
   const rows = computeIndices(plan, y);
   writeFileSync(path.join(dir, 'sensitivity.csv'), sensitivityCsv(rows));
-  writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify({
+  writeFileSync(mf, JSON.stringify({
     ...baseManifest('sensitivity'),
+    complete: true,
     file: path.resolve(plan.file),
+    overrides: plan.sweep.overrides,
     analysis: plan.sa,
     method: plan.method,
     parameters: plan.paths,

@@ -84,6 +84,7 @@ export function mergeShards(dirs: string[], out: string, force: boolean): { shar
     writeFileSync(path.join(partial, 'manifest.json'), JSON.stringify({
       ...rest,
       ...baseManifest('merge'),
+      complete: true,
       mergedFrom: ordered.map((s) => path.resolve(s.dir)),
       shards: n,
       tasks: ordered.reduce((a, s) => a + (s.manifest.tasks ?? 0), 0),

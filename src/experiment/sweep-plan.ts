@@ -28,6 +28,8 @@ export interface SweepPlan {
   replicates: number;
   /** Identifies the sweep's content and the program version (merge refuses mixed shards). */
   hash: string;
+  /** The command line's --set options (recorded in manifest.json, so that a resume can repeat them). */
+  overrides: string[];
 }
 
 export interface Shard {
@@ -91,7 +93,7 @@ export function loadSweep(file: string, overrides: string[] = []): SweepPlan {
   });
   const hash = h.digest('hex').slice(0, 20);
   const scenario = (p: number) => resolvePoint(points[p]!);
-  return { file, sweep, baseRaw, points, paths, scenario, seeds, replicates: sweep.replicates, hash };
+  return { file, sweep, baseRaw, points, paths, scenario, seeds, replicates: sweep.replicates, hash, overrides };
 }
 
 export interface SweepTask {

@@ -18,7 +18,7 @@
  * first batches keep the threads busy meanwhile, and the runs of the point
  * being written may go beyond the window, so that it always goes on.
  */
-import { appendFileSync, closeSync, existsSync, openSync, readFileSync, renameSync, truncateSync, writeFileSync, writeSync, statSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, openSync, readdirSync, readFileSync, renameSync, truncateSync, writeFileSync, writeSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { METRIC_NAMES } from '../metrics/definitions.js';
 import { inputError } from '../scenario/errors.js';
@@ -106,6 +106,23 @@ export function readProgress(dir: string): Progress | undefined {
   return JSON.parse(readFileSync(f, 'utf8')) as Progress;
 }
 
+/**
+ * Whether `dir` is this sweep stopped before its first checkpoint (no
+ * progress.json): empty, or with this sweep's unfinished manifest.json.
+ */
+function startedWithoutCheckpoint(dir: string, hash: string, shard: Shard | null): boolean {
+  if (!existsSync(dir)) return false;
+  if (readdirSync(dir).length === 0) return true;
+  const mf = path.join(dir, 'manifest.json');
+  if (!existsSync(mf)) return false;
+  try {
+    const m = JSON.parse(readFileSync(mf, 'utf8'));
+    return m.command === 'sweep' && m.sweepHash === hash && JSON.stringify(m.shard ?? null) === JSON.stringify(shard) && m.complete !== true && !m.finished;
+  } catch {
+    return false;
+  }
+}
+
 type Outcome = { ok: true; r: PackedResult } | { ok: false; message: string };
 
 /** A design point of this shard between its first submitted run and its last written one. */
@@ -140,26 +157,22 @@ export async function runSweep(plan: SweepPlan, o: SweepOptions): Promise<SweepO
   let prog: Progress | undefined;
   if (out.resuming) {
     prog = readProgress(dir);
-    if (!prog) throw inputError('--resume', o.out, 'a sweep results directory with progress.json; this directory has none (use --force to start again)');
-    if (prog.hash !== hash || JSON.stringify(prog.shard) !== JSON.stringify(shard)) {
+    // Stopped before its first checkpoint: nothing was kept, and it starts again (if the directory is this sweep's).
+    if (!prog && !startedWithoutCheckpoint(dir, hash, shard)) throw inputError('--resume', o.out, 'a sweep results directory with progress.json; this directory has none (use --force to start again)');
+    if (prog && (prog.hash !== hash || JSON.stringify(prog.shard) !== JSON.stringify(shard))) {
       throw inputError('--resume', o.out, 'the results of this same sweep file with the same --set options, shard, --precision and program version; this directory holds another sweep (use another --out, or --force to start again)');
     }
   }
   const head = headers(plan, prec);
   if (!prog) {
     makeDir(dir, o.out);
-    for (const f of SWEEP_FILES) writeFileSync(path.join(dir, f), head[f]);
-    // Without --precision every point's row is known at once; with it, a row is written when its point is complete.
-    if (!prec) {
-      let points = '';
-      plan.points.forEach((_, p) => (points += csvRow([p, ...paramCells(plan, p)])));
-      appendFileSync(path.join(dir, 'points.csv'), points);
-    }
-    prog = { hash, shard, nextTask: 0, nextPoint: 0, bytes: {}, complete: false };
-    for (const f of SWEEP_FILES) prog.bytes[f] = statSync(path.join(dir, f)).size;
+    // The manifest first: a directory with it is recognisably this sweep's (--resume, --force) even if stopped at once.
     writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify({
       ...baseManifest('sweep'),
+      // false until every point is written: points.csv lists the whole design from the start, runs.csv only the runs done.
+      complete: false,
       sweepFile: path.resolve(plan.file),
+      overrides: plan.overrides,
       sweep: plan.sweep,
       sweepHash: hash,
       shard,
@@ -172,6 +185,15 @@ export async function runSweep(plan: SweepPlan, o: SweepOptions): Promise<SweepO
       metrics: METRIC_NAMES,
       started: new Date().toISOString(),
     }, null, 2) + '\n');
+    for (const f of SWEEP_FILES) writeFileSync(path.join(dir, f), head[f]);
+    // Without --precision every point's row is known at once; with it, a row is written when its point is complete.
+    if (!prec) {
+      let points = '';
+      plan.points.forEach((_, p) => (points += csvRow([p, ...paramCells(plan, p)])));
+      appendFileSync(path.join(dir, 'points.csv'), points);
+    }
+    prog = { hash, shard, nextTask: 0, nextPoint: 0, bytes: {}, complete: false };
+    for (const f of SWEEP_FILES) prog.bytes[f] = statSync(path.join(dir, f)).size;
     writeProgress(dir, prog);
   } else {
     // Drop whatever was written after the last checkpoint.
@@ -364,6 +386,7 @@ export async function runSweep(plan: SweepPlan, o: SweepOptions): Promise<SweepO
     writeProgress(dir, prog);
     const mf = path.join(dir, 'manifest.json');
     const manifest = JSON.parse(readFileSync(mf, 'utf8'));
+    manifest.complete = true;
     manifest.finished = new Date().toISOString();
     manifest.failedRuns = failed.length;
     manifest.threads = o.threads;

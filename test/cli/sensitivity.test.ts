@@ -1,7 +1,7 @@
 /** End-to-end tests of `cadreflow sensitivity` on a tiny scenario (built CLI): files, thread independence, resume, bad input. */
-import { describe, expect, it, beforeAll } from 'vitest';
+import { describe, expect, it, beforeAll, afterAll } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { SENSITIVITY_HEADER } from '../../src/analysis/sensitivity.js';
@@ -42,6 +42,10 @@ beforeAll(() => {
   expect(r.code, r.err).toBe(0);
 });
 
+afterAll(() => {
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
+});
+
 describe('cadreflow sensitivity', () => {
   it('Morris: writes the design, the runs as a sweep, point outputs and ranked indices; prints a ranked table', () => {
     const sens = read('m1', 'sensitivity.csv').trim().split('\n');
@@ -66,6 +70,7 @@ describe('cadreflow sensitivity', () => {
     // Common random numbers: replicate k has the same seed at every point.
     for (const k of ['0', '1']) expect(new Set(runs.filter((c) => c[1] === k).map((c) => c[2])).size).toBe(1);
     const m = JSON.parse(read('m1', 'manifest.json'));
+    expect(m.complete).toBe(true);
     expect(m.method).toBe('morris');
     expect(m.points).toBe(points);
     // The report: the Morris μ*–σ chart of each output, offline.
@@ -97,19 +102,34 @@ describe('cadreflow sensitivity', () => {
   it('an analysis killed with SIGKILL and resumed ends with the same indices', async () => {
     let resumed = 0;
     let partial = 0;
+    let reported = 0;
     for (const delay of [500, 900, 1400]) {
       const out = `k${delay}`;
       await killAfter(bin, ['sensitivity', 'sa.json', '--out', out, '--threads', '1', '--quiet'], tmp, delay);
       if (!existsSync(path.join(tmp, out))) continue;
-      if (!existsSync(path.join(tmp, out, 'sensitivity.csv'))) partial++;
+      if (!existsSync(path.join(tmp, out, 'sensitivity.csv'))) {
+        partial++;
+        // Unfinished: the manifest (written before any run) says so, and report says there is nothing to report yet.
+        if (existsSync(path.join(tmp, out, 'runs'))) {
+          expect(JSON.parse(read(out, 'manifest.json')).complete).toBe(false);
+          const rep = cf(['report', out]);
+          expect(rep.code).toBe(2);
+          expect(rep.err).toContain(`${out} holds a sensitivity analysis that is not complete (manifest.json: "complete": false)`);
+          expect(rep.err).toMatch(/there is nothing to report yet: continue it with cadreflow sensitivity .*sa\.json --resume --method morris --out k\d+/);
+          expect(existsSync(path.join(tmp, out, 'report.html'))).toBe(false);
+          reported++;
+        }
+      }
       const r = cf(['sensitivity', 'sa.json', '--out', out, '--threads', '2', '--resume', '--quiet']);
       expect(r.code, r.err).toBe(0);
+      expect(JSON.parse(read(out, 'manifest.json')).complete).toBe(true);
       expect(read(out, 'sensitivity.csv')).toBe(read('m1', 'sensitivity.csv'));
       expect(read(out, 'runs', 'runs.csv')).toBe(read('m1', 'runs', 'runs.csv'));
       resumed++;
     }
     expect(resumed).toBeGreaterThan(0);
     expect(partial).toBeGreaterThan(0); // at least one kill fell in the middle of the runs
+    expect(reported).toBeGreaterThan(0);
   });
 
   it('refuses to overwrite without --force and to resume another analysis', () => {

@@ -1,7 +1,7 @@
 /** End-to-end tests of sweep, shards, merge, resume after SIGKILL and failed runs (built CLI). */
-import { describe, expect, it, beforeAll } from 'vitest';
+import { describe, expect, it, beforeAll, afterAll } from 'vitest';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { killAfter } from '../helpers.js';
@@ -33,6 +33,10 @@ beforeAll(() => {
   expect(cf(['sweep', 'grid.json', '--out', 'ref', '--threads', '1', '--quiet']).code).toBe(0);
 });
 
+afterAll(() => {
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
+});
+
 describe('cadreflow sweep', () => {
   it('writes points, runs, timeseries and summary in (point, replicate, year) order', () => {
     const points = read('ref', 'points.csv').toString().trim().split('\n');
@@ -43,6 +47,7 @@ describe('cadreflow sweep', () => {
     const ts = read('ref', 'timeseries.csv').toString().trim().split('\n');
     expect(ts.length).toBe(1 + 12 * 3);
     const m = JSON.parse(read('ref', 'manifest.json').toString());
+    expect(m.complete).toBe(true);
     expect(m.points).toBe(6);
     expect(m.sweepHash).toMatch(/^[0-9a-f]+$/);
     expect(existsSync(path.join(tmp, 'ref', 'report.html'))).toBe(true);
@@ -58,6 +63,7 @@ describe('cadreflow sweep', () => {
     const r = cf(['merge', 's1', 's2', 's3', 's4', '--out', 'merged']);
     expect(r.code).toBe(0);
     same('ref', 'merged');
+    expect(JSON.parse(read('merged', 'manifest.json').toString()).complete).toBe(true);
     // A shard has no report of its own; the merged sweep has one.
     expect(existsSync(path.join(tmp, 's1', 'report.html'))).toBe(false);
     expect(existsSync(path.join(tmp, 'merged', 'report.html'))).toBe(true);
@@ -96,6 +102,26 @@ describe('cadreflow sweep', () => {
     same('ref', 'killed900');
   });
 
+  it('--resume of a sweep stopped before its first checkpoint (manifest.json, no progress.json) starts it again; of another sweep, refuses', () => {
+    // The state a kill leaves between the manifest and the first checkpoint: this sweep's unfinished manifest, files with partial rows.
+    mkdirSync(path.join(tmp, 'early'));
+    const m = JSON.parse(read('ref', 'manifest.json').toString());
+    delete m.finished;
+    writeFileSync(path.join(tmp, 'early', 'manifest.json'), JSON.stringify({ ...m, complete: false }));
+    writeFileSync(path.join(tmp, 'early', 'runs.csv'), 'point,rep');
+    const r = cf(['sweep', 'grid.json', '--out', 'early', '--threads', '1', '--resume', '--quiet']);
+    expect(r.code, r.err).toBe(0);
+    same('ref', 'early');
+    mkdirSync(path.join(tmp, 'early-other'));
+    writeFileSync(path.join(tmp, 'early-other', 'manifest.json'), JSON.stringify({ ...m, sweepHash: 'another', complete: false }));
+    const other = cf(['sweep', 'grid.json', '--out', 'early-other', '--resume', '--quiet']);
+    expect(other.code).toBe(2);
+    expect(other.err).toMatch(/--resume: "early-other": a sweep results directory with progress\.json/);
+    mkdirSync(path.join(tmp, 'early-empty'));
+    expect(cf(['sweep', 'grid.json', '--out', 'early-empty', '--threads', '1', '--resume', '--quiet']).code).toBe(0);
+    same('ref', 'early-empty');
+  });
+
   it('Ctrl-C stops cleanly, keeping what finished; --resume completes it', async () => {
     const child = spawn(process.execPath, [bin, 'sweep', 'grid.json', '--out', 'intr', '--threads', '1', '--quiet'], { cwd: tmp });
     let err = '';
@@ -107,6 +133,35 @@ describe('cadreflow sweep', () => {
     if (code === 130) expect(err).toMatch(/--resume/);
     expect(cf(['sweep', 'grid.json', '--out', 'intr', '--threads', '1', '--resume', '--quiet']).code).toBe(0);
     same('ref', 'intr');
+  });
+
+  it('an unfinished sweep says so: manifest.json complete false until it is done, and report warns and gives the command that continues it', async () => {
+    const longer = ['--set', 'years=30'];
+    const child = spawn(process.execPath, [bin, 'sweep', 'grid.json', '--out', 'unfinished', '--threads', '1', '--quiet', ...longer], { cwd: tmp });
+    const exited = new Promise((r) => child.on('exit', r));
+    await new Promise((r) => setTimeout(r, 1500));
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    const m = JSON.parse(read('unfinished', 'manifest.json').toString());
+    expect(m.complete).toBe(false);
+    expect(m.finished).toBeUndefined();
+    // points.csv lists the whole design from the start; runs.csv only the runs done.
+    expect(read('unfinished', 'points.csv').toString().trim().split('\n').length).toBe(1 + 6);
+    const runs = read('unfinished', 'runs.csv').toString().trim().split('\n').length - 1;
+    expect(runs).toBeLessThan(12);
+    const r = cf(['report', 'unfinished']);
+    expect(r.code, r.err).toBe(0);
+    expect(r.err).toContain(`cadreflow: note: unfinished holds a sweep that is not complete (manifest.json: "complete": false)`);
+    expect(r.err).toContain(`runs.csv has ${runs} runs, while points.csv lists all 6 design points`);
+    expect(r.err).toContain(`--resume --out unfinished --set years=30`);
+    expect(read('unfinished', 'report.html').toString()).toContain('This sweep is not complete');
+    const done = cf(['sweep', 'grid.json', '--out', 'unfinished', '--threads', '2', '--resume', '--quiet', ...longer]);
+    expect(done.code, done.err).toBe(0);
+    expect(JSON.parse(read('unfinished', 'manifest.json').toString()).complete).toBe(true);
+    const again = cf(['report', 'unfinished']);
+    expect(again.code).toBe(0);
+    expect(again.err).toBe('');
+    expect(read('unfinished', 'report.html').toString()).not.toContain('This sweep is not complete');
   });
 
   it('--force keeps the earlier sweep whole until the new one completes; the hint to resume repeats the --set options', async () => {
