@@ -15,7 +15,7 @@ import { METRIC_NAMES } from '../metrics/definitions.js';
 import { buildWorld } from '../world/world.js';
 import { valueAt } from '../experiment/design.js';
 import type { Point, ParamValue, Sweep } from '../experiment/sweep-schema.js';
-import type { SweepPlan } from '../experiment/sweep-plan.js';
+import { SWEEP_FILE_LAYOUT, type SweepPlan } from '../experiment/sweep-plan.js';
 import { programVersion } from '../experiment/manifest.js';
 import { Stream } from '../random/stream.js';
 import { SensitivitySchema, type ParameterSpec, type Sensitivity, type SensitivityMethod } from './sensitivity-schema.js';
@@ -138,7 +138,7 @@ export function loadSensitivity(file: string, method?: SensitivityMethod, overri
   };
   const pointSets = (p: number) => [...sets, ...Object.entries(points[p]!).map(([k, v]) => setString(k, v)), `seed=${seeds[p]}`];
   const hash = createHash('sha256')
-    .update(JSON.stringify({ version: programVersion(), method: m, sa, overrides, base, points, seeds }))
+    .update(JSON.stringify({ version: programVersion(), layout: SWEEP_FILE_LAYOUT, method: m, sa, overrides, base, points, seeds }))
     .digest('hex')
     .slice(0, 20);
   const plan: SweepPlan = {

@@ -2,7 +2,9 @@
  * CSV as pandas, R and DuckDB read it without options: a header row, commas,
  * `.` decimals, UTF-8, no index column; an undefined value is an empty cell.
  * Numbers are written with at most 10 significant digits so that the same
- * values give the same bytes on every machine.
+ * values give the same bytes on every machine. Booleans are TRUE and FALSE,
+ * which R's read.csv and readr read as logical, pandas as bool and DuckDB as
+ * BOOLEAN.
  */
 export function formatNumber(x: number): string {
   if (!Number.isFinite(x)) return '';
@@ -26,6 +28,18 @@ export function quote(s: string): string {
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-export function csvRow(cells: (string | number)[]): string {
-  return cells.map((c) => (typeof c === 'number' ? formatNumber(c) : quote(c))).join(',') + '\n';
+/** A boolean cell: TRUE or FALSE. */
+export function formatBoolean(b: boolean): string {
+  return b ? 'TRUE' : 'FALSE';
+}
+
+/** Reads a boolean cell: TRUE or FALSE (and true or false, as files of earlier versions have them). */
+export function parseBoolean(cell: string | undefined): boolean | undefined {
+  if (cell === 'TRUE' || cell === 'true') return true;
+  if (cell === 'FALSE' || cell === 'false') return false;
+  return undefined;
+}
+
+export function csvRow(cells: (string | number | boolean)[]): string {
+  return cells.map((c) => (typeof c === 'number' ? formatNumber(c) : typeof c === 'boolean' ? formatBoolean(c) : quote(c))).join(',') + '\n';
 }

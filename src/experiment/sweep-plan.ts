@@ -47,6 +47,13 @@ export function parseShard(spec: string | undefined): Shard | undefined {
 
 const setString = (path: string, v: unknown) => `${path}=${JSON.stringify(v)}`;
 
+/**
+ * The layout of a sweep's files (their columns and how values are written), part
+ * of the sweep's identity: --resume and merge never join rows of two layouts.
+ * 2: booleans as TRUE/FALSE (were true/false).
+ */
+export const SWEEP_FILE_LAYOUT = 2;
+
 export function loadSweep(file: string, overrides: string[] = []): SweepPlan {
   const raw = readJsonFile(file);
   rejectScenarioFile(raw, file, 'sweep');
@@ -72,7 +79,7 @@ export function loadSweep(file: string, overrides: string[] = []): SweepPlan {
   const paths = designPaths(sweep.design, points);
   const worlds = new Set<string>();
   const resolvePoint = (pt: Point) => parseScenario(applySets(base, Object.entries(pt).map(([p, v]) => setString(p, v))));
-  const h = createHash('sha256').update(JSON.stringify({ version: programVersion(), replicates: sweep.replicates }));
+  const h = createHash('sha256').update(JSON.stringify({ version: programVersion(), layout: SWEEP_FILE_LAYOUT, replicates: sweep.replicates }));
   const seeds = points.map((pt, i) => {
     try {
       const s = resolvePoint(pt);

@@ -15,7 +15,7 @@
  *
  * points.csv then has three kinds of extra columns, written when a point is
  * complete: `replicates` (the number the point needed or stopped at),
- * `precision_met` (true when every target was met) and `<metric>_half_width`
+ * `precision_met` (TRUE when every target was met) and `<metric>_half_width`
  * for each target (the half-width reached).
  */
 import { createHash } from 'node:crypto';
@@ -23,6 +23,7 @@ import { existsSync } from 'node:fs';
 import { summarize } from './stats.js';
 import { halfWidth, isReached, nextBatch, type PrecisionOutcome, type PrecisionTarget } from './precision.js';
 import { LineReader } from './line-reader.js';
+import { parseBoolean } from './csv.js';
 
 export interface SweepPrecision {
   targets: PrecisionTarget[];
@@ -64,8 +65,8 @@ export function decidePoint(p: SweepPrecision, values: number[][], n: number): {
 }
 
 /** The extra cells of a complete point's row in points.csv. */
-export function precisionCells(outcomes: PrecisionOutcome[]): (string | number)[] {
-  return [outcomes[0]!.replicates, String(outcomes.every((o) => o.reached)), ...outcomes.map((o) => (o.achieved === null ? NaN : o.achieved))];
+export function precisionCells(outcomes: PrecisionOutcome[]): (string | number | boolean)[] {
+  return [outcomes[0]!.replicates, outcomes.every((o) => o.reached), ...outcomes.map((o) => (o.achieved === null ? NaN : o.achieved))];
 }
 
 /** What manifest.json says of a precision sweep, from its points.csv. */
@@ -113,7 +114,7 @@ export function summarizePrecision(pointsCsv: string, p: SweepPrecision, initial
       s.points++;
       s.runs += reps;
       counts.set(reps, (counts.get(reps) ?? 0) + 1);
-      if (tail[1] === 'true') s.met++;
+      if (parseBoolean(tail[1])) s.met++;
       else {
         s.notMet++;
         if (s.notMetPoints.length < 100) s.notMetPoints.push(point);

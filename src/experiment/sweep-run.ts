@@ -86,11 +86,12 @@ export function headers(plan: SweepPlan, precision?: SweepPrecision): Record<(ty
   };
 }
 
-function paramCells(plan: SweepPlan, p: number): (string | number)[] {
+/** A point's parameter cells: numbers, TRUE/FALSE, text, a list as JSON ("[0.1,0.2]"); empty where the point leaves the parameter as it is. */
+function paramCells(plan: SweepPlan, p: number): (string | number | boolean)[] {
   const pt = plan.points[p]!;
   return plan.paths.map((k) => {
     const v = pt[k];
-    return v === undefined ? '' : typeof v === 'boolean' || Array.isArray(v) ? JSON.stringify(v) : v;
+    return v === undefined ? '' : Array.isArray(v) ? JSON.stringify(v) : v;
   });
 }
 

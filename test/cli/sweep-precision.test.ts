@@ -60,7 +60,7 @@ describe('cadreflow sweep --precision', () => {
     const rows = points.slice(1).map((l) => l.split(','));
     expect(rows.map((c) => Number(c[0]))).toEqual([0, 1, 2, 3]);
     expect(rows.map((c) => Number(c[c.length - 3]))).toEqual(NEEDED);
-    expect(rows.map((c) => c[c.length - 2])).toEqual(['false', 'true', 'false', 'true']);
+    expect(rows.map((c) => c[c.length - 2])).toEqual(['FALSE', 'TRUE', 'FALSE', 'TRUE']);
     expect(rows.map((c) => Number(c[c.length - 1]))).toEqual([expect.any(Number), 0, expect.any(Number), 0]);
     expect(Number(rows[0]![rows[0]!.length - 1])).toBeGreaterThan(1e-9);
 
@@ -165,7 +165,7 @@ describe('cadreflow sweep --precision', () => {
     // Point 1 had one value after its first batch (no CI): it doubled to 4 replicates and was then met.
     const rows = lines('fail', 'points.csv').slice(1).map((l) => l.split(','));
     expect(rows.map((c) => Number(c[c.length - 3]))).toEqual([MAX, 4, MAX, 2]);
-    expect(rows[1]![rows[1]!.length - 2]).toBe('true');
+    expect(rows[1]![rows[1]!.length - 2]).toBe('TRUE');
   });
 
   it('rejects a bad METRIC=H or --max-replicates with exit code 2, writing nothing', () => {

@@ -53,6 +53,18 @@ describe('cadreflow sweep', () => {
     expect(existsSync(path.join(tmp, 'ref', 'report.html'))).toBe(true);
   });
 
+  it('writes boolean levers as TRUE and FALSE in points.csv and runs.csv', () => {
+    writeFileSync(path.join(tmp, 'bools.json'), JSON.stringify({
+      name: 'bools', base: 'base.json', replicates: 1, set: { years: 1 },
+      design: { type: 'list', points: [{ 'policy.registry': true }, { 'policy.registry': false }, { 'policy.maxTenure': 8 }] },
+    }));
+    const r = cf(['sweep', 'bools.json', '--out', 'bools', '--threads', '1', '--quiet']);
+    expect(r.code, r.err).toBe(0);
+    expect(read('bools', 'points.csv').toString()).toBe('point,policy.registry,policy.maxTenure\n0,TRUE,\n1,FALSE,\n2,,8\n');
+    const runs = read('bools', 'runs.csv').toString().trim().split('\n').slice(1);
+    expect(runs.map((l) => l.split(',').slice(3, 6).join(','))).toEqual(['ok,TRUE,', 'ok,FALSE,', 'ok,,8']);
+  });
+
   it('gives byte-identical files with 1 and 2 threads', () => {
     expect(cf(['sweep', 'grid.json', '--out', 'two', '--threads', '2', '--quiet']).code).toBe(0);
     same('ref', 'two');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { csvRow, formatNumber } from '../../src/experiment/csv.js';
+import { csvRow, formatNumber, parseBoolean } from '../../src/experiment/csv.js';
 
 /** The definition: at most 10 significant digits, printed as JavaScript prints the rounded number. */
 const reference = (x: number) => (!Number.isFinite(x) ? '' : Number.isInteger(x) ? String(x) : String(Number(x.toPrecision(10))));
@@ -37,5 +37,10 @@ describe('formatNumber', () => {
 
   it('quotes text cells that need it', () => {
     expect(csvRow(['a,b', 'say "hi"', 1.25, NaN])).toBe('"a,b","say ""hi""",1.25,\n');
+  });
+
+  it('writes booleans as TRUE and FALSE (logical in R, bool in pandas) and reads them back, also as earlier versions wrote them', () => {
+    expect(csvRow([true, false, 'true', 1])).toBe('TRUE,FALSE,true,1\n');
+    expect([parseBoolean('TRUE'), parseBoolean('FALSE'), parseBoolean('true'), parseBoolean('false'), parseBoolean('1'), parseBoolean('')]).toEqual([true, false, true, false, undefined, undefined]);
   });
 });
