@@ -50,9 +50,10 @@ const setString = (path: string, v: unknown) => `${path}=${JSON.stringify(v)}`;
 /**
  * The layout of a sweep's files (their columns and how values are written), part
  * of the sweep's identity: --resume and merge never join rows of two layouts.
- * 2: booleans as TRUE/FALSE (were true/false).
+ * 2: booleans as TRUE/FALSE (were true/false). 3: `<path>.scale` after a
+ * list-valued parameter (param-columns.ts).
  */
-export const SWEEP_FILE_LAYOUT = 2;
+export const SWEEP_FILE_LAYOUT = 3;
 
 export function loadSweep(file: string, overrides: string[] = []): SweepPlan {
   const raw = readJsonFile(file);

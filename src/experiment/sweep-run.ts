@@ -24,6 +24,7 @@ import { METRIC_NAMES } from '../metrics/definitions.js';
 import { inputError } from '../scenario/errors.js';
 import { makeDir, resumableDir } from './results-dir.js';
 import { csvRow } from './csv.js';
+import { paramCells as pointCells, paramColumns } from './param-columns.js';
 import { RunPool, runsInFlight } from './pool.js';
 import type { PackedResult } from './run-one.js';
 import { summarize } from './stats.js';
@@ -78,21 +79,17 @@ interface Progress {
 
 export function headers(plan: SweepPlan, precision?: SweepPrecision): Record<(typeof SWEEP_FILES)[number], string> {
   return {
-    'points.csv': csvRow(['point', ...plan.paths, ...(precision ? precisionColumns(precision) : [])]),
-    'runs.csv': csvRow(['point', 'replicate', 'seed', 'status', ...plan.paths, ...METRIC_NAMES, 'error']),
+    'points.csv': csvRow(['point', ...paramColumns(plan).map((c) => c.header), ...(precision ? precisionColumns(precision) : [])]),
+    'runs.csv': csvRow(['point', 'replicate', 'seed', 'status', ...paramColumns(plan).map((c) => c.header), ...METRIC_NAMES, 'error']),
     'timeseries.csv': csvRow(['point', 'replicate', 'seed', 'year', ...METRIC_NAMES]),
     'summary.csv': csvRow(['point', 'metric', 'year', 'n', 'mean', 'sd', 'ci_low', 'ci_high']),
     'failures.csv': csvRow(['point', 'replicate', 'seed', 'message']),
   };
 }
 
-/** A point's parameter cells: numbers, TRUE/FALSE, text, a list as JSON ("[0.1,0.2]"); empty where the point leaves the parameter as it is. */
+/** A point's parameter cells (param-columns.ts): a list as JSON ("[0.1,0.2]") followed by its `.scale`; empty where the point leaves the parameter as it is. */
 function paramCells(plan: SweepPlan, p: number): (string | number | boolean)[] {
-  const pt = plan.points[p]!;
-  return plan.paths.map((k) => {
-    const v = pt[k];
-    return v === undefined ? '' : Array.isArray(v) ? JSON.stringify(v) : v;
-  });
+  return pointCells(paramColumns(plan), plan.points[p]!);
 }
 
 function writeProgress(dir: string, prog: Progress): void {

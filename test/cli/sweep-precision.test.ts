@@ -56,7 +56,8 @@ beforeAll(() => {
 describe('cadreflow sweep --precision', () => {
   it('gives each point the replicates it needs, in (point, replicate, year) order, and says so in points.csv, manifest.json and on the terminal', () => {
     const points = lines('ref', 'points.csv');
-    expect(points[0]).toBe('point,policy.maxTenure,policy.hardshipAllowance,replicates,precision_met,allowance_cost_half_width');
+    expect(points[0]).toBe('point,policy.maxTenure,policy.hardshipAllowance,policy.hardshipAllowance.scale,replicates,precision_met,allowance_cost_half_width');
+    expect(points[2]!.startsWith('1,,"[0,0,0,0,0,0]",0,')).toBe(true);
     const rows = points.slice(1).map((l) => l.split(','));
     expect(rows.map((c) => Number(c[0]))).toEqual([0, 1, 2, 3]);
     expect(rows.map((c) => Number(c[c.length - 3]))).toEqual(NEEDED);

@@ -53,16 +53,25 @@ describe('cadreflow sweep', () => {
     expect(existsSync(path.join(tmp, 'ref', 'report.html'))).toBe(true);
   });
 
-  it('writes boolean levers as TRUE and FALSE in points.csv and runs.csv', () => {
+  it('writes boolean levers as TRUE and FALSE, and an allowance table with its scale against the 2011 scheme, in points.csv and runs.csv', () => {
+    const tripled = [0.072, 0.126, 0.21, 0.24, 0.408, 0.6];
     writeFileSync(path.join(tmp, 'bools.json'), JSON.stringify({
       name: 'bools', base: 'base.json', replicates: 1, set: { years: 1 },
-      design: { type: 'list', points: [{ 'policy.registry': true }, { 'policy.registry': false }, { 'policy.maxTenure': 8 }] },
+      design: { type: 'list', points: [{ 'policy.registry': true }, { 'policy.registry': false, 'policy.hardshipAllowance': tripled }, { 'policy.maxTenure': 8 }] },
     }));
     const r = cf(['sweep', 'bools.json', '--out', 'bools', '--threads', '1', '--quiet']);
     expect(r.code, r.err).toBe(0);
-    expect(read('bools', 'points.csv').toString()).toBe('point,policy.registry,policy.maxTenure\n0,TRUE,\n1,FALSE,\n2,,8\n');
-    const runs = read('bools', 'runs.csv').toString().trim().split('\n').slice(1);
-    expect(runs.map((l) => l.split(',').slice(3, 6).join(','))).toEqual(['ok,TRUE,', 'ok,FALSE,', 'ok,,8']);
+    expect(read('bools', 'points.csv').toString()).toBe([
+      'point,policy.registry,policy.hardshipAllowance,policy.hardshipAllowance.scale,policy.maxTenure',
+      '0,TRUE,,,',
+      '1,FALSE,"[0.072,0.126,0.21,0.24,0.408,0.6]",3,',
+      '2,,,,8',
+      '',
+    ].join('\n'));
+    const runs = read('bools', 'runs.csv').toString().trim().split('\n');
+    expect(runs[0]!.startsWith('point,replicate,seed,status,policy.registry,policy.hardshipAllowance,policy.hardshipAllowance.scale,policy.maxTenure,')).toBe(true);
+    expect(runs.slice(1).map((l) => l.split(',')[3] + ',' + l.split(',')[4])).toEqual(['ok,TRUE', 'ok,FALSE', 'ok,']);
+    expect(runs[2]).toContain(',FALSE,"[0.072,0.126,0.21,0.24,0.408,0.6]",3,,');
   });
 
   it('gives byte-identical files with 1 and 2 threads', () => {
