@@ -39,3 +39,34 @@ describe('tally: new team members (team_exchange_coverage)', () => {
     expect(at(`team_exchange_share_${level}`)).toBe(0.5);
   });
 });
+
+describe('tally: stagnation of leading cadres and long-tenure transfers at bureau rank', () => {
+  it('counts stagnation among leading cadres (rank ≥ 1) for the headline, all cadres and by rank apart', () => {
+    const sim = emptySim();
+    const w = sim.world;
+    const byRank: number[][] = [[], [], [], []];
+    for (let p = 0; p < w.nPosts; p++) byRank[w.postRank[p]!]!.push(p);
+    // Rank 0: 3 cadres, 2 of them 10+ years in post; rank 1: 2 cadres, 1 stagnant; rank 3: 1 cadre, 0 stagnant.
+    place(sim, byRank[0]![0]!, { yearsInPost: 12 });
+    place(sim, byRank[0]![1]!, { yearsInPost: 10 });
+    place(sim, byRank[0]![2]!, { yearsInPost: 3 });
+    place(sim, byRank[1]![0]!, { yearsInPost: 11 });
+    place(sim, byRank[1]![1]!, { yearsInPost: 9 });
+    const boss = place(sim, byRank[3]![0]!, { yearsInPost: 6 });
+    // The bureau cadre is moved at the same rank after 6 years (a long-tenure transfer); a rank-3
+    // secondment and a promotion into rank 3 are not counted.
+    const p3 = byRank[3]![0]!, q3 = byRank[3]![1]!;
+    sim.log.push(boss, p3, q3, w.postRegion[p3]!, w.postRegion[q3]!, 3, 3, MT_ELECTION, 6, 6);
+    sim.log.push(boss, p3, p3, w.postRegion[p3]!, A, 3, 3, MT_SECONDMENT, 7, 7);
+    sim.log.push(boss, byRank[2]![0]!, p3, w.postRegion[p3]!, w.postRegion[p3]!, 2, 3, MT_ELECTION, 8, 8);
+    const m = computeMetrics(tally(sim));
+    const at = (name: string) => m[METRIC_NAMES.indexOf(name)];
+    expect(at('stagnation_share')).toBeCloseTo(1 / 3, 12);
+    expect(at('stagnation_share_all')).toBeCloseTo(3 / 6, 12);
+    expect(at('stagnation_share_rank0')).toBeCloseTo(2 / 3, 12);
+    expect(at('stagnation_share_rank1')).toBeCloseTo(1 / 2, 12);
+    expect(at('stagnation_share_rank2')).toBeNaN();
+    expect(at('stagnation_share_rank3')).toBe(0);
+    expect(at('long_tenure_transfer_rate_rank3')).toBe(1);
+  });
+});

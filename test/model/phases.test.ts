@@ -7,7 +7,7 @@ import { NEED_FEMALE, plan } from '../../src/model/phases/plan.js';
 import { apply } from '../../src/model/phases/apply.js';
 import { fill } from '../../src/model/phases/fill.js';
 import { update } from '../../src/model/phases/update.js';
-import { MT_ELECTION, MT_CULTIVATION, MT_CARE, MT_DISCIPLINARY, MT_PROMOTION, MT_REGULATORY, MT_RETURN, MT_SECONDMENT, MT_VOLUNTARY, DOM_DISCIPLINE } from '../../src/world/constants.js';
+import { MT_ELECTION, MT_CULTIVATION, MT_CARE, MT_DISCIPLINARY, MT_PROMOTION, MT_REGULATORY, MT_RETURN, MT_SECONDMENT, MT_VOLUNTARY, DOM_DISCIPLINE, F_KEY } from '../../src/world/constants.js';
 import { checkInvariants } from '../../src/model/invariants.js';
 
 const QUIET = {
@@ -73,6 +73,30 @@ describe('plan', () => {
     plan(sim);
     expect(sim.store.mover[due]).toBe(MT_REGULATORY);
     expect(sim.store.mover[notDue]).toBe(0);
+  });
+  it('enforces the tenure limit with probability tenureEnforcement, a draw per cadre and year; avoidance always', () => {
+    const planned = (enforcement: number, year: number): { due: number; hit: number; avoid: boolean } => {
+      const sim = emptySim({ ...QUIET, policy: { ...QUIET.policy, tenureEnforcement: enforcement } });
+      sim.year = year;
+      const w = sim.world;
+      const cs: number[] = [];
+      for (let p = 0; p < w.nPosts; p++) if (w.postRank[p] === 1 && !(w.postFlags[p]! & F_KEY)) cs.push(place(sim, p, { yearsInPost: 12, home: B === w.postRegion[p] ? A : B }));
+      const local = place(sim, postOf(sim, A, 2, DOM_DISCIPLINE), { home: A, yearsInPost: 1 });
+      plan(sim);
+      return { due: cs.length, hit: cs.filter((c) => sim.store.mover[c] === MT_REGULATORY).length, avoid: sim.store.mover[local] === MT_REGULATORY };
+    };
+    const over = (enforcement: number, years: number[]) => years.map((y) => planned(enforcement, y)).reduce((a, b) => ({ due: a.due + b.due, hit: a.hit + b.hit, avoid: a.avoid && b.avoid }));
+    const decade = Array.from({ length: 10 }, (_, i) => 2030 + i);
+    const all = over(1, decade), none = over(0, decade), half = over(0.5, decade);
+    expect(all.due).toBeGreaterThan(100);
+    expect(all.hit).toBe(all.due);
+    expect(none.hit).toBe(0);
+    expect([all.avoid, none.avoid, half.avoid]).toEqual([true, true, true]);
+    // About half, within 4 binomial standard deviations; the same draws in the same year, others the next.
+    const sd = Math.sqrt(half.due * 0.25);
+    expect(Math.abs(half.hit - half.due / 2)).toBeLessThan(4 * sd);
+    expect(planned(0.5, 2030).hit).toBe(planned(0.5, 2030).hit);
+    expect(decade.map((y) => planned(0.5, y).hit).some((h, _, a) => h !== a[0])).toBe(true);
   });
   it('moves a key-post holder serving in the home county under hometown avoidance', () => {
     const sim = emptySim(QUIET);
