@@ -24,7 +24,7 @@ import { csvRow, formatNumber } from '../experiment/csv.js';
 import { baseManifest, programVersion } from '../experiment/manifest.js';
 import { RunPool } from '../experiment/pool.js';
 import type { PackedResult } from '../experiment/run-one.js';
-import { summarize } from '../experiment/stats.js';
+import { summarizeMetric } from '../experiment/stats.js';
 import { runSeed } from '../random/hash.js';
 import { Stream } from '../random/stream.js';
 import { CalibrationSchema, type Calibration } from './calibrate-schema.js';
@@ -157,7 +157,7 @@ function readHistory(file: string, plan: CalibrationPlan): HistoryRow[] {
 function fitRows(plan: CalibrationPlan, results: PackedResult[]): FitRow[] {
   return plan.targets.map((t) => {
     const vals = results.map((r) => runValue(t, r));
-    const s = summarize(vals);
+    const s = summarizeMetric(t.metric, vals);
     return { target: t, mean: s.mean, ciLow: s.ciLow, ciHigh: s.ciHigh, n: s.n, within: within(t, s.mean), distance: targetDistance(t, s.mean) };
   });
 }

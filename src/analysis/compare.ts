@@ -2,13 +2,14 @@
  * Paired comparison of scenarios on common random numbers (docs/DESIGN.md
  * "Randomness and reproducibility"): every scenario runs replicate k with the
  * same seed, so the difference of replicate k is a difference of policy, not
- * of luck. Reports each scenario's mean and 95% CI, and against the first
- * scenario the mean of the per-replicate differences with its 95% CI (Student's
- * t on the differences) beside the Welch CI the same difference would have if
- * the runs were independent — what pairing buys.
+ * of luck. Reports each scenario's mean and 95% CI (report/ci.ts: inside
+ * [0, 1] for shares), and against the first scenario the mean of the
+ * per-replicate differences with its 95% CI (Student's t on the differences,
+ * which may rightly be negative, for shares too) beside the Welch CI the same
+ * difference would have if the runs were independent — what pairing buys.
  */
 import { METRIC_NAMES } from '../metrics/definitions.js';
-import { summarize, t975, type Summary } from '../experiment/stats.js';
+import { summarize, summarizeMetric, t975, type Summary } from '../experiment/stats.js';
 import { csvRow } from '../experiment/csv.js';
 import type { PackedResult } from '../experiment/run-one.js';
 import { halfWidth, metricValues } from '../experiment/precision.js';
@@ -67,7 +68,7 @@ export function compareRows(runs: PackedResult[][], labels: string[], years: num
       const base = metricValues(runs[0]!, metric, year);
       runs.forEach((rs, i) => {
         const v = i === 0 ? base : metricValues(rs, metric, year);
-        const row: CompareRow = { metric, year, scenario: labels[i]!, s: summarize(v) };
+        const row: CompareRow = { metric, year, scenario: labels[i]!, s: summarizeMetric(metric, v) };
         if (i > 0) {
           row.diff = pairedDifference(base, v);
           row.unpaired = welchDifference(base, v);

@@ -9,7 +9,7 @@
  */
 import { inputError, InputError } from '../scenario/errors.js';
 import { METRIC_NAMES } from '../metrics/definitions.js';
-import { summarize } from './stats.js';
+import { summarizeMetric } from './stats.js';
 import type { PackedResult } from './run-one.js';
 
 export const DEFAULT_MAX_REPLICATES = 200;
@@ -83,7 +83,7 @@ export function metricValues(results: PackedResult[], metric: string, year: numb
 
 /** 95% CI half-width of the mean of `metric` in `year` over the replicates: what `run --precision` drives down. */
 export function replicateHalfWidth(results: PackedResult[], metric: string, year: number): number {
-  const s = summarize(metricValues(results, metric, year));
+  const s = summarizeMetric(metric, metricValues(results, metric, year));
   return halfWidth(s.ciLow, s.ciHigh);
 }
 

@@ -9,7 +9,7 @@ import { METRIC_NAMES } from '../metrics/definitions.js';
 import { runAll } from './pool.js';
 import type { PackedResult } from './run-one.js';
 import { csvRow } from './csv.js';
-import { summarize, type Summary } from './stats.js';
+import { summarizeMetric, type Summary } from './stats.js';
 import { EVENT_COLUMNS } from '../model/phases/record.js';
 
 export interface ReplicateOptions {
@@ -56,7 +56,7 @@ export function summaries(results: PackedResult[]): { metric: string; year: numb
   METRIC_NAMES.forEach((metric, j) => {
     years.forEach((year, i) => {
       results.forEach((r, k) => (vals[k] = r.metrics[i * m + j]!));
-      out.push({ metric, year, s: summarize(vals) });
+      out.push({ metric, year, s: summarizeMetric(metric, vals) });
     });
   });
   return out;

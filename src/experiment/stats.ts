@@ -1,13 +1,14 @@
 /**
- * Summaries over replicates: n, mean, sd and the 95% confidence interval of
- * the mean (Student's t). NaN values (a metric undefined in a replicate) are
- * left out of n.
+ * Summaries over replicates for summary.csv, compare.csv, calibration and
+ * --precision: n, mean, sd and the 95% confidence interval of the mean. The
+ * statistics are those of src/report/ci.ts (browser-safe, shared with the
+ * report and the workshop page): Student's t, or for a metric in [0, 1] the
+ * t interval on the logit scale, which stays in [0, 1]. NaN values (a metric
+ * undefined in a replicate) are left out of n.
  */
-import { mean as ssMean, sampleStandardDeviation } from 'simple-statistics';
+import { meanCI, t975 } from '../report/ci.js';
+import { UNIT_RANGE } from '../metrics/definitions.js';
 
-// The 0.975 quantile of Student's t (a table to df = 30, then a series in 1/df) lives with the
-// browser-safe summaries of the page, so that the page and summary.csv use one definition.
-import { t975 } from '../report/ci.js';
 export { t975 };
 
 export interface Summary {
@@ -18,14 +19,13 @@ export interface Summary {
   ciHigh: number;
 }
 
-export function summarize(values: ArrayLike<number>): Summary {
-  const xs: number[] = [];
-  for (let i = 0; i < values.length; i++) if (Number.isFinite(values[i]!)) xs.push(values[i]!);
-  const n = xs.length;
-  if (n === 0) return { n: 0, mean: NaN, sd: NaN, ciLow: NaN, ciHigh: NaN };
-  const m = ssMean(xs);
-  if (n === 1) return { n, mean: m, sd: NaN, ciLow: NaN, ciHigh: NaN };
-  const sd = sampleStandardDeviation(xs);
-  const h = (t975(n - 1) * sd) / Math.sqrt(n);
-  return { n, mean: m, sd, ciLow: m - h, ciHigh: m + h };
+/** Summary of the values; `unitRange`: they are a metric in [0, 1], whose interval stays in [0, 1]. */
+export function summarize(values: ArrayLike<number>, unitRange = false): Summary {
+  const c = meanCI(values, unitRange);
+  return { n: c.n, mean: c.mean, sd: c.sd, ciLow: c.low, ciHigh: c.high };
+}
+
+/** Summary of the replicate values of `metric`: in [0, 1] for the metrics that lie there (MetricDef share, unitRange). */
+export function summarizeMetric(metric: string, values: ArrayLike<number>): Summary {
+  return summarize(values, UNIT_RANGE.has(metric));
 }

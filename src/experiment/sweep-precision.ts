@@ -20,7 +20,7 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { summarize } from './stats.js';
+import { summarizeMetric } from './stats.js';
 import { halfWidth, isReached, nextBatch, type PrecisionOutcome, type PrecisionTarget } from './precision.js';
 import { LineReader } from './line-reader.js';
 import { parseBoolean } from './csv.js';
@@ -49,7 +49,7 @@ export function precisionHash(planHash: string, p: SweepPrecision | undefined): 
  */
 export function decidePoint(p: SweepPrecision, values: number[][], n: number): { add: number; outcomes: PrecisionOutcome[] } {
   const achieved = p.targets.map((_, i) => {
-    const s = summarize(values[i]!.slice(0, n));
+    const s = summarizeMetric(p.targets[i]!.metric, values[i]!.slice(0, n));
     return halfWidth(s.ciLow, s.ciHigh);
   });
   const reached = p.targets.every((t, i) => isReached(achieved[i]!, t.target));

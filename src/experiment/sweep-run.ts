@@ -27,7 +27,7 @@ import { csvRow } from './csv.js';
 import { paramCells as pointCells, paramColumns } from './param-columns.js';
 import { RunPool, runsInFlight } from './pool.js';
 import type { PackedResult } from './run-one.js';
-import { summarize } from './stats.js';
+import { summarizeMetric } from './stats.js';
 import { shardPointList, type Shard, type SweepPlan } from './sweep-plan.js';
 import { runSeed } from '../random/hash.js';
 import type { PrecisionOutcome } from './precision.js';
@@ -254,7 +254,7 @@ export async function runSweep(plan: SweepPlan, o: SweepOptions): Promise<SweepO
     for (let j = 0; j < m; j++) {
       for (let i = 0; i < years.length; i++) {
         pointRuns.forEach((r, k) => (vals[k] = r.metrics[i * m + j]!));
-        const s = summarize(vals);
+        const s = summarizeMetric(METRIC_NAMES[j]!, vals);
         summary += csvRow([point, METRIC_NAMES[j]!, years[i]!, s.n, s.mean, s.sd, s.ciLow, s.ciHigh]);
       }
     }

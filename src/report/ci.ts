@@ -1,8 +1,32 @@
 /**
- * Mean and 95% confidence interval over replicates for the page and the
- * report, browser-safe (no imports). The same definition as
- * src/experiment/stats.ts (Student's t, NaN values left out; a test checks
- * that both agree), so the page's numbers match the CLI's summary.csv.
+ * The 95% confidence interval of a mean over replicates: the one definition
+ * used by summary.csv and compare.csv (src/experiment/stats.ts), the terminal
+ * tables, the report and the workshop page. Browser-safe (no imports).
+ *
+ * - Student's t: mean ± t(0.975, n − 1) · sd / √n — for metrics on any scale
+ *   and for paired differences (which may rightly be negative).
+ * - Metrics in [0, 1] (shares, rates per cadre, mean_ties: `unitRange`): a
+ *   score (Wilson-type) interval. Student's t asks |m − μ| ≤ t · se with the
+ *   standard error se = sd/√n measured at the sample mean m; here the standard
+ *   error is the one the replicates would have if the true mean were μ, with a
+ *   variance proportional to μ(1 − μ) as for any share (a binomial shape, its
+ *   dispersion estimated from the replicates):
+ *       |m − μ| ≤ t · se · √(μ(1 − μ) / (m(1 − m))),
+ *   solved for μ (a quadratic: Wilson's interval with z = t and n·m(1 − m)/sd²
+ *   in place of n). It lies inside (0, 1), contains the mean, is asymmetric
+ *   near 0 and 1 where replicate shares are skewed, and is nearly the t
+ *   interval in the middle of the range; a closed form, so the same bytes on
+ *   any number of threads. A value outside [0, 1] (never produced by such a
+ *   metric) falls back to Student's t.
+ * - Every replicate the same value (sd 0, e.g. a share that is 0 in every
+ *   replicate): the interval is the point itself.
+ *   It says nothing about the spread the next replicate could show, so the
+ *   displays print "(all replicates)" instead of an interval (see allEqual).
+ * - NaN values (a metric undefined in a replicate) are left out of n; below two
+ *   values the interval is undefined (NaN).
+ *
+ * The mean is summed with Neumaier's compensation (as simple-statistics does),
+ * so the numbers are those summary.csv has always had for metrics on any scale.
  */
 const T975 = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042];
 
@@ -22,24 +46,63 @@ export interface MeanCI {
   high: number;
 }
 
-export function meanCI(values: ArrayLike<number>): MeanCI {
+/**
+ * Mean, sd and 95% CI of the defined values. `unitRange`: the values are a
+ * metric in [0, 1] (MetricDef share or unitRange), whose interval stays in [0, 1].
+ */
+export function meanCI(values: ArrayLike<number>, unitRange = false): MeanCI {
   let n = 0;
   let sum = 0;
+  let correction = 0;
+  let min = Infinity;
+  let max = -Infinity;
   for (let i = 0; i < values.length; i++) {
     const v = values[i]!;
-    if (Number.isFinite(v)) { n++; sum += v; }
+    if (!Number.isFinite(v)) continue;
+    if (n === 0) sum = v;
+    else {
+      const next = sum + v;
+      correction += Math.abs(sum) >= Math.abs(v) ? sum - next + v : v - next + sum;
+      sum = next;
+    }
+    n++;
+    if (v < min) min = v;
+    if (v > max) max = v;
   }
   if (n === 0) return { n: 0, mean: NaN, sd: NaN, low: NaN, high: NaN };
-  const mean = sum / n;
-  if (n === 1) return { n, mean, sd: NaN, low: NaN, high: NaN };
+  if (min === max) return { n, mean: min, sd: n === 1 ? NaN : 0, low: n === 1 ? NaN : min, high: n === 1 ? NaN : min };
+  const mean = (sum + correction) / n;
   let ss = 0;
   for (let i = 0; i < values.length; i++) {
     const v = values[i]!;
-    if (Number.isFinite(v)) ss += (v - mean) ** 2;
+    if (Number.isFinite(v)) ss += (v - mean) * (v - mean);
   }
   const sd = Math.sqrt(ss / (n - 1));
-  const h = (t975(n - 1) * sd) / Math.sqrt(n);
+  const t = t975(n - 1);
+  if (unitRange && min >= 0 && max <= 1) {
+    // Not all equal and all in [0, 1], so 0 < mean < 1. (m − μ)² = c·μ(1 − μ) with
+    // c = t²·se²/(m(1 − m)) has the roots (2m + c ± d)/(2(1 + c)), d = √(c² + 4c·m(1 − m));
+    // the lower one is written as m²/((1 + c)·upper), without the cancellation of 2m + c − d,
+    // and the upper one as 1 − the lower root of 1 − m.
+    const v = mean * (1 - mean);
+    const c = (t * t * ss) / (n * (n - 1) * v);
+    const d = Math.sqrt(c * c + 4 * c * v);
+    const low = (2 * mean * mean) / (2 * mean + c + d);
+    const high = 1 - (2 * (1 - mean) * (1 - mean)) / (2 * (1 - mean) + c + d);
+    return { n, mean, sd, low: Math.min(low, mean), high: Math.max(high, mean) };
+  }
+  const h = (t * sd) / Math.sqrt(n);
   return { n, mean, sd, low: mean - h, high: mean + h };
+}
+
+/**
+ * True when every one of at least two defined values was the same: the
+ * interval is the point, and is shown as "(all replicates)", not as "± 0".
+ * Works on a MeanCI or on ci_low/ci_high read back from a CSV file (an interval
+ * of zero width arises only from equal values).
+ */
+export function allEqual(c: { low: number; high: number }): boolean {
+  return Number.isFinite(c.low) && c.low === c.high;
 }
 
 /** Numbers as the CSV files write them (at most 10 significant digits; empty when undefined). */

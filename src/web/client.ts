@@ -8,7 +8,7 @@
  */
 import type * as EC from 'echarts';
 import { lineBandOption, mapOption, sankeyOption, PALETTE } from '../report/charts.js';
-import { csvNumber, displayNumber, meanCI } from '../report/ci.js';
+import { allEqual, csvNumber, displayNumber, meanCI, type MeanCI } from '../report/ci.js';
 import { LEVER_TIPS_ZH, PRESETS_ZH, metricLabel, regionMetricLabel, ui, unitLabel, type Lang } from '../report/i18n.js';
 import { tierSankey, typeSankey, type FlowTally } from '../report/flows.js';
 
@@ -25,7 +25,8 @@ interface Config {
   version: string; levers: LeverSpec[]; groups: { id: string; label: [string, string]; note: [string, string] }[];
   settings: Record<string, { min: number; max: number; default: number; step: number }>; startYear: number;
   presets: { file: string; name: string; description: string; levers: Record<string, unknown>; reformYear?: number }[];
-  metrics: string[]; headline: string[]; regionMetrics: string[]; tiers: string[]; flowTypes: string[]; directions: string[]; regions: Region[];
+  /** metrics: every column; unitRange: those in [0, 1], whose CIs stay in [0, 1] (MetricDef share, unitRange). */
+  metrics: string[]; unitRange: string[]; headline: string[]; regionMetrics: string[]; tiers: string[]; flowTypes: string[]; directions: string[]; regions: Region[];
 }
 interface StartEvent { runId: number; cancelledPrevious: boolean; replicates: number; seeds: number[]; years: number[]; startYear: number; burnIn: number; firstYear: number; reformYear: number; settings: Record<string, number> }
 interface YearEvent { arm: number; replicate: number; year: number; metrics: (number | null)[]; regions: Record<string, (number | null)[]>; flows: { tierMatrix: number[]; typeDir: number[] } }
@@ -483,8 +484,9 @@ function yearsComplete(): number {
 }
 
 function metricCI(arm: number, j: number, k: number) {
-  return meanCI(data!.metrics[arm]!.map((rep) => rep[k]?.[j] ?? NaN));
+  return meanCI(data!.metrics[arm]!.map((rep) => rep[k]?.[j] ?? NaN), cfg.unitRange.includes(cfg.metrics[j]!));
 }
+/** Paired differences policy − baseline: Student's t (they may rightly be negative). */
 function diffCI(j: number, k: number) {
   return meanCI(data!.metrics[0]!.map((rep, r) => (rep[k]?.[j] ?? NaN) - (data!.metrics[1]![r]![k]?.[j] ?? NaN)));
 }
@@ -563,6 +565,12 @@ function renderCharts(): void {
   }
 }
 
+/** The interval under a number: [low, high], or "all replicates" when every replicate gave the value (no interval to show). */
+function ciText(x: MeanCI): string {
+  if (allEqual(x)) return lang === 'zh' ? '各次重复相同' : 'all replicates';
+  return Number.isFinite(x.low) ? `[${displayNumber(x.low)}, ${displayNumber(x.high)}]` : '';
+}
+
 function renderNumbers(): void {
   const table = $('numbers');
   const k = selectedYearIndex();
@@ -576,13 +584,13 @@ function renderNumbers(): void {
       continue;
     }
     const p = metricCI(0, j, k), b = metricCI(1, j, k), d = diffCI(j, k);
-    const cell = (arm: string, x: { mean: number; low: number; high: number }) =>
-      `<td data-metric="${m}" data-arm="${arm}" data-value="${csvNumber(x.mean)}"><span class="v">${displayNumber(x.mean)}</span><span class="ci">${Number.isFinite(x.low) ? `[${displayNumber(x.low)}, ${displayNumber(x.high)}]` : ''}</span></td>`;
+    const cell = (arm: string, x: MeanCI) =>
+      `<td data-metric="${m}" data-arm="${arm}" data-value="${csvNumber(x.mean)}"><span class="v">${displayNumber(x.mean)}</span><span class="ci">${ciText(x)}</span></td>`;
     const sig = Number.isFinite(d.low) && (d.low > 0 || d.high < 0);
     const dir = GOOD[m] ?? 0;
     const cls = sig && dir ? (Math.sign(d.mean) === dir ? 'good' : 'bad') : '';
     const rel = Number.isFinite(b.mean) && b.mean !== 0 ? ` (${d.mean >= 0 ? '+' : ''}${displayNumber((100 * d.mean) / Math.abs(b.mean), 2)}%)` : '';
-    h += `<tr data-metric="${m}"><td>${esc(metricLabel(m, lang))}</td>${cell('policy', p)}${cell('baseline', b)}<td class="${cls}" data-metric="${m}" data-arm="difference" data-value="${csvNumber(d.mean)}"><span class="v">${d.mean >= 0 ? '+' : ''}${displayNumber(d.mean)}${rel}</span><span class="ci">${Number.isFinite(d.low) ? `[${displayNumber(d.low)}, ${displayNumber(d.high)}]` : ''}</span></td></tr>`;
+    h += `<tr data-metric="${m}"><td>${esc(metricLabel(m, lang))}</td>${cell('policy', p)}${cell('baseline', b)}<td class="${cls}" data-metric="${m}" data-arm="difference" data-value="${csvNumber(d.mean)}"><span class="v">${d.mean >= 0 ? '+' : ''}${displayNumber(d.mean)}${rel}</span><span class="ci">${ciText(d)}</span></td></tr>`;
   }
   table.innerHTML = h + '</tbody>';
 }
