@@ -15,12 +15,12 @@ import { defaultThreads, runAll } from '../experiment/pool.js';
 import { replicateSeeds, TIMESERIES_HEADER } from '../experiment/replicates.js';
 import type { PackedResult } from '../experiment/run-one.js';
 import { csvRow } from '../experiment/csv.js';
-import { halfWidth, maxReplicatesOption, parsePrecision, precisionLines, precisionManifest, runToPrecision } from '../experiment/precision.js';
-import type { Summary } from '../experiment/stats.js';
+import { maxReplicatesOption, parsePrecision, precisionLines, precisionManifest, runToPrecision } from '../experiment/precision.js';
 import { HEADLINE, METRIC_NAMES } from '../metrics/definitions.js';
 import { compareCsv, compareRows, scenarioLabels, worstDiffHalfWidth, type CompareRow } from '../analysis/compare.js';
 import { scenarioSets } from './options.js';
 import { progress } from './progress.js';
+import { CELL_LEGEND, diffCell, digitsFor, levelCell } from './table.js';
 
 export interface CompareOptions {
   replicates?: string;
@@ -51,25 +51,7 @@ export function parseAt(spec: string | undefined, first: Scenario): number[] {
   return years;
 }
 
-function fmtNumber(x: number, d: number): string {
-  return Number.isFinite(x) ? x.toFixed(d) : '–';
-}
-
-function cell(mean: number, ciLow: number, ciHigh: number, d: number, sign = false): string {
-  if (!Number.isFinite(mean)) return '–';
-  const h = halfWidth(ciLow, ciHigh);
-  let m = fmtNumber(mean, d);
-  if (Number(m) === 0) m = (0).toFixed(d); // no "-0.000"
-  else if (sign && mean > 0) m = `+${m}`;
-  return `${m}${Number.isFinite(h) ? ` ± ${h.toFixed(d)}` : ''}`;
-}
-
-function digits(s: Summary): number {
-  const a = Math.abs(s.mean);
-  return !Number.isFinite(a) ? 3 : a >= 100 ? 0 : a >= 10 ? 1 : 3;
-}
-
-/** Headline metrics × scenarios; per year the mean ± half-width and the paired difference ± half-width. */
+/** Headline metrics × scenarios; per year the mean [95% CI] and the paired difference ± half-width (cli/table.ts). */
 export function compareTable(rows: CompareRow[], labels: string[], years: number[]): string {
   const byKey = new Map(rows.map((r) => [`${r.metric}@${r.year}@${r.scenario}`, r]));
   const header = ['metric', 'scenario', ...years.flatMap((y) => [String(y), `Δ ${y}`])];
@@ -80,9 +62,9 @@ export function compareTable(rows: CompareRow[], labels: string[], years: number
       for (const y of years) {
         const r = byKey.get(`${metric}@${y}@${label}`)!;
         const base = byKey.get(`${metric}@${y}@${labels[0]}`)!;
-        const d = digits(base.s);
-        cells.push(r.s.n === 0 ? '–' : cell(r.s.mean, r.s.ciLow, r.s.ciHigh, d));
-        cells.push(r.diff ? cell(r.diff.mean, r.diff.ciLow, r.diff.ciHigh, d, true) : '');
+        const d = digitsFor(base.s.mean);
+        cells.push(levelCell(r.s, d));
+        cells.push(r.diff ? diffCell(r.diff, d) : '');
       }
       body.push(cells);
     });
@@ -195,7 +177,7 @@ export async function compareCommand(files: string[], o: CompareOptions): Promis
     if (!o.quiet) {
       const w = worlds.get(JSON.stringify(first.world))!;
       process.stdout.write(`compare ${labels.join(' vs ')}: ${n} replicates × ${first.years} years, ${w.regions} regions, ${w.posts} posts; replicate k of every scenario runs with the same seed (common random numbers)\n`);
-      process.stdout.write(`mean ± 95% CI half-width over replicates; Δ = paired difference against ${labels[0]} (mean of per-replicate differences ± 95% CI half-width)\n\n`);
+      process.stdout.write(`${CELL_LEGEND}; Δ = paired difference against ${labels[0]} (mean of per-replicate differences ± 95% CI half-width)\n\n`);
       process.stdout.write(`${compareTable(rows, labels, at)}\n\n`);
       if (outcomes.length) process.stdout.write(precisionLines(outcomes, `difference against ${labels[0]} in ${horizon}`));
       process.stdout.write(`${secs.toFixed(1)} s on ${usedThreads} thread(s); every metric in compare.csv; results in ${path.relative(process.cwd(), dir.target) || '.'}\n`);

@@ -14,7 +14,7 @@ import { csvRow } from '../experiment/csv.js';
 import { METRIC_NAMES } from '../metrics/definitions.js';
 import { scenarioSets } from './options.js';
 import { progress } from './progress.js';
-import { headlineTable } from './table.js';
+import { CELL_LEGEND, headlineTable } from './table.js';
 
 export interface RunOptions {
   replicates?: string;
@@ -93,7 +93,7 @@ export async function runCommand(file: string, o: RunOptions): Promise<void> {
       const show = [...new Set([ys[0]!, ys[Math.floor((ys.length - 1) / 2)]!, ys[ys.length - 1]!])];
       const cadreYears = results.reduce((a, r) => a + r.cadres * (scenario.years + scenario.burnIn), 0);
       process.stdout.write(`${scenario.name}: ${n} replicates × ${scenario.years} years (after ${scenario.burnIn} of burn-in), ${world.nRegions} regions, ${world.nPosts} posts, ~${results[0]!.cadres} cadres\n`);
-      process.stdout.write(`mean ± 95% CI half-width over replicates\n\n${headlineTable(summaries(results), show)}\n\n`);
+      process.stdout.write(`${CELL_LEGEND}\n\n${headlineTable(summaries(results), show)}\n\n`);
       if (outcomes.length) process.stdout.write(precisionLines(outcomes, `in ${horizon}`));
       process.stdout.write(`${secs.toFixed(1)} s on ${Math.min(threads, n)} thread(s), ${(cadreYears / secs / 1e6).toFixed(2)} M cadre-years/s; results in ${path.relative(process.cwd(), dir.target) || '.'}\n`);
     }
