@@ -67,14 +67,14 @@ export function metricLabel(name: string, lang: Lang): string {
   return name;
 }
 
-/** Lever groups as the seed groups its mechanisms (§3.4 三个打破, §3.5 一–六). */
+/** Lever groups as the study groups its mechanisms (§3.4 三个打破, §3.5 一–六). */
 export const LEVER_GROUPS: { id: string; label: Pair; note: Pair }[] = [
-  { id: 'limits', label: ['任期与约束(监督机制)', 'Limits (supervision)'], note: ['任期制、回避、不许讨价还价 — 种子 §3.5 四', 'Tenure limits, avoidance, no bargaining — seed §3.5 四'] },
-  { id: 'incentives', label: ['激励机制', 'Incentives'], note: ['交流与提拔挂钩 — 种子 §3.5 三', 'Exchange counts in promotion — seed §3.5 三'] },
-  { id: 'guarantees', label: ['保障与关怀机制', 'Guarantees and care'], note: ['津贴、住房、家属、减少偏见 — 种子 §3.5 五、六', 'Allowances, housing, family, less stigma — seed §3.5 五, 六'] },
-  { id: 'matching', label: ['互动机制(双向选择)', 'Matching (two-way selection)'], note: ['意愿登记、空缺公示 — 种子 §3.5 二', 'Willingness registry, open vacancies — seed §3.5 二'] },
-  { id: 'barriers', label: ['三个打破(壁垒)', 'Barriers (三个打破)'], note: ['条块、身份、地方部门所有 — 种子 §3.4', 'Line/block, identity, unit ownership — seed §3.4'] },
-  { id: 'planning', label: ['调控机制(计划交流)', 'Planned exchange (regulation)'], note: ['流量、换届、培养、结构 — 种子 §3.3、§3.5 一', 'Flow, elections, cultivation, structure — seed §3.3, §3.5 一'] },
+  { id: 'limits', label: ['任期与约束(监督机制)', 'Limits (supervision)'], note: ['任期制、回避、不许讨价还价 — 研究 §3.5 四', 'Tenure limits, avoidance, no bargaining — the study §3.5 四'] },
+  { id: 'incentives', label: ['激励机制', 'Incentives'], note: ['交流与提拔挂钩 — 研究 §3.5 三', 'Exchange counts in promotion — the study §3.5 三'] },
+  { id: 'guarantees', label: ['保障与关怀机制', 'Guarantees and care'], note: ['津贴、住房、家属、减少偏见 — 研究 §3.5 五、六', 'Allowances, housing, family, less stigma — the study §3.5 五, 六'] },
+  { id: 'matching', label: ['互动机制(双向选择)', 'Matching (two-way selection)'], note: ['意愿登记、空缺公示 — 研究 §3.5 二', 'Willingness registry, open vacancies — the study §3.5 二'] },
+  { id: 'barriers', label: ['三个打破(壁垒)', 'Barriers (三个打破)'], note: ['条块、身份、地方部门所有 — 研究 §3.4', 'Line/block, identity, unit ownership — the study §3.4'] },
+  { id: 'planning', label: ['调控机制(计划交流)', 'Planned exchange (regulation)'], note: ['流量、换届、培养、结构 — 研究 §3.3、§3.5 一', 'Flow, elections, cultivation, structure — the study §3.3, §3.5 一'] },
 ];
 
 /** Every lever of MODEL.md §6 shown on the page: scenario path, group and labels. */
@@ -119,30 +119,30 @@ export const LEVERS: { path: string; group: string; label: Pair }[] = [
 
 /** The levers' explanations in Chinese (the English ones are the scenario schema's descriptions). */
 export const LEVER_TIPS_ZH: Record<string, string> = {
-  'policy.maxTenure': '在同一岗位任职满此年限的必须交流(种子 §3.5 四;交流工作规定第五条)。',
+  'policy.maxTenure': '在同一岗位任职满此年限的必须交流(研究 §3.5 四;交流工作规定第五条)。',
   'policy.keyMaxTenure': '重点岗位任职满此年限的必须轮岗(某省 2014 年规定为 5 年)。',
   'policy.tenureEnforcement': '超过任职年限的干部每年被安排交流的概率;低于 1 时部分干部超期不交流(研究:置干部交流的规定时限要求于不顾);任职回避始终执行。',
   'policy.tenureFromRank': '同一岗位任职上限适用的最低职级(1 = 科级及以上);重点岗位上限适用于各职级。',
   'policy.minTenure': '非强制交流前须在岗的年限(原则上任满一届)。',
   'policy.hometownAvoidance': '重点岗位和党政正职不得在本人家乡地区任职(任职回避)。',
   'policy.disciplineStrength': '指令式交流执行的严格程度(不允许讨价还价),越高拒绝越少;只作用于指令式调配,双向选择下无人拒绝。',
-  'policy.promotionExchangeBonus': '每单位交流经历在提拔评分中的加分(种子 §3.5 三 激励机制)。',
+  'policy.promotionExchangeBonus': '每单位交流经历在提拔评分中的加分(研究 §3.5 三 激励机制)。',
   'policy.requireExchangeForPromotion': '提拔须以在现职级上到其他地区交流为前提,或提拔本身即为跨地区、跨系统交流(资格否决)。',
   'policy.minYearsInRank': '晋升到科、处、厅级前在现职级须任职的年限(选拔任用条例第八至九条)。',
   'policy.promotionMaxAge': '晋升到科、处、厅级的最高年龄。',
-  'policy.hardshipAllowance': '一至六类艰苦边远地区津贴,占基本工资的比例(种子 §3.5 五;2011 年标准为每月 120–1000 元)。',
+  'policy.hardshipAllowance': '一至六类艰苦边远地区津贴,占基本工资的比例(研究 §3.5 五;2011 年标准为每月 120–1000 元)。',
   'policy.wageCompression': '把各地区工资向平均水平拉近(阳光工资)。',
   'policy.housingSupport': '在家乡以外地区任职干部的住房补助,计入收入。',
   'policy.familySupport': '组织解决的家属随迁成本比例(配偶就业、子女入学)。',
-  'policy.stigmaRelief': '通过关心和肯定消除的逆向交流社会偏见的比例(种子 §3.5 六)。',
+  'policy.stigmaRelief': '通过关心和肯定消除的逆向交流社会偏见的比例(研究 §3.5 六)。',
   'policy.careRate': '家庭负担重、离家远的干部被调往离家较近岗位的概率(照顾性交流)。',
   'policy.matching': '岗位与人选的匹配方式:指令式调配(可能被拒绝),或双向选择(延迟接受算法)。',
-  'policy.registry': '交流意愿登记与空缺岗位公示(种子 §3.5 二):报名者在全省范围内可见,并比较更多去处。',
-  'policy.barriers.crossSystem': '在党政机关、垂直管理部门、企业、事业单位等系统之间流动的壁垒(种子 §3.4 三个打破)。',
+  'policy.registry': '交流意愿登记与空缺岗位公示(研究 §3.5 二):报名者在全省范围内可见,并比较更多去处。',
+  'policy.barriers.crossSystem': '在党政机关、垂直管理部门、企业、事业单位等系统之间流动的壁垒(研究 §3.4 三个打破)。',
   'policy.barriers.lineBlock': '垂直管理的“条”与地方“块”之间额外的壁垒。',
   'policy.barriers.crossLevel': '在不同层级地区之间流动的壁垒。',
   'policy.barriers.crossIdentity': '公务员、企业经营管理人员、专业技术人员等身份之间的壁垒。',
-  'behavior.unitOwnership': '单位留住优秀干部、推出较弱干部的程度(本位主义,种子 §2.1 一);改革可以作用于它。',
+  'behavior.unitOwnership': '单位留住优秀干部、推出较弱干部的程度(本位主义,研究 §2.1 一);改革可以作用于它。',
   'policy.exchangeQuota': '流量控制:一个领导班子一年内交流的比例上限(小幅度、低频率)。',
   'policy.electionCycle': '两次换届之间的年数。',
   'policy.electionQuota': '换届年的流量控制比例,也是任期届满的班子成员在换届时被交流的概率。',
@@ -159,16 +159,16 @@ export const LEVER_TIPS_ZH: Record<string, string> = {
 
 /** The shipped scenarios (the workshop page's presets) by file: name and description in Chinese. */
 export const PRESETS_ZH: Record<string, [string, string]> = {
-  'baseline.json': ['现行规则(基线)', '种子所描述的现行规则(甘肃,约 2016 年):同一岗位 10 年上限执行较松,对交流干部的提拔激励较弱,单位本位主义较强,指令式调配且可讨价还价,系统、层级、身份之间壁垒较高,执行 2011 年艰苦边远地区津贴方案。甘肃预设,规模为全省的四分之一。'],
-  'break-barriers.json': ['打破壁垒', '打破壁垒(种子 §3.4 三个打破),自 2028 年起:条块、系统、层级、身份之间的壁垒降低,部门留住优秀干部的倾向减半。其余同基线。'],
-  'full-reform.json': ['全面改革', '种子 §3 的五项改革自 2028 年起同时实施:刚性约束、保障(津贴、住房、家属安置、减轻偏见)、以交流为前提的提拔激励、意愿登记与双向选择、低壁垒与较弱的本位主义。其余同基线。'],
-  'gansu-2008.json': ['甘肃 2006–2010', '种子数据所在时期(约 2006–2010 年)的甘肃(MODEL.md §7):2006 年交流工作规定的规则(同一岗位 10 年、县级正职和重点岗位任职回避、2006 与 2011 年换届)、2006 年津贴方案、指令式调配。全省规模的一半,自 2006 年报告 5 年,用于与种子的数据比较。'],
-  'gansu-calibrated.json': ['甘肃(校准后)', '甘肃 2006–2010 方案,行为参数按种子中的甘肃数据校准(scenarios/calibration/gansu.json,拟合见 docs/VALIDATION.md)。校准时规模 0.12、预热 40 年,其他规模下应重新检验拟合。'],
-  'hardship-allowance.json': ['保障与关怀', '保障机制与关怀机制(种子 §3.5 五、六)自 2028 年起:艰苦边远地区津贴提高为三倍,异地任职住房补助,帮助解决配偶就业和子女入学,肯定逆向交流以消除大部分偏见。其余同基线。'],
-  'mandatory-limits.json': ['刚性约束', '刚性约束(种子 §3.5 四)自 2028 年起:10 年规定严格执行、不许讨价还价,重点岗位(纪检、组织、法院、公安、财政)限 5 年,非强制交流前须任满一届。其余同基线。'],
+  'baseline.json': ['现行规则(基线)', '研究所描述的现行规则(甘肃,约 2016 年):同一岗位 10 年上限执行较松,对交流干部的提拔激励较弱,单位本位主义较强,指令式调配且可讨价还价,系统、层级、身份之间壁垒较高,执行 2011 年艰苦边远地区津贴方案。甘肃预设,规模为全省的四分之一。'],
+  'break-barriers.json': ['打破壁垒', '打破壁垒(研究 §3.4 三个打破),自 2028 年起:条块、系统、层级、身份之间的壁垒降低,部门留住优秀干部的倾向减半。其余同基线。'],
+  'full-reform.json': ['全面改革', '研究 §3 的五项改革自 2028 年起同时实施:刚性约束、保障(津贴、住房、家属安置、减轻偏见)、以交流为前提的提拔激励、意愿登记与双向选择、低壁垒与较弱的本位主义。其余同基线。'],
+  'gansu-2008.json': ['甘肃 2006–2010', '研究数据所在时期(约 2006–2010 年)的甘肃(MODEL.md §7):2006 年交流工作规定的规则(同一岗位 10 年、县级正职和重点岗位任职回避、2006 与 2011 年换届)、2006 年津贴方案、指令式调配。全省规模的一半,自 2006 年报告 5 年,用于与研究的数据比较。'],
+  'gansu-calibrated.json': ['甘肃(校准后)', '甘肃 2006–2010 方案,行为参数按研究中的甘肃数据校准(scenarios/calibration/gansu.json,拟合见 docs/VALIDATION.md)。校准时规模 0.12、预热 40 年,其他规模下应重新检验拟合。'],
+  'hardship-allowance.json': ['保障与关怀', '保障机制与关怀机制(研究 §3.5 五、六)自 2028 年起:艰苦边远地区津贴提高为三倍,异地任职住房补助,帮助解决配偶就业和子女入学,肯定逆向交流以消除大部分偏见。其余同基线。'],
+  'mandatory-limits.json': ['刚性约束', '刚性约束(研究 §3.5 四)自 2028 年起:10 年规定严格执行、不许讨价还价,重点岗位(纪检、组织、法院、公安、财政)限 5 年,非强制交流前须任满一届。其余同基线。'],
   'no-exchange.json': ['无计划交流(反事实)', '没有计划交流的反事实:组织部门不安排任何交流(无任期限制、无任职回避,无培养性、结构性、照顾性、处理性交流,换届不调整班子)。提拔和自愿流动保留。其余同基线,因此共享其随机数。'],
-  'promotion-incentive.json': ['提拔激励', '激励机制(种子 §3.5 三)自 2028 年起:交流经历在提拔中权重很高,提拔到处级及以上须至少交流一次(资格否决)。其余同基线。'],
-  'two-way-selection.json': ['双向选择', '互动机制(种子 §3.5 二)自 2028 年起:交流意愿登记与空缺岗位公示,岗位与人选以延迟接受算法双向选择,取代指令式调配。其余同基线。'],
+  'promotion-incentive.json': ['提拔激励', '激励机制(研究 §3.5 三)自 2028 年起:交流经历在提拔中权重很高,提拔到处级及以上须至少交流一次(资格否决)。其余同基线。'],
+  'two-way-selection.json': ['双向选择', '互动机制(研究 §3.5 二)自 2028 年起:交流意愿登记与空缺岗位公示,岗位与人选以延迟接受算法双向选择,取代指令式调配。其余同基线。'],
 };
 
 export const UNIT_ZH: Record<string, string> = {
@@ -295,7 +295,7 @@ export const UI: Record<string, Pair> = {
   years: ['模拟年数', 'Years'],
   burnIn: ['预热年数', 'Burn-in years'],
   replicates: ['重复次数', 'Replicates'],
-  seed: ['随机种子', 'Seed'],
+  seed: ['随机种子', 'Random seed'],
   quick: ['快速', 'Quick'],
   full: ['标准', 'Standard'],
   reset: ['恢复基线值', 'Reset to baseline'],
