@@ -151,6 +151,7 @@ program
   .option('--metric <m>', 'sweeps: the metric of the heatmap and line charts (default stagnation_share)')
   .option('--x <param>', 'sweeps: the parameter on the heatmap’s x axis (default the first)')
   .option('--y <param>', 'sweeps: the parameter on the heatmap’s y axis (default the second)')
+  .option('--zoom', 'the y axes of shares fit the data instead of starting at 0')
   .option('--quiet', 'no summary line')
   .action(async (dir, o) => (await import('./report.js')).reportCommand(dir, o));
 

@@ -11,6 +11,7 @@ export interface ReportCliOptions {
   metric?: string;
   x?: string;
   y?: string;
+  zoom?: boolean;
   quiet?: boolean;
 }
 
@@ -74,7 +75,7 @@ export async function reportCommand(dir: string, o: ReportCliOptions): Promise<v
   if (partial && partial.command !== 'sweep') {
     throw new InputError([{ path: '<DIR>', value: dir, allowed: 'complete results', message: `${partial.text}; there is nothing to report yet${partial.resume ? `: continue it with ${partial.resume}` : ''}` }]);
   }
-  const r = writeReport(dir, { lang: o.lang as 'en' | 'zh' | undefined, metric: o.metric, x: o.x, y: o.y });
+  const r = writeReport(dir, { lang: o.lang as 'en' | 'zh' | undefined, metric: o.metric, x: o.x, y: o.y, zoom: o.zoom });
   if (partial) process.stderr.write(`cadreflow: note: ${partial.text}; the report shows the runs written so far (and says so). Continue the sweep with: ${partial.resume}\n`);
   if (!o.quiet) {
     const rel = (f: string) => path.relative(process.cwd(), f) || '.';

@@ -33,10 +33,15 @@ export interface LineBandSpec {
   marks?: { at: string | number; label: string }[];
   xName?: string;
   yName?: string;
+  /** The y axis starts at 0 (shares); otherwise it fits the data. */
+  fromZero?: boolean;
   /** Show the legend (default: when there is more than one series). */
   legend?: boolean;
   animation?: boolean;
 }
+
+/** Height of the strip above a line chart's plot that holds the reform marks' labels. */
+const MARK_STRIP = 14;
 
 /**
  * Lines with 95% CI bands. A band is a transparent `low` series with the
@@ -67,7 +72,8 @@ export function lineBandOption(s: LineBandSpec): EChartsOption {
         ? {
             symbol: 'none', silent: true, animation: false,
             lineStyle: { color: '#888', type: 'dashed', width: 1 },
-            label: { formatter: '{b}', position: 'end', color: '#555', fontSize: 9 },
+            // Above the plot, starting at the line, in a strip of its own (MARK_STRIP) below the subtitle.
+            label: { formatter: '{b}', position: 'end', align: 'left', distance: 3, color: '#555', fontSize: 9 },
             data: s.marks.map((m) => ({ xAxis: String(m.at), name: m.label })),
           }
         : undefined,
@@ -81,9 +87,9 @@ export function lineBandOption(s: LineBandSpec): EChartsOption {
     title: s.title ? { text: s.title, subtext: s.subtitle, left: 'left', textStyle: { fontSize: 13, fontWeight: 'bold' }, subtextStyle: { fontSize: 10 } } : undefined,
     legend: showLegend ? { data: legendNames, bottom: 0, textStyle: { fontSize: 10 } } : undefined,
     tooltip: { trigger: 'axis', valueFormatter: (v: unknown) => (typeof v === 'number' ? String(Number(v.toPrecision(4))) : String(v ?? '–')) },
-    grid: { left: 52, right: 18, top: s.title ? (s.subtitle ? 66 : 44) : 14, bottom: showLegend ? 52 : 30 },
+    grid: { left: 52, right: 18, top: (s.title ? (s.subtitle ? 66 : 44) : 14) + (s.marks?.length ? MARK_STRIP : 0), bottom: showLegend ? 52 : 30 },
     xAxis: { type: 'category', data: cats, boundaryGap: false, name: s.xName, nameLocation: 'middle', nameGap: 22, axisLabel: { fontSize: 10 } },
-    yAxis: { type: 'value', scale: true, name: s.yName, nameTextStyle: { fontSize: 10 }, axisLabel: { fontSize: 10 }, splitLine: { lineStyle: { color: '#eee' } } },
+    yAxis: { type: 'value', scale: !s.fromZero, min: s.fromZero ? 0 : undefined, name: s.yName, nameTextStyle: { fontSize: 10 }, axisLabel: { fontSize: 10 }, splitLine: { lineStyle: { color: '#eee' } } },
     series,
   } as EChartsOption;
 }
@@ -332,25 +338,92 @@ export function mapOption(s: MapSpec): EChartsOption {
   } as EChartsOption;
 }
 
-export interface BarSpec {
+export interface BarPanel {
+  /** The unit of the panel's values, written under its axis (e.g. "percentage points"). */
+  unit: string;
+  /** One row per category (metric), top to bottom. */
+  categories: string[];
+  /** [series][category]: the bar, and its 95% interval drawn as an error bar. */
+  values: number[][];
+  low: number[][];
+  high: number[][];
+}
+
+export interface DifferenceBarsSpec {
   title?: string;
   subtitle?: string;
-  categories: string[];
-  series: { name: string; values: number[]; low?: number[]; high?: number[]; color?: string }[];
+  /** The series (scenarios) with their colours, the same in every panel. */
+  series: { name: string; color?: string }[];
+  /** Stacked top to bottom, each with its own value axis: values in different units are not drawn on one scale. */
+  panels: BarPanel[];
   animation?: boolean;
 }
 
-/** Plain grouped bars (e.g. compare's differences). */
-export function barOption(s: BarSpec): EChartsOption {
+// Layout of differenceBarsOption in pixels, shared with differenceBarsHeight.
+const BAR_TOP = (s: { title?: string; subtitle?: string }) => (s.title ? (s.subtitle ? 64 : 44) : 12);
+const BAR_AXIS = 46; // below each panel: its tick labels and unit
+const BAR_LEGEND = 30;
+const barRow = (nSeries: number) => Math.max(30, 10 + 13 * nSeries);
+
+/** The height a difference chart needs for its rows (one per category of each panel) and axes. */
+export function differenceBarsHeight(s: DifferenceBarsSpec): number {
+  const rows = s.panels.reduce((a, p) => a + p.categories.length, 0);
+  return BAR_TOP(s) + rows * barRow(s.series.length) + s.panels.length * BAR_AXIS + BAR_LEGEND;
+}
+
+/**
+ * Horizontal bars of differences with 95% error bars, in panels that each have
+ * their own value axis (e.g. shares in percentage points, then each other metric
+ * in its own unit). Within a category the series are grouped, first at the top;
+ * the category axis sits on 0.
+ */
+export function differenceBarsOption(s: DifferenceBarsSpec): EChartsOption {
+  const k = s.series.length;
+  const row = barRow(k);
+  const grids: any[] = [], xAxes: any[] = [], yAxes: any[] = [], series: any[] = [];
+  // barCategoryGap 30% and barGap 0: the k bars fill 70% of the band, bar j centred at (j + 0.5)/k of it.
+  const offset = (j: number) => -0.35 + ((j + 0.5) * 0.7) / k;
+  let y = BAR_TOP(s);
+  s.panels.forEach((p, g) => {
+    const h = p.categories.length * row;
+    grids.push({ left: 190, right: 24, top: y, height: h });
+    y += h + BAR_AXIS;
+    xAxes.push({ type: 'value', gridIndex: g, name: p.unit, nameLocation: 'middle', nameGap: 22, nameTextStyle: { fontSize: 10 }, axisLabel: { fontSize: 10 }, splitLine: { lineStyle: { color: '#eee' } } });
+    yAxes.push({ type: 'category', gridIndex: g, data: p.categories, inverse: true, axisTick: { show: false }, axisLabel: { fontSize: 10, width: 170, overflow: 'break' } });
+    s.series.forEach((b, j) => {
+      const color = b.color ?? PALETTE[j % PALETTE.length]!;
+      series.push({
+        name: b.name, type: 'bar', xAxisIndex: g, yAxisIndex: g, barGap: '0%', barCategoryGap: '30%',
+        itemStyle: { color, opacity: 0.85 }, data: p.values[j]!.map(nz),
+      });
+      series.push({
+        type: 'custom', xAxisIndex: g, yAxisIndex: g, silent: true, z: 5, tooltip: { show: false },
+        renderItem: (_params: any, api: any) => {
+          const c = api.value(0), lo = api.value(1), hi = api.value(2);
+          const a = api.coord([lo, c]), e = api.coord([hi, c]);
+          const band = api.size([0, 1])[1];
+          const dy = offset(j) * band, tick = Math.min(5, band * 0.3 / k);
+          const style = { stroke: '#333', lineWidth: 1.1 };
+          return {
+            type: 'group',
+            children: [
+              { type: 'line', shape: { x1: a[0], y1: a[1] + dy, x2: e[0], y2: e[1] + dy }, style },
+              { type: 'line', shape: { x1: a[0], y1: a[1] + dy - tick, x2: a[0], y2: a[1] + dy + tick }, style },
+              { type: 'line', shape: { x1: e[0], y1: e[1] + dy - tick, x2: e[0], y2: e[1] + dy + tick }, style },
+            ],
+          };
+        },
+        data: p.categories.map((_, c) => [c, p.low[j]![c], p.high[j]![c]]).filter((d) => Number.isFinite(d[1]) && Number.isFinite(d[2])),
+        encode: { x: [1, 2], y: 0 },
+      });
+    });
+  });
   return {
     animation: s.animation ?? false,
     textStyle: { fontFamily: FONT },
     title: s.title ? { text: s.title, subtext: s.subtitle, left: 'left', textStyle: { fontSize: 13, fontWeight: 'bold' }, subtextStyle: { fontSize: 10 } } : undefined,
-    legend: s.series.length > 1 ? { bottom: 0, textStyle: { fontSize: 10 } } : undefined,
+    legend: { data: s.series.map((b) => b.name), bottom: 0, textStyle: { fontSize: 10 } },
     tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
-    grid: { left: 180, right: 24, top: s.title ? (s.subtitle ? 64 : 44) : 12, bottom: 36 },
-    xAxis: { type: 'value', axisLabel: { fontSize: 10 } },
-    yAxis: { type: 'category', data: s.categories, axisLabel: { fontSize: 10 } },
-    series: s.series.map((b, k) => ({ name: b.name, type: 'bar', itemStyle: { color: b.color ?? PALETTE[k % PALETTE.length] }, data: b.values.map(nz) })) as any,
+    grid: grids, xAxis: xAxes, yAxis: yAxes, series,
   } as EChartsOption;
 }

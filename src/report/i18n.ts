@@ -193,6 +193,29 @@ export function unitLabel(unit: string, lang: Lang): string {
   return lang === 'zh' ? (UNIT_ZH[unit] ?? unit) : unit;
 }
 
+/**
+ * Units of the metrics that are not shares, for the axes of differences (shares are
+ * drawn in percentage points); variants by rank or level take their family's unit.
+ */
+export const METRIC_UNITS: Record<string, Pair> = {
+  mean_years_in_post: ['年', 'years'],
+  skill_diversity: ['领域数', 'domains'],
+  moves_per_100: ['每百人人次', 'moves per 100 cadres'],
+  reverse_balance: ['比值', 'ratio'],
+  mean_ties: ['本地关系(0–1)', 'local ties (0–1)'],
+  allowance_cost: ['工资单位', 'pay units'],
+  headcount: ['人', 'cadres'],
+  chain_length: ['岗位数', 'posts'],
+  years_to_promotion: ['年', 'years'],
+};
+
+/** The unit of a metric that is not a share (ratio_* are ratios); '' when none is known. */
+export function metricUnit(name: string, lang: Lang): string {
+  const base = name.replace(/_rank\d$/, '');
+  const p = METRIC_UNITS[base] ?? (base.startsWith('ratio_') ? METRIC_UNITS.reverse_balance : undefined);
+  return p ? (lang === 'zh' ? p[0] : p[1]) : '';
+}
+
 /** Move types (constants MOVE_TYPES) in both languages. */
 export const MOVE_TYPE_LABELS: Record<string, Pair> = {
   regulatory: ['制度性交流(任期届满)', 'Regulatory (tenure)'],

@@ -7,17 +7,17 @@
  */
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { HEADLINE } from '../metrics/definitions.js';
+import { HEADLINE, SHARES, UNIT_RANGE } from '../metrics/definitions.js';
 import { rulesAt } from '../model/policy-at.js';
 import { parseScenario } from '../scenario/load.js';
 import type { Scenario } from '../scenario/schema.js';
 import { buildWorld, type World } from '../world/world.js';
 import { inputError } from '../scenario/errors.js';
-import { barOption, heatmapOption, lineBandOption, mapOption, morrisOption, sankeyOption, sobolOption, PALETTE, type BandSeries } from './charts.js';
-import { meanCI, displayNumber } from './ci.js';
+import { differenceBarsHeight, differenceBarsOption, heatmapOption, lineBandOption, mapOption, morrisOption, sankeyOption, sobolOption, PALETTE, type BandSeries, type BarPanel, type DifferenceBarsSpec } from './charts.js';
+import { allEqual, meanCI, displayNumber } from './ci.js';
 import { col, num, records, type Table } from './csv-read.js';
 import { flowsFromEvents, tierSankey, typeSankey } from './flows.js';
-import { LEVER_GROUPS, LEVERS, metricLabel, regionMetricLabel, type Lang } from './i18n.js';
+import { LEVER_GROUPS, LEVERS, metricLabel, metricUnit, regionMetricLabel, type Lang } from './i18n.js';
 import { regionFlowsFromEvents, regionNames } from './regions.js';
 import { loadResults, type Results } from './results.js';
 import { inlineSvg, renderSvg } from './svg.js';
@@ -30,6 +30,8 @@ export interface ReportOptions {
   /** Sweeps: the parameters on the heatmap's axes (default the first two). */
   x?: string;
   y?: string;
+  /** Axes of shares fit the data instead of starting at 0. */
+  zoom?: boolean;
 }
 
 interface Figure {
@@ -52,7 +54,18 @@ class Builder {
   sections: string[] = [];
   toc: { id: string; title: string }[] = [];
   private n = 0;
-  constructor(readonly lang: Lang) {}
+  constructor(readonly lang: Lang, readonly zoom = false) {}
+
+  /** Whether the y axis of `metric` starts at 0: shares do, unless the report was asked to zoom. */
+  fromZero(metric: string): boolean {
+    return SHARES.has(metric) && !this.zoom;
+  }
+
+  /** The interval after a number: [low, high], "(all replicates)" when every replicate gave the value, '' when undefined. */
+  ci(low: number, high: number): string {
+    if (allEqual({ low, high })) return ` <span class="ci">(${this.t('all replicates', '各次重复相同')})</span>`;
+    return Number.isFinite(low) ? ` <span class="ci">[${displayNumber(low)}, ${displayNumber(high)}]</span>` : '';
+  }
 
   t(en: string, zh: string): string {
     return this.lang === 'zh' ? zh : en;
@@ -121,7 +134,7 @@ function seriesFromTimeseries(t: Table, groupCol: string, metrics: string[]): Ma
       if (j < 0) continue;
       const s: MetricSeries = { years, mean: [], low: [], high: [] };
       for (const y of years) {
-        const c = meanCI(byYear.get(y)!.map((r) => num(r[j])));
+        const c = meanCI(byYear.get(y)!.map((r) => num(r[j])), UNIT_RANGE.has(metric));
         s.mean.push(c.mean); s.low.push(c.low); s.high.push(c.high);
       }
       m.set(metric, s);
@@ -206,7 +219,7 @@ function scenarioFacts(b: Builder, s: Scenario, m: Record<string, any>): string 
     [b.t('World', '世界'), `${s.world.preset}, scale ${s.world.scale}${m.world ? ` — ${m.world.regions} regions, ${m.world.posts} posts` : ''}`],
     [b.t('Years', '年份'), `${s.startYear}–${s.startYear + s.years - 1} (${s.years} ${b.t('years after a burn-in of', '年,预热')} ${s.burnIn})`],
     [b.t('Replicates', '重复次数'), String(m.replicates ?? s.replicates)],
-    [b.t('Seed', '种子'), String(s.seed)],
+    [b.t('Seed', '随机种子'), String(s.seed)],
     ...s.reforms.map((r) => [`${b.t('Reform', '改革')} ${r.year}`, r.description || ''] as [string, string]),
   ];
   return `<table class="facts">${rows.map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(v)}</td></tr>`).join('')}</table>`;
@@ -226,18 +239,24 @@ function manifestSection(b: Builder, r: Results): void {
 
 // ---------- sections ----------
 
+/** One colour per scenario (group), in order, for every chart of a report. */
+function groupColors(names: string[]): Map<string, string> {
+  return new Map(names.map((g, k) => [g, PALETTE[k % PALETTE.length]!]));
+}
+
 function metricCharts(b: Builder, groups: Map<string, Map<string, MetricSeries>>, metrics: string[], marks: { at: number; label: string }[], prefix = ''): string {
   let html = '<div class="grid">';
   const names = [...groups.keys()];
+  const colors = groupColors(names);
   for (const metric of metrics) {
     const years = [...new Set(names.flatMap((g) => groups.get(g)!.get(metric)?.years ?? []))].sort((a, c) => a - c);
     if (!years.length) continue;
-    const series: BandSeries[] = names.map((g, k) => {
+    const series: BandSeries[] = names.map((g) => {
       const s = groups.get(g)!.get(metric);
       const at = (arr: number[] | undefined) => years.map((y) => { const i = s ? s.years.indexOf(y) : -1; return i >= 0 ? arr![i]! : NaN; });
-      return { name: g || metric, mean: at(s?.mean), low: at(s?.low), high: at(s?.high), color: PALETTE[k % PALETTE.length] };
+      return { name: g || metric, mean: at(s?.mean), low: at(s?.low), high: at(s?.high), color: colors.get(g) };
     });
-    html += b.chart(`${prefix}${metric}`, lineBandOption({ title: metricLabel(metric, b.lang), subtitle: `${metric} — ${b.t('mean and 95% CI over replicates', '重复均值与95%置信区间')}`, categories: years, series, marks, legend: names.length > 1 }));
+    html += b.chart(`${prefix}${metric}`, lineBandOption({ title: metricLabel(metric, b.lang), subtitle: `${metric} — ${b.t('mean and 95% CI over replicates', '重复均值与95%置信区间')}`, categories: years, series, marks, legend: names.length > 1, fromZero: b.fromZero(metric) }));
   }
   return html + '</div>';
 }
@@ -249,7 +268,7 @@ function horizonTable(b: Builder, groups: Map<string, Map<string, MetricSeries>>
     const cells = names.map((g) => {
       const s = groups.get(g)!.get(metric);
       if (!s || !s.years.length) return '<td>–</td><td>–</td>';
-      const c = (i: number) => `${displayNumber(s.mean[i]!)}${Number.isFinite(s.low[i]!) ? ` <span class="ci">[${displayNumber(s.low[i]!)}, ${displayNumber(s.high[i]!)}]</span>` : ''}`;
+      const c = (i: number) => `${displayNumber(s.mean[i]!)}${b.ci(s.low[i]!, s.high[i]!)}`;
       return `<td>${c(0)}</td><td>${c(s.years.length - 1)}</td>`;
     });
     h += `<tr><td title="${esc(metric)}">${esc(metricLabel(metric, b.lang))} <code>${esc(metric)}</code></td>${cells.join('')}</tr>`;
@@ -322,13 +341,19 @@ function mapSection(b: Builder, r: Results, world: World | undefined, cfg: Scena
   b.section('map', b.t('Map of the province', '全省地图'), html);
 }
 
+/** How the intervals are computed (report/ci.ts), for the pages that show them. */
+const CI_NOTE: [zh: string, en: string] = [
+  '重复均值及95%置信区间:t 分布;比例指标(取值 0–1)在 logit 尺度上计算,区间不超出 [0, 1],其纵轴从 0 开始。“各次重复相同”表示所有重复取值相同,没有可显示的区间。',
+  'Mean over replicates with its 95% confidence interval: Student\'s t; for shares (values in [0, 1]) on the logit scale, so that the interval stays within [0, 1], and their axes start at 0. "All replicates": every replicate gave the same value, so there is no interval to show.',
+];
+
 function runReport(b: Builder, r: Results, scs: { label: string; scenario: Scenario }[]): void {
   const marks = reformMarks(scs, b.lang);
   const groups = r.summary ? seriesFromSummary(r.summary) : seriesFromTimeseries(r.timeseries!, '__none__', HEADLINE);
   const renamed = new Map([...groups].map(([, v]) => [scs[0]?.label ?? '', v] as const));
   const allMetrics = [...(renamed.values().next().value?.keys() ?? [])];
   const headline = HEADLINE.filter((m) => allMetrics.includes(m));
-  b.section('headline', b.t('Headline metrics over the years', '主要指标随时间变化'), `<p>${b.t('Mean over replicates with its 95% confidence interval (Student\'s t); dashed vertical lines mark reform years.', '重复均值及95%置信区间(t 分布);竖虚线为改革年份。')}</p>${metricCharts(b, renamed, headline, marks)}`);
+  b.section('headline', b.t('Headline metrics over the years', '主要指标随时间变化'), `<p>${b.t(CI_NOTE[1], CI_NOTE[0])} ${b.t('Dashed vertical lines mark reform years.', '竖虚线为改革年份。')}</p>${metricCharts(b, renamed, headline, marks)}`);
   b.section('numbers', b.t('All metrics, first and last year', '全部指标:首年与末年'), horizonTable(b, renamed, allMetrics));
 }
 
@@ -341,32 +366,43 @@ function compareReport(b: Builder, r: Results, scs: { label: string; scenario: S
   if (labels.length) groups = new Map([...labels.filter((l) => groups.has(l)).map((l) => [l, groups.get(l)!] as const), ...[...groups].filter(([g]) => !labels.includes(g))]);
   const metrics = [...(groups.values().next().value?.keys() ?? [])];
   const headline = HEADLINE.filter((m) => metrics.includes(m));
-  b.section('headline', b.t('Headline metrics over the years, scenarios overlaid', '主要指标随时间变化(方案叠加)'), `<p>${b.t('Every scenario ran replicate k on the same seed (common random numbers). Mean and 95% CI over replicates.', '各方案第 k 次重复使用相同种子(共同随机数)。重复均值与95%置信区间。')}</p>${metricCharts(b, groups, headline, marks)}`);
+  b.section('headline', b.t('Headline metrics over the years, scenarios overlaid', '主要指标随时间变化(方案叠加)'), `<p>${b.t('Every scenario ran replicate k on the same random seed (common random numbers).', '各方案第 k 次重复使用相同的随机种子(共同随机数)。')} ${b.t(CI_NOTE[1], CI_NOTE[0])}</p>${metricCharts(b, groups, headline, marks)}`);
   if (r.compare) {
     const recs = records(r.compare);
+    const byKey = new Map(recs.map((x) => [`${x.metric}@${x.year}@${x.scenario}`, x]));
     const ref = String(r.manifest.reference ?? labels[0] ?? '');
     const years = [...new Set(recs.map((x) => x.year!))];
-    let html = `<p>${b.t(`Paired differences against ${esc(ref)} (mean of per-replicate differences, 95% CI), from compare.csv.`, `相对 ${esc(ref)} 的配对差异(逐重复差值均值,95%置信区间),来自 compare.csv。`)}</p><div class="grid">`;
+    const colors = groupColors([...groups.keys()]);
+    const shares = headline.filter((m) => SHARES.has(m));
+    const others = headline.filter((m) => !SHARES.has(m));
+    let html = `<p>${b.t(
+      `Paired differences against ${esc(ref)}: the mean of the per-replicate differences with its 95% CI (Student's t) as error bars, from compare.csv. Shares are in percentage points, every other metric in its own unit on its own axis.`,
+      `相对 ${esc(ref)} 的配对差异:逐重复差值的均值,误差线为其95%置信区间(t 分布),来自 compare.csv。比例指标以百分点计,其他指标各用自己的单位和坐标轴。`,
+    )}</p><div class="grid">`;
     for (const year of years) {
-      const others = [...new Set(recs.filter((x) => x.year === year && x.diff_mean !== '').map((x) => x.scenario!))];
-      html += b.chart(`compare-diff-${year}`, barOption({
+      const scenarios = [...new Set(recs.filter((x) => x.year === year && x.diff_mean !== '').map((x) => x.scenario!))];
+      const cell = (m: string, sc: string, field: 'diff_mean' | 'diff_ci_low' | 'diff_ci_high', scale: number) => scale * num(byKey.get(`${m}@${year}@${sc}`)?.[field]);
+      const panel = (ms: string[], unit: string, scale: number): BarPanel => ({
+        unit, categories: ms.map((m) => metricLabel(m, b.lang)),
+        values: scenarios.map((sc) => ms.map((m) => cell(m, sc, 'diff_mean', scale))),
+        low: scenarios.map((sc) => ms.map((m) => cell(m, sc, 'diff_ci_low', scale))),
+        high: scenarios.map((sc) => ms.map((m) => cell(m, sc, 'diff_ci_high', scale))),
+      });
+      const spec: DifferenceBarsSpec = {
         title: `${b.t('Difference against', '相对')} ${ref}, ${year}`,
-        subtitle: b.t('headline metrics; mean paired difference in % of the reference’s mean', '主要指标;配对差异均值占参照均值的百分比'),
-        categories: headline.map((m) => metricLabel(m, b.lang)),
-        series: others.map((sc) => ({
-          name: sc,
-          values: headline.map((m) => {
-            const d = num(recs.find((x) => x.metric === m && x.year === year && x.scenario === sc)?.diff_mean);
-            const base = num(recs.find((x) => x.metric === m && x.year === year && x.scenario === ref)?.mean);
-            return base !== 0 ? (100 * d) / Math.abs(base) : NaN;
-          }),
-        })),
-      }), 640, 340, undefined, true);
+        subtitle: b.t('headline metrics; mean paired difference and 95% CI; shares in percentage points', '主要指标;配对差异均值与95%置信区间;比例指标以百分点计'),
+        series: scenarios.map((sc) => ({ name: sc, color: colors.get(sc) })),
+        panels: [
+          ...(shares.length ? [panel(shares, b.t('percentage points', '百分点'), 100)] : []),
+          ...others.map((m) => panel([m], metricUnit(m, b.lang) || m, 1)),
+        ],
+      };
+      html += b.chart(`compare-diff-${year}`, differenceBarsOption(spec), 640, differenceBarsHeight(spec), undefined, true);
     }
     html += '</div>';
     let tab = `<table class="numbers"><thead><tr><th>${b.t('metric', '指标')}</th><th>${b.t('year', '年')}</th><th>${b.t('scenario', '方案')}</th><th>mean [95% CI]</th><th>Δ [95% CI]</th></tr></thead><tbody>`;
     for (const x of recs.filter((x) => HEADLINE.includes(x.metric!))) {
-      tab += `<tr><td>${esc(metricLabel(x.metric!, b.lang))}</td><td>${esc(x.year)}</td><td>${esc(x.scenario)}</td><td>${displayNumber(num(x.mean))} <span class="ci">[${displayNumber(num(x.ci_low))}, ${displayNumber(num(x.ci_high))}]</span></td><td>${x.diff_mean ? `${displayNumber(num(x.diff_mean))} <span class="ci">[${displayNumber(num(x.diff_ci_low))}, ${displayNumber(num(x.diff_ci_high))}]</span>` : '–'}</td></tr>`;
+      tab += `<tr><td>${esc(metricLabel(x.metric!, b.lang))}</td><td>${esc(x.year)}</td><td>${esc(x.scenario)}</td><td>${displayNumber(num(x.mean))}${b.ci(num(x.ci_low), num(x.ci_high))}</td><td>${x.diff_mean ? `${displayNumber(num(x.diff_mean))}${b.ci(num(x.diff_ci_low), num(x.diff_ci_high))}` : '–'}</td></tr>`;
     }
     html += tab + '</tbody></table>';
     b.section('compare', b.t('Differences against the reference', '与参照方案的差异'), html);
@@ -420,8 +456,8 @@ function sweepReport(b: Builder, r: Results, o: ReportOptions): void {
     const bins = paramBins(ok.map((x) => x[ip]!));
     const vals: number[][] = bins.label.map(() => []);
     for (const x of ok) vals[bins.binOf(x[ip]!)]!.push(num(x[jm]));
-    const cis = vals.map((v) => meanCI(v));
-    html += b.chart(`line-${metric}-${p}`, lineBandOption({ title: `${metricLabel(metric, b.lang)} × ${p}`, subtitle: b.t('mean over runs and 95% CI (other parameters averaged over)', '运行均值与95%置信区间(对其他参数平均)'), categories: bins.label, xName: p, series: [{ name: metric, mean: cis.map((c) => c.mean), low: cis.map((c) => c.low), high: cis.map((c) => c.high) }], legend: false }));
+    const cis = vals.map((v) => meanCI(v, UNIT_RANGE.has(metric)));
+    html += b.chart(`line-${metric}-${p}`, lineBandOption({ title: `${metricLabel(metric, b.lang)} × ${p}`, subtitle: b.t('mean over runs and 95% CI (other parameters averaged over)', '运行均值与95%置信区间(对其他参数平均)'), categories: bins.label, xName: p, series: [{ name: metric, mean: cis.map((c) => c.mean), low: cis.map((c) => c.low), high: cis.map((c) => c.high) }], legend: false, fromZero: b.fromZero(metric) }));
   }
   html += '</div>';
   b.section('sweep', b.t('Sweep', '参数扫描'), html);
@@ -520,7 +556,7 @@ export function buildReport(dir: string, o: ReportOptions = {}): BuiltReport {
   if (r.kind !== 'sweep') {
     for (const [flag, v] of [['--metric', o.metric], ['--x', o.x], ['--y', o.y]] as const) if (v !== undefined) throw inputError(flag, v, `only for the report of a sweep (${dir} holds a ${r.kind})`);
   }
-  const b = new Builder(lang);
+  const b = new Builder(lang, o.zoom ?? false);
   const scs = manifestScenarios(r.manifest);
   const m = r.manifest;
   const name = r.kind === 'compare' ? (Array.isArray(m.labels) ? m.labels.join(' vs ') : 'comparison') : r.kind === 'sweep' ? (m.sweep?.name ?? path.basename(r.dir)) : r.kind === 'sensitivity' ? (m.analysis?.name ?? path.basename(r.dir)) : (scs[0]?.label ?? path.basename(r.dir));

@@ -4,9 +4,9 @@
  * sensitivity directory. Every chart is present inline and as an SVG file,
  * and nothing in the page points outside it.
  */
-import { describe, expect, it, beforeAll } from 'vitest';
+import { describe, expect, it, beforeAll, afterAll } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { HEADLINE, METRIC_NAMES } from '../../src/metrics/definitions.js';
@@ -15,7 +15,8 @@ import { meanCI } from '../../src/report/ci.js';
 import { parseCsv } from '../../src/report/csv-read.js';
 import { direction, flowCounter, emptyFlows, regionTiers } from '../../src/report/flows.js';
 import { inlineSvg, renderSvg } from '../../src/report/svg.js';
-import { lineBandOption } from '../../src/report/charts.js';
+import { differenceBarsHeight, differenceBarsOption, lineBandOption, PALETTE } from '../../src/report/charts.js';
+import { LEVER_GROUPS, LEVER_TIPS_ZH, PRESETS_ZH, UI } from '../../src/report/i18n.js';
 
 const root = path.resolve(__dirname, '..', '..');
 const bin = path.join(root, 'dist', 'src', 'cli', 'main.js');
@@ -55,7 +56,12 @@ beforeAll(() => {
   writeFileSync(path.join(tmp, 'small.json'), JSON.stringify(SMALL));
 });
 
-describe('cadreflow report', () => {
+afterAll(() => {
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
+});
+
+// End to end through the built CLI: minutes on a loaded machine, not the default 5 s.
+describe('cadreflow report', { timeout: 120_000 }, () => {
   it('draws a run with events: headline metrics with CI bands, reform marks, flows, maps, levers, manifest', () => {
     const run = cf(['run', 'small.json', '--events', '--out', 'r', '--threads', '1', '--quiet']);
     expect(run.err).toBe('');
@@ -90,6 +96,13 @@ describe('cadreflow report', () => {
     expect(html).toMatch(/Lanzhou|兰州/);
     // Printable.
     expect(html).toMatch(/@media print/);
+    // The y axis of a share starts at 0 (reverse_share is far from 0 here), and fits the data with --zoom;
+    // a metric that is not a share (moves_per_100) always fits the data.
+    const tick0 = (f: string) => /<text[^>]*>0<\/text>/.test(readFileSync(path.join(tmp, 'r', 'charts', f), 'utf8'));
+    expect(tick0('reverse_share.svg')).toBe(true);
+    expect(tick0('moves_per_100.svg')).toBe(false);
+    expect(cf(['report', 'r', '--zoom', '--quiet']).code).toBe(0);
+    expect(tick0('reverse_share.svg')).toBe(false);
   });
 
   it('in Chinese with --lang zh', () => {
@@ -176,6 +189,21 @@ describe('cadreflow report', () => {
     expect(html).toContain('alt');
     expect(html).toContain('--events');
     expectSelfContained(html);
+    // The differences are paired differences in percentage points for shares (0.1 → 10), in their own
+    // units for the others, each unit on its own axis, with error bars; no longer % of the reference.
+    const diff = readFileSync(path.join(dir, 'charts', 'compare-diff-2028.svg'), 'utf8');
+    expect(diff).toContain('percentage points');
+    expect(diff).toContain('moves per 100 cadres');
+    expect(diff).toContain('domains');
+    expect(diff).not.toMatch(/% of the reference/);
+    // Only the share panel, in percentage points, reaches past 10 (its differences are 10 ± 5).
+    const ticks = [...diff.matchAll(/>(-?[\d.]+)<\/text>/g)].map((m) => Number(m[1]));
+    expect(Math.max(...ticks)).toBeGreaterThanOrEqual(10);
+    // A scenario has one colour in every chart: alt is the second colour, in the lines and in the bars,
+    // and the reference's colour is not used for alt's bars.
+    const line = readFileSync(path.join(dir, 'charts', 'stagnation_share.svg'), 'utf8');
+    for (const svg of [line, diff]) expect(svg).toContain(PALETTE[1]);
+    expect(diff).not.toContain(PALETTE[0]);
   });
 
   it('draws sensitivity results: Morris μ*–σ and Sobol bars with intervals (hand-made sensitivity.csv)', () => {
@@ -210,14 +238,56 @@ describe('cadreflow report', () => {
 describe('report pieces', () => {
   it('meanCI agrees with the summaries of summary.csv', () => {
     const cases = [[1, 2, 3, 4], [0.1, 0.5, NaN, 0.7], [5], [], [2, 2, 2], Array.from({ length: 40 }, (_, i) => Math.sin(i) * 3)];
-    for (const xs of cases) {
-      const a = meanCI(xs), b = summarize(xs);
+    for (const [xs, unit] of [...cases.map((c) => [c, false] as const), ...cases.map((c) => [c, true] as const)]) {
+      const a = meanCI(xs, unit), b = summarize(xs, unit);
       expect(a.n).toBe(b.n);
       for (const [x, y] of [[a.mean, b.mean], [a.sd, b.sd], [a.low, b.ciLow], [a.high, b.ciHigh]] as const) {
         if (Number.isNaN(y)) expect(x).toBeNaN();
         else expect(x).toBeCloseTo(y, 12);
       }
     }
+  });
+
+  it('reform marks are labelled in a strip of their own, below the subtitle', () => {
+    const svg = renderSvg(lineBandOption({ title: 'Title', subtitle: 'the subtitle', categories: [2026, 2027, 2028], series: [{ name: 'a', mean: [1, 2, 3] }], marks: [{ at: 2027, label: 'reform 2027' }] }), 560, 300);
+    const y = (text: string) => {
+      const m = new RegExp(`<text[^>]*transform="[^"]*translate\\(([-\\d.]+) ([-\\d.]+)\\)[^"]*"[^>]*>${text}</text>`).exec(svg);
+      expect(m, text).not.toBeNull();
+      return Number(m![2]);
+    };
+    // 10 px subtitle, 9 px label: their centres at least 10 px apart.
+    expect(y('reform 2027') - y('the subtitle')).toBeGreaterThanOrEqual(10);
+  });
+
+  it('the y axis of a share starts at 0 unless asked otherwise; differences are drawn in panels with error bars', () => {
+    const spec = { categories: [2026, 2027], series: [{ name: 'a', mean: [0.2, 0.25], low: [0.18, 0.22], high: [0.22, 0.28] }] };
+    expect((lineBandOption({ ...spec, fromZero: true }).yAxis as any).min).toBe(0);
+    expect((lineBandOption({ ...spec, fromZero: true }).yAxis as any).scale).toBe(false);
+    expect((lineBandOption(spec).yAxis as any).scale).toBe(true);
+    const bars = { series: [{ name: 'b', color: PALETTE[1] }, { name: 'c', color: PALETTE[2] }], panels: [
+      { unit: 'percentage points', categories: ['x', 'y'], values: [[1, -2], [3, 4]], low: [[0.5, -3], [2, 3]], high: [[1.5, -1], [4, 5]] },
+      { unit: 'domains', categories: ['z'], values: [[0.1], [0.2]], low: [[0], [NaN]], high: [[0.2], [NaN]] },
+    ] };
+    const o = differenceBarsOption(bars) as any;
+    expect(o.grid.length).toBe(2);
+    expect(o.xAxis.map((a: any) => a.name)).toEqual(['percentage points', 'domains']);
+    // Per panel and series a bar and its error bars (the undefined interval of c in panel 2 left out).
+    const custom = o.series.filter((s: any) => s.type === 'custom');
+    expect(custom.map((s: any) => s.data.length)).toEqual([2, 2, 1, 0]);
+    // Panels do not overlap, and the chart is tall enough for them.
+    expect(o.grid[1].top).toBeGreaterThanOrEqual(o.grid[0].top + o.grid[0].height);
+    expect(differenceBarsHeight(bars)).toBeGreaterThanOrEqual(o.grid[1].top + o.grid[1].height + 40);
+    expect(renderSvg(o, 640, differenceBarsHeight(bars))).toContain('percentage points');
+  });
+
+  it('calls the source study "the study" (研究), keeping "seed" for the random seed', () => {
+    const texts = [...LEVER_GROUPS.flatMap((g) => [...g.label, ...g.note]), ...Object.values(LEVER_TIPS_ZH), ...Object.values(PRESETS_ZH).flat(), ...Object.values(UI).flat()];
+    for (const t of texts) {
+      expect(t.replace(/随机种子/g, '')).not.toContain('种子');
+      expect(t).not.toMatch(/seed §|seed's|the seed\b/i);
+    }
+    expect(LEVER_GROUPS.find((g) => g.id === 'limits')!.note).toEqual(['任期制、回避、不许讨价还价 — 研究 §3.5 四', 'Tenure limits, avoidance, no bargaining — the study §3.5 四']);
+    expect(UI.seed).toEqual(['随机种子', 'Random seed']);
   });
 
   it('parses quoted CSV cells (sweep parameters that are lists)', () => {
