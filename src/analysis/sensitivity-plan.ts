@@ -8,14 +8,14 @@
  */
 import path from 'node:path';
 import { createHash } from 'node:crypto';
-import { readJsonFile, rejectScenarioFile, resolveScenario, zodProblems } from '../scenario/load.js';
+import { applySets, parseScenario, readJsonFile, rejectScenarioFile, resolveScenario, zodProblems } from '../scenario/load.js';
 import { InputError } from '../scenario/errors.js';
 import type { Scenario } from '../scenario/schema.js';
 import { METRIC_NAMES } from '../metrics/definitions.js';
 import { buildWorld } from '../world/world.js';
 import { valueAt } from '../experiment/design.js';
 import type { Point, ParamValue, Sweep } from '../experiment/sweep-schema.js';
-import { SWEEP_FILE_LAYOUT, type SweepPlan } from '../experiment/sweep-plan.js';
+import { invalidPointsSummary, pointName, SWEEP_FILE_LAYOUT, type SweepPlan } from '../experiment/sweep-plan.js';
 import { programVersion } from '../experiment/manifest.js';
 import { Stream } from '../random/stream.js';
 import { SensitivitySchema, type ParameterSpec, type Sensitivity, type SensitivityMethod } from './sensitivity-schema.js';
@@ -54,12 +54,38 @@ export function checkParameters(file: string, baseRaw: unknown, sets: string[], 
         resolveScenario(baseRaw, [...sets, setString(p, v)]);
       } catch (e) {
         if (!(e instanceof InputError)) throw e;
-        problems.push(...e.problems.map((q) => ({ path: `${field}.${p}`, value: v, allowed: `a value the scenario field ${q.path || p} accepts: ${q.allowed}` })));
+        problems.push(...e.problems.map((q) => ({
+          path: `${field}.${p}`, value: v,
+          allowed: q.path && q.path !== p
+            ? `a value the base scenario accepts with its other levers (there ${q.path} ${JSON.stringify(q.value)} must be ${q.allowed})`
+            : `a value the scenario field ${p} accepts: ${q.allowed}`,
+        })));
         break;
       }
     }
   }
   if (problems.length) throw new InputError(problems, file);
+}
+
+/**
+ * Checks every design point before anything runs: each parameter's range was
+ * checked at its ends, but a combination can still make no sense (minTenure
+ * above maxTenure, scenario/load.ts LEVER_ORDER). An analysis with such a point
+ * is rejected whole: its design is a box of ranges, so the ranges must change.
+ */
+export function checkPoints(file: string, base: Scenario, points: Point[]): void {
+  const problems: InputError['problems'] = [];
+  let invalid = 0;
+  points.forEach((pt, i) => {
+    try {
+      // The schema has no transforms: the resolved base with the point's values is what resolving the file with them gives.
+      parseScenario(applySets(base, Object.entries(pt).map(([k, v]) => setString(k, v))));
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e;
+      if (invalid++ < 5) problems.push(...e.problems.map((q) => ({ ...q, path: `${pointName('lhs', i, pt)}: ${q.path}` })));
+    }
+  });
+  if (invalid) throw new InputError([...problems, invalidPointsSummary(invalid, points.length, 'ranges', 'parameters')], file);
 }
 
 /** Checks metric names against METRIC_NAMES; the message lists the valid ones. */
@@ -137,6 +163,7 @@ export function loadSensitivity(file: string, method?: SensitivityMethod, overri
     design: { type: 'list', points },
   };
   const pointSets = (p: number) => [...sets, ...Object.entries(points[p]!).map(([k, v]) => setString(k, v)), `seed=${seeds[p]}`];
+  checkPoints(file, base, points);
   const hash = createHash('sha256')
     .update(JSON.stringify({ version: programVersion(), layout: SWEEP_FILE_LAYOUT, method: m, sa, overrides, base, points, seeds }))
     .digest('hex')

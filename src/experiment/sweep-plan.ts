@@ -81,6 +81,11 @@ export function loadSweep(file: string, overrides: string[] = []): SweepPlan {
   const worlds = new Set<string>();
   const resolvePoint = (pt: Point) => parseScenario(applySets(base, Object.entries(pt).map(([p, v]) => setString(p, v))));
   const h = createHash('sha256').update(JSON.stringify({ version: programVersion(), layout: SWEEP_FILE_LAYOUT, replicates: sweep.replicates }));
+  // Every point is checked before anything runs; a sweep with an invalid point (a value out of
+  // range, or a combination of levers that makes no sense, such as minTenure above maxTenure)
+  // is rejected whole, naming the first few such points and how many there are.
+  const problems: InputError['problems'] = [];
+  let invalid = 0;
   const seeds = points.map((pt, i) => {
     try {
       const s = resolvePoint(pt);
@@ -92,16 +97,38 @@ export function loadSweep(file: string, overrides: string[] = []): SweepPlan {
       h.update(JSON.stringify(s));
       return s.seed;
     } catch (e) {
-      if (e instanceof InputError) {
-        const where = sweep.design.type === 'list' ? `design.points[${i}]` : `design point ${i} (${Object.entries(pt).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(', ')})`;
-        throw new InputError(e.problems.map((p) => ({ ...p, path: `${where}: ${p.path}` })), file);
-      }
-      throw e;
+      if (!(e instanceof InputError)) throw e;
+      if (invalid++ < SHOWN_POINTS) problems.push(...e.problems.map((p) => ({ ...p, path: `${pointName(sweep.design.type, i, pt)}: ${p.path}` })));
+      return 0;
     }
   });
+  if (invalid) {
+    if (points.length > 1) problems.push(invalidPointsSummary(invalid, points.length, sweep.design.type));
+    throw new InputError(problems, file);
+  }
   const hash = h.digest('hex').slice(0, 20);
   const scenario = (p: number) => resolvePoint(points[p]!);
   return { file, sweep, baseRaw, points, paths, scenario, seeds, replicates: sweep.replicates, hash, overrides };
+}
+
+/** How many invalid design points a message lists. */
+const SHOWN_POINTS = 5;
+
+/** A design point as a message names it. */
+export function pointName(type: string, i: number, pt: Point): string {
+  return type === 'list' ? `design.points[${i}]` : `design point ${i} (${Object.entries(pt).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(', ')})`;
+}
+
+/** The closing line of a message about invalid design points: how many, and what to change. */
+export function invalidPointsSummary(invalid: number, total: number, type: string, field = 'design'): InputError['problems'][number] {
+  const change = type === 'list' ? 'change or remove those points'
+    : type === 'grid' ? 'change the values so that every combination is valid'
+    // lhs, random, and the ranges of a sensitivity analysis
+    : 'narrow the ranges so that no combination in them is invalid';
+  return {
+    path: field, value: `${invalid} of ${total} points`,
+    allowed: `a design whose every point is valid; ${invalid > SHOWN_POINTS ? `the first ${SHOWN_POINTS} invalid points are shown above; ` : ''}nothing was run: ${change}`,
+  };
 }
 
 export interface SweepTask {

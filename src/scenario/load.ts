@@ -6,7 +6,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { ScenarioSchema, type Scenario } from './schema.js';
+import { ScenarioSchema, type Policy, type Scenario } from './schema.js';
+import { rulesAt } from '../model/policy-at.js';
 import { InputError, inputError, type InputProblem } from './errors.js';
 
 export function readJsonFile(file: string): unknown {
@@ -124,6 +125,42 @@ export function rejectScenarioFile(raw: unknown, file: string, kind: string): vo
   throw new InputError([{ path: '', value: file, allowed: `a ${kind} file (the README describes its fields); this is a scenario file, which a ${kind} file names as its base` }], file);
 }
 
+/**
+ * Levers whose combination must keep an order (MODEL.md §6): `low` at most
+ * `high`, in the scenario's policy and in the policy in force from each
+ * reform year. Other combinations of levers are odd but mean something (a
+ * key-post limit longer than the general one binds only at rank 0; women
+ * leaders may retire before other women), so they are left to the user.
+ */
+export const LEVER_ORDER: { low: keyof Policy; high: keyof Policy; why: string }[] = [
+  { low: 'minTenure', high: 'maxTenure', why: 'a non-mandatory move needs minTenure years in post, and a move is mandatory after maxTenure years, so no cadre could ever ask to move' },
+  { low: 'minTenure', high: 'keyMaxTenure', why: 'a non-mandatory move needs minTenure years in post, and a key-post holder must move after keyMaxTenure years, so no key-post holder could ever ask to move' },
+];
+
+/** The first break of LEVER_ORDER in the scenario's policy or in the policy in force from a reform year, as an input problem. */
+function leverOrderProblem(s: Scenario): InputProblem | undefined {
+  for (const { low, high, why } of LEVER_ORDER) {
+    const p = s.policy;
+    if ((p[low] as number) > (p[high] as number)) {
+      return { path: `policy.${low}`, value: p[low], allowed: `at most policy.${high} (${p[high]}): ${why}` };
+    }
+    // Reforms in year order (as rulesAt applies them); a year's policy is checked where a reform of it changes either lever.
+    const order = s.reforms.map((r, i) => ({ r, i })).sort((a, b) => a.r.year - b.r.year);
+    const sets = (r: Scenario['reforms'][number], k: keyof Policy) => (r.policy as Record<string, unknown>)[k] !== undefined;
+    for (const { r } of order) {
+      if (!sets(r, low) && !sets(r, high)) continue;
+      const q = rulesAt(s, r.year).policy;
+      if ((q[low] as number) <= (q[high] as number)) continue;
+      // Blame the last reform of that year that changes either lever: its low against the high in force, or its high against the low in force.
+      const last = order.filter((o) => o.r.year === r.year && (sets(o.r, low) || sets(o.r, high))).pop()!;
+      return sets(last.r, low)
+        ? { path: `reforms[${last.i}].policy.${low}`, value: q[low], allowed: `at most the ${high} in force from ${r.year} (${q[high]}): ${why}` }
+        : { path: `reforms[${last.i}].policy.${high}`, value: q[high], allowed: `at least the ${low} in force from ${r.year} (${q[low]}): ${why}` };
+    }
+  }
+  return undefined;
+}
+
 /** Validates a raw scenario object; throws InputError (without a file name) on problems. */
 export function parseScenario(raw: unknown): Scenario {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw inputError('', raw, 'a JSON object with scenario fields');
@@ -136,6 +173,8 @@ export function parseScenario(raw: unknown): Scenario {
     // A reform after the horizon would never take effect, and the run would silently be the baseline.
     if (ref.year > last) throw inputError(`reforms[${i}].year`, ref.year, `a reported year, ${s.startYear === last ? last : `${s.startYear}–${last}`} (a later reform never takes effect: raise years or move the reform)`);
   });
+  const order = leverOrderProblem(s);
+  if (order) throw new InputError([order]);
   return s;
 }
 

@@ -157,9 +157,13 @@ describe('cadreflow sensitivity', () => {
     };
     bad({ outputs: ['stagnation'] }, /bad\.json: outputs\[0\]: "stagnation": a metric name, one of: stagnation_share, .*reverse_share/);
     bad({ parameters: { 'policy.maxTenur': { min: 1, max: 5 } } }, /bad\.json: parameters\.policy\.maxTenur: 1: .*unknown field/);
-    bad({ parameters: { 'policy.maxTenure': { min: 1, max: 80 } } }, /parameters\.policy\.maxTenure: 80: .*≤ 40/);
+    bad({ parameters: { 'policy.maxTenure': { min: 4, max: 80 } } }, /parameters\.policy\.maxTenure: 80: .*≤ 40/);
     bad({ parameters: { 'policy.matching': { values: ['directive', 'lottery'] } } }, /parameters\.policy\.matching: "lottery"/);
     bad({ parameters: { 'behavior.stigma': { min: 2, max: 1 } } }, /parameters\.behavior\.stigma\.max.*max must be > min/);
+    // Ranges whose every combination has minTenure above maxTenure (each end is valid with the base): rejected before any run.
+    bad({ parameters: { 'policy.maxTenure': { min: 3, max: 5, integer: true }, 'policy.minTenure': { min: 6, max: 10, integer: true } } },
+      /bad\.json: design point 0 \(policy\.maxTenure=[345], policy\.minTenure=\d+\): policy\.minTenure: \d+: at most policy\.maxTenure \([345]\).*bad\.json: parameters: "9 of 9 points": .*the first 5 invalid points are shown above; nothing was run: narrow the ranges/s);
+    bad({ parameters: { 'policy.maxTenure': { min: 2, max: 8, integer: true } } }, /parameters\.policy\.maxTenure: 2: a value the base scenario accepts with its other levers \(there policy\.minTenure 3 must be at most policy\.maxTenure \(2\)/);
     bad({ morris: { levels: 5 } }, /morris\.levels: 5: an even number of levels/);
     bad({ lastYears: 9 }, /lastYears: 9: at most the base scenario's reported years \(3\)/);
     bad({ base: 'missing.json' }, /missing\.json.*does not exist/);

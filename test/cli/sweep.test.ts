@@ -234,6 +234,14 @@ describe('cadreflow sweep', () => {
     expect(bad('scenario', BASE)).toMatch(/scenario\.json.*a sweep file .*this is a scenario file/);
     expect(bad('badbase', { ...SWEEP, base: 'nope.json' })).toMatch(/nope\.json.*does not exist/);
     const tens = Object.fromEntries(['maxTenure', 'keyMaxTenure', 'minTenure', 'electionCycle', 'tenureFromRank', 'exchangeQuota', 'careRate'].map((k) => [`policy.${k}`, Array.from({ length: 10 }, (_, i) => i + 1)]));
+    // A combination of levers that makes no sense rejects the whole sweep before any run, naming the points and how many.
+    const combos = bad('combos', { ...SWEEP, design: { type: 'grid', parameters: { 'policy.maxTenure': [4, 6, 8], 'policy.minTenure': [3, 5, 7] } } });
+    expect(combos).toMatch(/combos\.json: design point 1 \(policy\.maxTenure=4, policy\.minTenure=5\): policy\.minTenure: 5: at most policy\.maxTenure \(4\)/);
+    expect(combos).toMatch(/design point 5 \(policy\.maxTenure=6, policy\.minTenure=7\)/);
+    expect(combos).toMatch(/combos\.json: design: "3 of 9 points": a design whose every point is valid; nothing was run: change the values/);
+    const sampled = bad('combos-lhs', { ...SWEEP, design: { type: 'lhs', samples: 40, seed: 1, parameters: { 'policy.maxTenure': { min: 2, max: 4, integer: true }, 'policy.minTenure': { min: 5, max: 9, integer: true } } } });
+    expect(sampled.match(/: policy\.minTenure: \d: at most policy\.maxTenure \(\d\)/g)!.length).toBe(5);
+    expect(sampled).toMatch(/design: "40 of 40 points": .*the first 5 invalid points are shown above; nothing was run: narrow the ranges/);
     expect(bad('hugegrid', { ...SWEEP, design: { type: 'grid', parameters: tens } })).toMatch(/design\.parameters: .*a grid of at most 1000000 points .*this one has 10000000/);
     expect(cf(['sweep', 'grid.json', '--out', 'bad-maxrep', '--max-replicates', '9']).err).toMatch(/--max-replicates: "9": only with --precision/);
     const exists = cf(['sweep', 'grid.json', '--out', 'ref']);

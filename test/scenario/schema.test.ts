@@ -79,6 +79,36 @@ describe('scenario schema', () => {
     const p3 = problem(() => parseScenario({ world: { preset: 'explicit', regions: [{ code: 'P', name: 'P', parent: -1, level: 3, wageIndex: 1, population: 0 }] } }));
     expect(p3.path).toBe('world.regions[0].population');
   });
+  it('rejects levers whose combination makes no sense: minTenure above maxTenure or keyMaxTenure, also in force after a reform and after --set', () => {
+    const p = problem(() => parseScenario({ policy: { minTenure: 5, maxTenure: 4 } }));
+    expect(p).toMatchObject({ path: 'policy.minTenure', value: 5 });
+    expect(p.allowed).toMatch(/^at most policy\.maxTenure \(4\): a non-mandatory move needs minTenure years in post/);
+    const k = problem(() => parseScenario({ policy: { minTenure: 6, keyMaxTenure: 5 } }));
+    expect(k).toMatchObject({ path: 'policy.minTenure', value: 6 });
+    expect(k.allowed).toMatch(/^at most policy\.keyMaxTenure \(5\)/);
+    // Equal is fine (a move allowed and due in the same year).
+    expect(parseScenario({ policy: { minTenure: 5, maxTenure: 5, keyMaxTenure: 5 } }).policy.minTenure).toBe(5);
+    // A reform that lowers the limit below the minimum in force, or raises the minimum above it, is named.
+    const r1 = problem(() => parseScenario({ startYear: 2026, years: 10, policy: { minTenure: 4 }, reforms: [{ year: 2028, policy: { maxTenure: 3 } }] }));
+    expect(r1).toMatchObject({ path: 'reforms[0].policy.maxTenure', value: 3 });
+    expect(r1.allowed).toMatch(/^at least the minTenure in force from 2028 \(4\)/);
+    const r2 = problem(() => parseScenario({ startYear: 2026, years: 10, reforms: [{ year: 2030, policy: { keyMaxTenure: 5 } }, { year: 2028, policy: { minTenure: 6 } }] }));
+    expect(r2).toMatchObject({ path: 'reforms[0].policy.keyMaxTenure', value: 5 });
+    expect(r2.allowed).toMatch(/in force from 2030 \(6\)/);
+    // A later reform that restores the order does not excuse the years between.
+    expect(problem(() => parseScenario({ startYear: 2026, years: 10, reforms: [{ year: 2028, policy: { maxTenure: 2 } }, { year: 2030, policy: { maxTenure: 10 } }] })).path).toBe('reforms[0].policy.maxTenure');
+    // The shipped reform (keyMaxTenure 5, minTenure 5) is fine; a --set that breaks it is not.
+    expect(loadScenario(path.join(root, 'scenarios', 'mandatory-limits.json')).reforms[0]!.policy.minTenure).toBe(5);
+    let err: unknown;
+    try {
+      loadScenario(path.join(root, 'scenarios', 'mandatory-limits.json'), ['reforms[0].policy.keyMaxTenure=4']);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(InputError);
+    expect((err as Error).message).toMatch(/mandatory-limits\.json \(with --set\): reforms\[0\]\.policy\.minTenure: 5: at most the keyMaxTenure in force from 2028 \(4\)/);
+    expect(problem(() => resolveScenario({ name: 'x' }, ['policy.maxTenure=2'])).path).toBe('policy.minTenure');
+  });
   it('applies --set overrides by dotted path, with JSON values', () => {
     const s = resolveScenario({ name: 'x' }, ['policy.maxTenure=6', 'policy.matching=two-way', 'policy.hardshipAllowance=[0,0,0,0,0,0.5]', 'world.posts.county[0]=30']);
     expect(s.policy.maxTenure).toBe(6);
