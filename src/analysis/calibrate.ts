@@ -11,6 +11,10 @@
  * Resuming: the search is deterministic given its evaluations, so a re-run
  * with --resume replays it, taking each evaluation from history.csv (checked
  * point by point) until the history runs out, and goes on from there.
+ *
+ * A calibration whose method is abc-smc runs in calibrate-abc.ts instead.
+ * Either way an existing calibrated.file (a tracked scenario, say) is
+ * replaced only by a fresh start with --force, never by --resume.
  */
 import { appendFileSync, existsSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { makeDir, resumableDir } from '../experiment/results-dir.js';
@@ -27,9 +31,10 @@ import type { PackedResult } from '../experiment/run-one.js';
 import { summarizeMetric } from '../experiment/stats.js';
 import { runSeed } from '../random/hash.js';
 import { Stream } from '../random/stream.js';
-import { CalibrationSchema, type Calibration } from './calibrate-schema.js';
+import { CalibrationSchema, type Calibration, type NelderMead } from './calibrate-schema.js';
 import { finiteMean, objective, resolveTargets, runValue, targetDistance, within, type ResolvedTarget } from './calibrate-objective.js';
 import { search } from './calibrate-optimizer.js';
+import { runAbcCalibration } from './calibrate-abc.js';
 import { checkParameters, loadBase, setString } from './sensitivity-plan.js';
 
 type Range = { min: number; max: number; integer: boolean };
@@ -61,15 +66,23 @@ export function loadCalibration(file: string, o: CalibrationOverrides = {}): Cal
   const r = CalibrationSchema.safeParse(raw);
   if (!r.success) throw new InputError(zodProblems(r.error, raw), file);
   const cal = r.data;
-  if (o.budget !== undefined) cal.method.budget = o.budget;
+  if (o.budget !== undefined) {
+    if (cal.method.type !== 'nelder-mead') throw inputError('--budget', o.budget, `only for a nelder-mead calibration; this one is ${cal.method.type}, whose length is method.generations (raise it in the file to go on with --resume)`);
+    cal.method.budget = o.budget;
+  }
   if (o.replicates !== undefined) cal.replicates = o.replicates;
   const { baseRaw, sets, scenario: base } = loadBase(file, cal.base, cal.set, o.set ?? []);
   checkParameters(file, baseRaw, sets, cal.parameters);
   const targets = resolveTargets(file, cal.targets, base);
   const paths = Object.keys(cal.parameters);
   const ranges = paths.map((p) => cal.parameters[p]!);
-  // The budget is left out: a resumed calibration may be given more evaluations (the replay checks every point anyway).
-  const hash = createHash('sha256').update(JSON.stringify({ version: programVersion(), cal: { ...cal, method: { ...cal.method, budget: undefined } }, base, sets })).digest('hex').slice(0, 20);
+  // Left out: nelder-mead's budget (a resumed calibration may be given more evaluations; the replay checks every
+  // point anyway) and its type (so that the hash is the one of files written before there were two methods);
+  // abc-smc's generations and minAcceptance (the stopping rule: the generations run so far stay the same).
+  const method = cal.method.type === 'nelder-mead'
+    ? { ...cal.method, type: undefined, budget: undefined }
+    : { ...cal.method, generations: undefined, minAcceptance: undefined };
+  const hash = createHash('sha256').update(JSON.stringify({ version: programVersion(), cal: { ...cal, method }, base, sets })).digest('hex').slice(0, 20);
   return { file, cal, baseRaw, sets, cliSets: o.set ?? [], base, paths, ranges, targets, hash };
 }
 
@@ -78,7 +91,7 @@ export function pointValues(plan: CalibrationPlan, u: number[]): number[] {
   return plan.ranges.map((r, i) => valueAt(r, u[i]!) as number);
 }
 
-function scenarioAt(plan: CalibrationPlan, values: number[], extra: string[] = []): Scenario {
+export function scenarioAt(plan: CalibrationPlan, values: number[], extra: string[] = []): Scenario {
   return resolveScenario(plan.baseRaw, [...plan.sets, ...plan.paths.map((p, i) => setString(p, values[i])), ...extra]);
 }
 
@@ -102,6 +115,13 @@ export interface CalibrationOptions {
   force: boolean;
   stop?: { requested: boolean };
   onEvaluation?: (done: number, budget: number, f: number, best: number) => void;
+  /** abc-smc: a generation starts (runs: its particles × replicates still to run) and each run ends. */
+  onGeneration?: (generation: number, runs: number) => void;
+  onRun?: () => void;
+  /** Something the user should know that is not an error (a budget already spent, a file left as it is). */
+  onNote?: (text: string) => void;
+  /** abc-smc: instead of running a generation here, write it as a Slurm array job (calibrate-slurm.ts). */
+  slurm?: import('./calibrate-slurm.js').CalibrationSlurm;
 }
 
 export interface FitRow {
@@ -119,14 +139,20 @@ export interface CalibrationOutcome {
   evaluations: number;
   resumedFrom: number;
   best?: { values: number[]; unit: number[]; f: number; evaluation: number };
+  /** nelder-mead: why the search ended (its budget spent, or its step below minStep). */
+  ended?: 'budget' | 'converged';
   fit?: FitRow[];
   startFit?: FitRow[];
   scenarioFiles?: string[];
+  /** calibrated.file when it exists and --resume left it as it was. */
+  keptFile?: string;
+  /** abc-smc. */
+  abc?: import('./calibrate-abc.js').AbcOutcome;
 }
 
 class Interrupted extends Error {}
 
-const round = (x: number) => (Number.isFinite(x) ? Number(formatNumber(x)) : NaN);
+export const round = (x: number) => (Number.isFinite(x) ? Number(formatNumber(x)) : NaN);
 
 interface HistoryRow {
   unit: string[];
@@ -154,7 +180,7 @@ function readHistory(file: string, plan: CalibrationPlan): HistoryRow[] {
   });
 }
 
-function fitRows(plan: CalibrationPlan, results: PackedResult[]): FitRow[] {
+export function fitRows(plan: CalibrationPlan, results: PackedResult[]): FitRow[] {
   return plan.targets.map((t) => {
     const vals = results.map((r) => runValue(t, r));
     const s = summarizeMetric(t.metric, vals);
@@ -174,7 +200,7 @@ export function fitCsv(rows: FitRow[]): string {
 }
 
 /** The calibrated scenario as written: the base as written, with set and the best values applied. */
-export function calibratedScenario(plan: CalibrationPlan, values: number[]): Record<string, unknown> {
+export function calibratedScenario(plan: CalibrationPlan, values: number[], fittedAs = 'Fitted'): Record<string, unknown> {
   const raw = applySets(plan.baseRaw, [...plan.sets, ...plan.paths.map((p, i) => setString(p, values[i]))]) as Record<string, unknown>;
   const name = plan.cal.calibrated.name ?? `${plan.base.name}-calibrated`;
   const desc = plan.cal.calibrated.description ?? `${plan.base.name} with the parameters fitted by calibration "${plan.cal.name}".`;
@@ -182,31 +208,50 @@ export function calibratedScenario(plan: CalibrationPlan, values: number[]): Rec
   const out: Record<string, unknown> = {};
   if (raw.$schema) out.$schema = raw.$schema;
   const cli = plan.cliSets.length ? ` Command-line overrides: ${plan.cliSets.join(', ')}.` : '';
-  Object.assign(out, { name, description: `${desc}${cli} Fitted: ${fitted}.` });
+  Object.assign(out, { name, description: `${desc}${cli} ${fittedAs}: ${fitted}.` });
   for (const [k, v] of Object.entries(raw)) if (!(k in out)) out[k] = v;
   parseScenario(out);
   return out;
 }
 
+export interface OutputFile {
+  /** Absolute path. */
+  path: string;
+  /** False when the file exists and this is a --resume: it is left as it is. */
+  write: boolean;
+}
+
 /**
- * Where the calibrated scenario is also written (`calibrated.file`, beside the
- * calibration file), checked before any run: its directory must exist, and an
- * existing file is replaced only by a fresh start with --force (or by resuming one).
+ * Where a calibration also writes a file beside the calibration file
+ * (`calibrated.file`, the calibrated scenario; `calibrated.posterior`), checked
+ * before any run: its directory must exist, and an existing file is replaced
+ * only by a fresh start with --force. With --resume an existing file is left
+ * as it is (onNote says so): resuming never overwrites a file outside the
+ * results directory, such as a scenario under version control.
  */
-function calibratedFile(plan: CalibrationPlan, o: CalibrationOptions): string | undefined {
-  const name = plan.cal.calibrated.file;
+export function outputFile(plan: CalibrationPlan, o: CalibrationOptions, field: 'file' | 'posterior', inDir: string): OutputFile | undefined {
+  const name = plan.cal.calibrated[field];
   if (!name) return undefined;
   const f = path.resolve(path.dirname(plan.file), name);
   const where = `${name} (${f})`;
-  if (!existsSync(path.dirname(f)) || !statSync(path.dirname(f)).isDirectory()) throw inputError('calibrated.file', where, 'a file in an existing directory').withFile(plan.file);
-  if (existsSync(f) && statSync(f).isDirectory()) throw inputError('calibrated.file', where, 'a file (this is a directory)').withFile(plan.file);
-  if (existsSync(f) && !o.force && !o.resume) throw inputError('calibrated.file', where, 'a file that does not exist yet; add --force to replace it with this calibration\'s result').withFile(plan.file);
-  return f;
+  const key = `calibrated.${field}`;
+  if (!existsSync(path.dirname(f)) || !statSync(path.dirname(f)).isDirectory()) throw inputError(key, where, 'a file in an existing directory').withFile(plan.file);
+  if (existsSync(f) && statSync(f).isDirectory()) throw inputError(key, where, 'a file (this is a directory)').withFile(plan.file);
+  if (existsSync(f) && !o.force && !o.resume) throw inputError(key, where, 'a file that does not exist yet; add --force to replace it with this calibration\'s result').withFile(plan.file);
+  if (existsSync(f) && o.resume) {
+    const shown = path.relative(process.cwd(), f) || f;
+    o.onNote?.(`${key} ${shown} exists and --resume leaves it as it is (only a fresh start with --force replaces it); the result is in ${path.join(o.out, inDir)}, to copy over it if you want it: cp ${path.join(o.out, inDir)} ${shown}`);
+    return { path: f, write: false };
+  }
+  return { path: f, write: true };
 }
 
 export async function runCalibration(plan: CalibrationPlan, o: CalibrationOptions): Promise<CalibrationOutcome> {
+  if (plan.cal.method.type === 'abc-smc') return runAbcCalibration(plan, o);
+  if (o.slurm) throw inputError('--slurm', 'given', `a calibration with method.type "abc-smc" (one array job per generation); ${plan.file} is a nelder-mead search, which runs here`);
+  const method: NelderMead = plan.cal.method;
   const out = resumableDir(o.out, o, 'calibration');
-  const scenarioFile = calibratedFile(plan, o);
+  const scenarioFile = outputFile(plan, o, 'file', 'calibrated.json');
   const dir = out.dir;
   const histFile = path.join(dir, 'history.csv');
   const manifestFile = path.join(dir, 'manifest.json');
@@ -216,8 +261,9 @@ export async function runCalibration(plan: CalibrationPlan, o: CalibrationOption
     const m = JSON.parse(readFileSync(manifestFile, 'utf8'));
     if (m.calibrationHash !== plan.hash) throw inputError('--resume', o.out, 'the results of this same calibration file, options and program version; this directory holds another calibration (use another --out, or --force to start again)');
     history = readHistory(histFile, plan);
-    const budget = plan.cal.method.budget;
+    const budget = method.budget;
     if (budget < history.length) throw inputError('--budget', budget, `at least the ${history.length} evaluations already in history.csv (a budget can be raised on --resume, not lowered)`);
+    if (budget === history.length) o.onNote?.(`the budget of ${budget} evaluations is the ${history.length} already in history.csv: no new evaluations (raise --budget to go on with the search)`);
   }
   const started = new Date().toISOString();
   const R = plan.cal.replicates;
@@ -294,12 +340,11 @@ export async function runCalibration(plan: CalibrationPlan, o: CalibrationOption
       if (e >= history.length) {
         appendFileSync(histFile, csvRow([e, phase, f, ...pointValues(plan, xs[i]!), ...xs[i]!, ...means]));
       }
-      o.onEvaluation?.(count, plan.cal.method.budget, f, bestF);
+      o.onEvaluation?.(count, method.budget, f, bestF);
     }
     return fs;
   };
 
-  const method = plan.cal.method;
   try {
     await search(evaluate, {
       d,
@@ -345,9 +390,9 @@ export async function runCalibration(plan: CalibrationPlan, o: CalibrationOption
     const text = JSON.stringify(scenario, null, 2) + '\n';
     const scenarioFiles = [path.join(dir, 'calibrated.json')];
     writeFileSync(scenarioFiles[0]!, text);
-    if (scenarioFile) {
-      writeFileSync(scenarioFile, text);
-      scenarioFiles.push(scenarioFile);
+    if (scenarioFile?.write) {
+      writeFileSync(scenarioFile.path, text);
+      scenarioFiles.push(scenarioFile.path);
     }
     writeFileSync(manifestFile, JSON.stringify({
       ...manifest,
@@ -360,7 +405,8 @@ export async function runCalibration(plan: CalibrationPlan, o: CalibrationOption
       calibratedScenarioFiles: scenarioFiles,
     }, null, 2) + '\n');
     out.commit();
-    return { interrupted: false, evaluations: count, resumedFrom, best: { values: bestValues, unit: bestUnit, f: bestF, evaluation: bestAt }, fit, startFit, scenarioFiles };
+    const ended = count >= method.budget ? 'budget' : 'converged';
+    return { interrupted: false, evaluations: count, resumedFrom, best: { values: bestValues, unit: bestUnit, f: bestF, evaluation: bestAt }, ended, fit, startFit, scenarioFiles, keptFile: scenarioFile && !scenarioFile.write ? scenarioFile.path : undefined };
   } finally {
     await pool.close();
   }

@@ -117,16 +117,23 @@ program
 
 program
   .command('calibrate')
-  .description('fit free parameters to observed targets (Latin-hypercube screening, then Nelder–Mead on common random numbers); checkpointed and resumable')
+  .description('fit free parameters to observed targets: a search (nelder-mead: Latin-hypercube screening, then Nelder–Mead on common random numbers) or a posterior (abc-smc); checkpointed and resumable')
   .argument('<calibration>', 'calibration JSON file')
   .option('--threads <t>', 'worker threads (default: the number of cores)')
   .option('--out <dir>', 'results directory (default: results/calibrate-<name>)')
-  .option('--resume', 'continue an interrupted calibration in --out from its history.csv')
+  .option('--resume', 'continue an interrupted calibration in --out (nelder-mead: from its history.csv; abc-smc: from its generations)')
   .option('--force', 'replace an existing results directory')
-  .option('--budget <n>', 'evaluations in all (default: the file’s method.budget)')
+  .option('--budget <n>', 'nelder-mead: evaluations in all (default: the file’s method.budget)')
   .option('--replicates <n>', 'replicates per evaluation (default: the file’s)')
   .option('--set <path=value>', 'override a field of the base scenario (repeatable)', collect, [])
   .option('--quiet', 'no progress or table')
+  .option('--slurm', 'abc-smc: write each generation as a Slurm array job, a merge and a job that goes on to the next generation')
+  .option('--tasks <n>', 'with --slurm: array tasks per generation (default: one per particle, at most 1000)')
+  .option('--cpus-per-task <c>', 'with --slurm: CPUs per task')
+  .option('--time <t>', 'with --slurm: time limit per job, e.g. 2:00:00')
+  .option('--mem <m>', 'with --slurm: memory per job, e.g. 4G')
+  .option('--partition <p>', 'with --slurm: Slurm partition')
+  .option('--submit', 'with --slurm: submit the jobs with sbatch and print their ids')
   .action(calibrateCommand);
 
 program

@@ -61,7 +61,7 @@ function validateOne(f: string): string {
   if (kind === 'calibration') {
     const plan = loadCalibration(f);
     const c = plan.cal;
-    return `calibration "${c.name}" of "${plan.base.name}", ${plural(plan.paths.length, 'parameter')}, ${plural(plan.targets.length, 'target')}, ${plural(c.method.budget, 'evaluation')} × ${plural(c.replicates, 'replicate')}`;
+    return `calibration "${c.name}" of "${plan.base.name}", ${plural(plan.paths.length, 'parameter')}, ${plural(plan.targets.length, 'target')}, ${c.method.type === 'abc-smc' ? `ABC-SMC: ${plural(c.method.particles, 'particle')}, at most ${plural(c.method.generations, 'generation')}` : plural(c.method.budget, 'evaluation')} × ${plural(c.replicates, 'replicate')}`;
   }
   if (kind === 'sensitivity') {
     const plan = loadSensitivity(f);
