@@ -41,7 +41,7 @@ export interface SensitivityRow {
   n: number;
 }
 
-export const SENSITIVITY_HEADER = ['parameter', 'metric', 'mu_star', 'sigma', 'S1', 'S1_low', 'S1_high', 'ST', 'ST_low', 'ST_high', 'mu', 'mu_star_low', 'mu_star_high', 'n'];
+export const SENSITIVITY_HEADER = ['parameter', 'metric', 'mu_star', 'sigma', 'S1', 'S1_low', 'S1_high', 'ST', 'ST_low', 'ST_high', 'mu', 'mu_star_low', 'mu_star_high', 'n', 'note'];
 
 export interface SensitivityOptions {
   out: string;
@@ -55,6 +55,8 @@ export interface SensitivityOptions {
 export interface SensitivityOutcome {
   sweep: SweepOutcome;
   rows?: SensitivityRow[];
+  /** Sobol: whether N was large enough for the indices. */
+  check?: SobolSampleCheck;
 }
 
 /** Per point and output: the mean over replicates of the per-run mean over the last k years (NaN where undefined). */
@@ -130,12 +132,71 @@ export function computeIndices(plan: SensitivityPlan, y: number[][]): Sensitivit
 const rank = (x: number | undefined) => (x !== undefined && Number.isFinite(x) ? x : -Infinity);
 const cell = (x: number | undefined) => (x === undefined ? '' : x);
 
-export function sensitivityCsv(rows: SensitivityRow[]): string {
+/** An index that no function can have (Sobol: 0 ≤ S1 ≤ ST ≤ 1), beyond what its 95% interval allows. */
+export interface SobolProblem {
+  parameter: string;
+  metric: string;
+  problem: string;
+}
+
+/** What the Sobol check found: the base samples N, the impossible indices and, if any, a larger N to use. */
+export interface SobolSampleCheck {
+  samples: number;
+  tooSmall: boolean;
+  /** The next power of two from 4N (intervals about half as wide); null when N is not too small. */
+  suggestedSamples: number | null;
+  problems: SobolProblem[];
+}
+
+const show = (x: number) => Number(x.toPrecision(3)).toString();
+const fin = (x: number | undefined): x is number => x !== undefined && Number.isFinite(x);
+const interval = (lo: number | undefined, hi: number | undefined) => (fin(lo) && fin(hi) ? ` [${show(lo)}, ${show(hi)}]` : '');
+
+/**
+ * Indices that cannot be true (0 ≤ S1 ≤ ST ≤ 1 for any model): S1 above 1 or
+ * below 0, ST above 1, or ST below S1, beyond their 95% bootstrap intervals
+ * (S1_low > 1, S1_high < 0, ST_low > 1, ST_high < S1_low).
+ * Estimates that stray so far mean N base samples are too few for these
+ * indices. Without intervals (bootstrap 0) nothing can be said, and an index
+ * is not checked: noise alone puts a small S1 below 0 or above ST.
+ */
+export function sobolSampleCheck(rows: SensitivityRow[], samples: number): SobolSampleCheck {
+  const problems: SobolProblem[] = [];
+  for (const r of rows) {
+    if (![r.S1, r.S1Low, r.S1High, r.ST, r.STLow, r.STHigh].every(fin)) continue;
+    const s1 = `S1 = ${show(r.S1!)}${interval(r.S1Low, r.S1High)}`;
+    let problem: string | undefined;
+    if (r.S1Low! > 1) problem = `${s1} is above 1 beyond its 95% interval`;
+    else if (r.S1High! < 0) problem = `${s1} is below 0 beyond its 95% interval`;
+    else if (r.STLow! > 1) problem = `ST = ${show(r.ST!)}${interval(r.STLow, r.STHigh)} is above 1 beyond its 95% interval`;
+    else if (r.STHigh! < r.S1Low!) problem = `ST = ${show(r.ST!)}${interval(r.STLow, r.STHigh)} is below ${s1} beyond their 95% intervals`;
+    if (problem) problems.push({ parameter: r.parameter, metric: r.metric, problem });
+  }
+  const tooSmall = problems.length > 0;
+  return { samples, tooSmall, suggestedSamples: tooSmall ? 2 ** Math.ceil(Math.log2(4 * samples)) : null, problems };
+}
+
+/** The note of an index that the check found impossible. */
+function noteOf(check: SobolSampleCheck, p: SobolProblem): string {
+  return `${p.problem}: N = ${check.samples} base samples are too few for these indices; use sobol.samples of ${check.suggestedSamples} or more`;
+}
+
+export function sensitivityCsv(rows: SensitivityRow[], check?: SobolSampleCheck): string {
+  const notes = new Map((check?.problems ?? []).map((p) => [`${p.parameter}\u0000${p.metric}`, noteOf(check!, p)]));
   let s = csvRow(SENSITIVITY_HEADER);
   for (const r of rows) {
-    s += csvRow([r.parameter, r.metric, cell(r.muStar), cell(r.sigma), cell(r.S1), cell(r.S1Low), cell(r.S1High), cell(r.ST), cell(r.STLow), cell(r.STHigh), cell(r.mu), cell(r.muStarLow), cell(r.muStarHigh), r.n]);
+    const note = notes.get(`${r.parameter}\u0000${r.metric}`) ?? '';
+    s += csvRow([r.parameter, r.metric, cell(r.muStar), cell(r.sigma), cell(r.S1), cell(r.S1Low), cell(r.S1High), cell(r.ST), cell(r.STLow), cell(r.STHigh), cell(r.mu), cell(r.muStarLow), cell(r.muStarHigh), r.n, note]);
   }
   return s;
+}
+
+/** The terminal's warning when the check found N too small (stderr, even with --quiet). */
+export function sobolWarning(check: SobolSampleCheck, shown = 5): string {
+  if (!check.tooSmall) return '';
+  const lines = check.problems.slice(0, shown).map((p) => `  ${p.metric}, ${p.parameter}: ${p.problem}\n`);
+  const more = check.problems.length > shown ? `  … and ${check.problems.length - shown} more (sensitivity.csv, column note)\n` : '';
+  return `cadreflow: warning: N = ${check.samples} base samples are too few for these Sobol indices: ${check.problems.length} ${check.problems.length === 1 ? 'index is' : 'indices are'} impossible (0 ≤ S1 ≤ ST ≤ 1 for any model) beyond their 95% intervals:\n${lines.join('')}${more}  Run the analysis again with a larger sobol.samples, e.g. ${check.suggestedSamples} (the runs grow in proportion: N · (d + 2) points).\n`;
 }
 
 function designCsv(plan: SensitivityPlan): string {
@@ -214,7 +275,8 @@ export async function runSensitivity(plan: SensitivityPlan, o: SensitivityOption
   y.forEach((r, p) => (outs += csvRow([p, ...r])));
   writeFileSync(path.join(dir, 'outputs.csv'), outs);
   const rows = computeIndices(plan, y);
-  writeFileSync(path.join(dir, 'sensitivity.csv'), sensitivityCsv(rows));
+  const check = plan.saltelli ? sobolSampleCheck(rows, plan.saltelli.n) : undefined;
+  writeFileSync(path.join(dir, 'sensitivity.csv'), sensitivityCsv(rows, check));
   writeFileSync(mf, JSON.stringify({
     ...baseManifest('sensitivity'),
     complete: true,
@@ -234,6 +296,7 @@ export async function runSensitivity(plan: SensitivityPlan, o: SensitivityOption
     design: plan.morris
       ? { type: 'morris', trajectories: plan.morris.trajectories, levels: plan.morris.levels, delta: plan.morris.delta, seed: plan.seed }
       : { type: 'saltelli', samples: plan.saltelli!.n, sequence: 'Sobol (Joe–Kuo 2008 direction numbers), points 1..N', estimators: 'S1 Saltelli 2010, ST Jansen 1999', seed: plan.seed },
+    ...(check ? { sampleCheck: check } : {}),
     baseScenario: plan.base,
     sweepHash: plan.sweep.hash,
     metrics: METRIC_NAMES,
@@ -243,7 +306,7 @@ export async function runSensitivity(plan: SensitivityPlan, o: SensitivityOption
     files: ['design.csv', 'outputs.csv', 'sensitivity.csv', 'manifest.json', 'runs/'],
   }, null, 2) + '\n');
   out.commit();
-  return { sweep, rows };
+  return { sweep, rows, check };
 }
 
 /** A ranked table per output for the terminal. */

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { InputError } from '../scenario/errors.js';
 import { defaultThreads } from '../experiment/pool.js';
 import { loadSensitivity, parseMethod } from '../analysis/sensitivity-plan.js';
-import { runSensitivity, sensitivityTable } from '../analysis/sensitivity.js';
+import { runSensitivity, sensitivityTable, sobolWarning } from '../analysis/sensitivity.js';
 import { intOption, resumeHint } from './options.js';
 import { progress } from './progress.js';
 
@@ -56,6 +56,7 @@ export async function sensitivityCommand(file: string, o: SensitivityCliOptions)
       return;
     }
     (await import('../report/report.js')).writeReportAfterRun(out);
+    if (res.check?.tooSmall) process.stderr.write(sobolWarning(res.check));
     if (s.failed.length) {
       process.stderr.write(`${s.failed.length} run(s) failed (see runs/failures.csv); their points are left out of the estimates that need them\n`);
       for (const f of s.failed.slice(0, 10)) process.stderr.write(`  point ${f.point}, replicate ${f.replicate}, seed ${f.seed}: ${f.message}\n`);

@@ -96,7 +96,20 @@ describe('cadreflow sensitivity', () => {
       expect(Number(c[8])).toBeLessThanOrEqual(Number(c[9]));
     }
     expect(read('s1', 'design.csv').trim().split('\n').length).toBe(1 + 4 * 5);
-    expect(JSON.parse(read('s1', 'manifest.json')).design.type).toBe('saltelli');
+    const m = JSON.parse(read('s1', 'manifest.json'));
+    expect(m.design.type).toBe('saltelli');
+    // N = 4 is tiny: the indices it makes impossible are noted in sensitivity.csv, the manifest and on the terminal, and agree.
+    expect(m.sampleCheck.samples).toBe(4);
+    const notes = sens.filter((c) => c.at(-1) !== '');
+    expect(notes.length).toBe(m.sampleCheck.problems.length);
+    expect(m.sampleCheck.tooSmall).toBe(notes.length > 0);
+    if (notes.length) {
+      expect(m.sampleCheck.suggestedSamples).toBe(16);
+      expect(r.err).toMatch(/^cadreflow: warning: N = 4 base samples are too few for these Sobol indices/);
+      expect(read('s1', 'sensitivity.csv')).toContain('N = 4 base samples are too few for these indices; use sobol.samples of 16 or more');
+    } else {
+      expect(r.err).toBe('');
+    }
   });
 
   it('an analysis killed with SIGKILL and resumed ends with the same indices', async () => {
