@@ -39,6 +39,8 @@ export interface SearchResult {
   x: number[];
   f: number;
   evaluations: number;
+  /** Why it ended: the budget (spent, or too small for the next batch) or the step below minStep. */
+  ended: 'budget' | 'converged';
 }
 
 const clamp01 = (v: number) => (v < 0 ? 0 : v > 1 ? 1 : v);
@@ -47,8 +49,13 @@ const project = (x: number[]) => x.map(clamp01);
 export async function search(evaluate: Evaluate, o: SearchOptions): Promise<SearchResult> {
   let used = 0;
   let best = { x: [] as number[], f: Infinity };
+  let outOfBudget = false;
   const ev = async (xs: number[][], phase: string): Promise<number[] | undefined> => {
-    if (xs.length === 0 || used + xs.length > o.budget) return undefined;
+    if (xs.length === 0) return undefined;
+    if (used + xs.length > o.budget) {
+      outOfBudget = true;
+      return undefined;
+    }
     used += xs.length;
     const fs = await evaluate(xs, phase);
     fs.forEach((f, i) => {
@@ -63,7 +70,7 @@ export async function search(evaluate: Evaluate, o: SearchOptions): Promise<Sear
   if (!Number.isFinite(best.f)) {
     // Nothing evaluated yet (no start, no screening): begin at the centre.
     const r = await ev([Array.from({ length: o.d }, () => 0.5)], 'start');
-    if (!r) return { x: best.x, f: best.f, evaluations: used };
+    if (!r) return { x: best.x, f: best.f, evaluations: used, ended: 'budget' };
   }
 
   let step = o.initialStep;
@@ -72,7 +79,7 @@ export async function search(evaluate: Evaluate, o: SearchOptions): Promise<Sear
     if (done === 'budget') break;
     step /= 2;
   }
-  return { x: best.x, f: best.f, evaluations: used };
+  return { x: best.x, f: best.f, evaluations: used, ended: outOfBudget || used >= o.budget ? 'budget' : 'converged' };
 }
 
 type Ev = (xs: number[][], phase: string) => Promise<number[] | undefined>;

@@ -251,7 +251,6 @@ export async function runCalibration(plan: CalibrationPlan, o: CalibrationOption
   if (o.slurm) throw inputError('--slurm', 'given', `a calibration with method.type "abc-smc" (one array job per generation); ${plan.file} is a nelder-mead search, which runs here`);
   const method: NelderMead = plan.cal.method;
   const out = resumableDir(o.out, o, 'calibration');
-  const scenarioFile = outputFile(plan, o, 'file', 'calibrated.json');
   const dir = out.dir;
   const histFile = path.join(dir, 'history.csv');
   const manifestFile = path.join(dir, 'manifest.json');
@@ -265,6 +264,7 @@ export async function runCalibration(plan: CalibrationPlan, o: CalibrationOption
     if (budget < history.length) throw inputError('--budget', budget, `at least the ${history.length} evaluations already in history.csv (a budget can be raised on --resume, not lowered)`);
     if (budget === history.length) o.onNote?.(`the budget of ${budget} evaluations is the ${history.length} already in history.csv: no new evaluations (raise --budget to go on with the search)`);
   }
+  const scenarioFile = outputFile(plan, o, 'file', 'calibrated.json');
   const started = new Date().toISOString();
   const R = plan.cal.replicates;
   const seeds = Array.from({ length: R }, (_, k) => runSeed(plan.base.seed, 0, k));
@@ -345,8 +345,9 @@ export async function runCalibration(plan: CalibrationPlan, o: CalibrationOption
     return fs;
   };
 
+  let ended: CalibrationOutcome['ended'];
   try {
-    await search(evaluate, {
+    ({ ended } = await search(evaluate, {
       d,
       budget: method.budget,
       screening: method.screening ?? 2 * d + 2,
@@ -354,7 +355,7 @@ export async function runCalibration(plan: CalibrationPlan, o: CalibrationOption
       initialStep: method.initialStep,
       minStep: method.minStep,
       rng: new Stream(method.seed ?? plan.base.seed, 'calibrate.lhs', 0),
-    });
+    }));
   } catch (e) {
     if (e instanceof Interrupted) {
       await pool.close();
@@ -405,7 +406,6 @@ export async function runCalibration(plan: CalibrationPlan, o: CalibrationOption
       calibratedScenarioFiles: scenarioFiles,
     }, null, 2) + '\n');
     out.commit();
-    const ended = count >= method.budget ? 'budget' : 'converged';
     return { interrupted: false, evaluations: count, resumedFrom, best: { values: bestValues, unit: bestUnit, f: bestF, evaluation: bestAt }, ended, fit, startFit, scenarioFiles, keptFile: scenarioFile && !scenarioFile.write ? scenarioFile.path : undefined };
   } finally {
     await pool.close();

@@ -159,8 +159,10 @@ export async function calibrateCommand(file: string, o: CalibrateCliOptions): Pr
       process.stderr.write(`cadreflow: ${res.abc.slurm.error}\nsubmit with: ${path.relative(process.cwd(), res.abc.slurm.submitScript)}\n`);
       process.exitCode = 1;
     }
-    if (res.resumedFrom > 0 && res.evaluations === res.resumedFrom && res.ended === 'converged') {
-      note(`no new evaluations: the search had ended at ${res.evaluations} evaluations (its step fell below method.minStep), so a larger --budget does not change it`);
+    if (res.resumedFrom > 0 && res.evaluations === res.resumedFrom && plan.cal.method.type === 'nelder-mead' && res.evaluations < plan.cal.method.budget) {
+      note(res.ended === 'converged'
+        ? `no new evaluations: the search had ended at ${res.evaluations} evaluations (its step fell below method.minStep), so a larger --budget does not change it`
+        : `no new evaluations: the search's next batch of evaluations does not fit in the budget of ${plan.cal.method.budget} (raise --budget)`);
     }
     if (abc) {
       abcReport(plan, res, o, out, (performance.now() - t0) / 1000, threads);
