@@ -11,8 +11,8 @@
 // policy.structuralTargets, policy.retirement, behavior.wWage, …) as dotted
 // paths. The schema's descriptions end in "Unit: …. Range a–b; default d."
 // (or "Default d."); those parts fill the unit, range and default columns,
-// and are checked against the schema's own constraints. The 'seed / source'
-// column comes from the table SOURCES below: the section of the seed essay
+// and are checked against the schema's own constraints. The 'study / source'
+// column comes from the table SOURCES below: the section of the source study
 // and the regulation each lever stands for (docs/MODEL.md §6 and §9).
 //
 // The result replaces the text between <!-- params:start --> and
@@ -37,7 +37,7 @@ function fail(msg) {
 }
 
 /**
- * Seed sections (the essay's parts: 三、5 四 = §3.5 四) and documents behind
+ * The study's sections (its parts: 三、5 四 = §3.5 四) and documents behind
  * each lever of docs/MODEL.md §6 and the parameter sources of §9. Keys are
  * dotted schema paths; every key must exist in the schema (checked below).
  */
@@ -262,7 +262,7 @@ function cell(x) {
 }
 
 function table(rows) {
-  const head = '| field | default | range | unit | meaning | seed / source |\n|---|---|---|---|---|---|\n';
+  const head = '| field | default | range | unit | meaning | study / source |\n|---|---|---|---|---|---|\n';
   return head + rows.map((r) => `| \`${r.path}\` | ${cell(r.def)} | ${cell(r.range)} | ${cell(r.unit)} | ${cell(r.meaning)} | ${cell(r.source)} |`).join('\n') + '\n';
 }
 

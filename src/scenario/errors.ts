@@ -28,11 +28,28 @@ export class InputError extends Error {
   }
 }
 
-function show(value: unknown): string {
+/** Values longer than this are shortened in messages. */
+const SHOWN = 80;
+
+/**
+ * A value as a message shows it: JSON, and a long one (a description, a list)
+ * cut after a word, a comma or a closing bracket, with an ellipsis — never in
+ * the middle of a word or number.
+ */
+export function show(value: unknown): string {
   if (value === undefined) return '(missing)';
   const s = JSON.stringify(value);
   if (s === undefined) return String(value);
-  return s.length > 80 ? s.slice(0, 77) + '...' : s;
+  if (s.length <= SHOWN) return s;
+  const head = s.slice(0, SHOWN - 1);
+  // The last boundary: after a space, a comma or a closing bracket, in the second half.
+  let cut = -1;
+  for (let i = head.length - 1; i >= SHOWN / 2; i--) {
+    const c = head[i]!;
+    if (c === ' ') { cut = i; break; }
+    if (c === ',' || c === ')' || c === ']' || c === '}') { cut = i + 1; break; }
+  }
+  return `${head.slice(0, cut > 0 ? cut : head.length).replace(/[\s,]+$/, '')}…`;
 }
 
 export function formatProblems(problems: InputProblem[], file?: string): string {

@@ -61,8 +61,8 @@ const behaviorFields = {
   wCareer: dist(1.0, 0.3, 'Weight of career value (rank and the promotion edge of exchange).'),
   distScale: numBase({ def: 300, min: 1, max: 5000, unit: 'km', text: 'Distance at which the home term costs wHome.' }),
   relocationCost: numBase({ def: 1.0, min: 0, max: 10, unit: 'utility', text: 'Cost of moving a family to another region, times familyBurden.' }),
-  stigma: numBase({ def: 0.6, min: 0, max: 5, unit: 'utility', text: 'Social stigma of a reverse move (社会偏见, seed §2.1 三).' }),
-  unitOwnership: numBase({ def: 0.6, min: 0, max: 1, unit: 'probability', text: 'Strength with which units withhold good cadres and offer weak ones (本位主义, seed §2.1 一); reforms may act on it.' }),
+  stigma: numBase({ def: 0.6, min: 0, max: 5, unit: 'utility', text: 'Social stigma of a reverse move (社会偏见, study §2.1 三).' }),
+  unitOwnership: numBase({ def: 0.6, min: 0, max: 1, unit: 'probability', text: 'Strength with which units withhold good cadres and offer weak ones (本位主义, study §2.1 一); reforms may act on it.' }),
   applyRate: numBase({ def: 0.3, min: 0, max: 1, unit: 'share per year', text: 'Share of eligible cadres who look at alternatives in a year.' }),
   alternatives: numBase({ def: 3, min: 1, max: 20, int: true, unit: 'posts', text: 'Alternatives a cadre samples when looking.' }),
   applyThreshold: numBase({ def: 0.4, min: 0, max: 10, unit: 'utility', text: 'Utility gain above which a cadre registers to move.' }),
@@ -118,7 +118,7 @@ const structuralTargets = nested(
     rate: numBase({ def: 0.3, min: 0, max: 1, unit: 'probability per year', text: 'Chance that a team lacking a target acts on it in a year.' }),
   },
   { female: true, young: true, domain: true, rate: 0.3 },
-  'Structural exchange (结构性交流, seed §3.3 一): what a leadership team must contain.',
+  'Structural exchange (结构性交流, study §3.3 一): what a leadership team must contain.',
 );
 const retirement = nested(
   {
@@ -135,7 +135,7 @@ const policyFields = {
   keyMaxTenure: numBase({ def: 10, min: 1, max: 40, int: true, unit: 'years', text: 'Years after which a key-post holder must move (5 in a 2014 provincial rule).' }),
   tenureFromRank: numBase({ def: 1, min: 0, max: 3, int: true, unit: 'rank', text: 'Lowest rank to which the tenure limit in one post (maxTenure) applies (1 = section level and above); the key-post limit applies at every rank.' }),
   tenureEnforcement: numBase({ def: 1, min: 0, max: 1, unit: 'probability per year', text: 'Chance each year that a cadre past maxTenure or keyMaxTenure is planned for a move; below 1 the limit is left unmet for some (the study: 置干部交流的规定时限要求于不顾; hometown avoidance is always enforced).' }),
-  minTenure: numBase({ def: 3, min: 0, max: 10, int: true, unit: 'years', text: 'Years in post before a non-mandatory move (任满一届).' }),
+  minTenure: numBase({ def: 3, min: 0, max: 10, int: true, unit: 'years', text: 'Years in post before a non-mandatory move (任满一届); at most maxTenure and keyMaxTenure, also as in force after a reform.' }),
   hometownAvoidance: boolBase('Key-post holders and the two heads may not serve in their home region (任职回避).', true),
   exchangeQuota: numBase({ def: 0.34, min: 0, max: 1, unit: 'share of a team per year', text: 'Flow control: at most this share of a leadership team moved in a year (小幅度、低频率).' }),
   electionCycle: numBase({ def: 5, min: 1, max: 20, int: true, unit: 'years', text: 'Years between general elections (换届).' }),

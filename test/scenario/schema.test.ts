@@ -3,7 +3,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { scenarioJsonSchema } from '../../src/scenario/schema.js';
 import { applySets, loadScenario, parseScenario, resolveScenario } from '../../src/scenario/load.js';
-import { InputError } from '../../src/scenario/errors.js';
+import { InputError, show } from '../../src/scenario/errors.js';
 import { buildWorld } from '../../src/world/world.js';
 
 const root = path.resolve(__dirname, '..', '..');
@@ -108,6 +108,35 @@ describe('scenario schema', () => {
     expect(err).toBeInstanceOf(InputError);
     expect((err as Error).message).toMatch(/mandatory-limits\.json \(with --set\): reforms\[0\]\.policy\.minTenure: 5: at most the keyMaxTenure in force from 2028 \(4\)/);
     expect(problem(() => resolveScenario({ name: 'x' }, ['policy.maxTenure=2'])).path).toBe('policy.minTenure');
+  });
+  it('shipped descriptions are whole sentences and call the source study "the study", not "seed" (the random seed)', () => {
+    const study = /\bseed §|\bseed's\b|\bthe seed\b/;
+    for (const dir of ['scenarios', 'scenarios/sweeps', 'scenarios/sensitivity']) {
+      for (const f of readdirSync(path.join(root, dir)).filter((x) => x.endsWith('.json') && x !== 'schema.json')) {
+        const raw = JSON.parse(readFileSync(path.join(root, dir, f), 'utf8'));
+        const texts: string[] = [raw.description ?? '', ...(raw.reforms ?? []).map((r: { description?: string }) => r.description ?? '')];
+        for (const t of texts.filter(Boolean)) {
+          expect(t, `${dir}/${f}`).toMatch(/[.)]$/);
+          expect(t, `${dir}/${f}`).not.toMatch(study);
+          // Brackets are closed: a description cut inside "(study §3.5 …)" is not.
+          expect(t.split('(').length, `${dir}/${f}: ${t}`).toBe(t.split(')').length);
+        }
+      }
+    }
+    const described: string[] = [];
+    JSON.stringify(scenarioJsonSchema(), (k, v) => (k === 'description' && typeof v === 'string' ? (described.push(v), v) : v));
+    expect(described.length).toBeGreaterThan(100);
+    expect(described.filter((d) => study.test(d))).toEqual([]);
+    expect(described.some((d) => d.includes('study §2.1 三'))).toBe(true);
+  });
+  it('shortens long values in messages after a word, with an ellipsis', () => {
+    const d = "Today's rules as the study describes them (Gansu, c. 2016): a 10-year limit in one post that is loosely enforced.";
+    const shown = show(d);
+    expect(shown.length).toBeLessThanOrEqual(80);
+    expect(shown).toBe('"Today\'s rules as the study describes them (Gansu, c. 2016): a 10-year limit…');
+    expect(show([0.024, 0.042, 0.07, 0.08, 0.136, 0.2, 0.024, 0.042, 0.07, 0.08, 0.136, 0.2, 0.024, 0.042, 0.07, 0.08, 0.136, 0.2])).toMatch(/^\[0\.024,0\.042,.*,0\.\d+…$/);
+    expect(show('short')).toBe('"short"');
+    expect(show(undefined)).toBe('(missing)');
   });
   it('applies --set overrides by dotted path, with JSON values', () => {
     const s = resolveScenario({ name: 'x' }, ['policy.maxTenure=6', 'policy.matching=two-way', 'policy.hardshipAllowance=[0,0,0,0,0,0.5]', 'world.posts.county[0]=30']);
