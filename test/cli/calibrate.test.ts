@@ -1,7 +1,7 @@
 /** End-to-end tests of `cadreflow calibrate` on a tiny scenario (built CLI): files, resume, a larger budget, bad input. */
-import { describe, expect, it, beforeAll } from 'vitest';
+import { afterAll, describe, expect, it, beforeAll } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { FIT_HEADER } from '../../src/analysis/calibrate.js';
@@ -45,6 +45,8 @@ beforeAll(() => {
   const r = cf(['calibrate', 'cal.json', '--out', 'c1', '--threads', '2']);
   expect(r.code, r.err).toBe(0);
 });
+
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe('cadreflow calibrate', () => {
   it('writes the history, the best point, the fit with CIs and a valid calibrated scenario', () => {
@@ -143,6 +145,30 @@ describe('cadreflow calibrate', () => {
     expect(other.err).toMatch(/another calibration/);
   });
 
+  it('--resume never overwrites an existing calibrated.file, and a budget already spent says so', () => {
+    // c1 finished (its budget raised by an earlier test) with calibrated-here.json written; the file now holds
+    // something else (say, a tracked scenario edited since).
+    const n = read('c1', 'history.csv').trim().split('\n').length - 1;
+    writeFileSync(path.join(tmp, 'calibrated-here.json'), '{"name": "tracked"}\n');
+    const r = cf(['calibrate', 'cal.json', '--out', 'c1', '--resume', '--budget', String(n + 2), '--quiet']);
+    expect(r.code, r.err).toBe(0);
+    expect(read('calibrated-here.json')).toBe('{"name": "tracked"}\n');
+    expect(r.err).toMatch(/note: calibrated\.file calibrated-here\.json exists and --resume leaves it as it is \(only a fresh start with --force replaces it\)/);
+    expect(r.err).toMatch(/cp c1\/calibrated\.json calibrated-here\.json/);
+    expect(JSON.parse(read('c1', 'manifest.json')).calibratedScenarioFiles).toEqual([path.join(tmp, 'c1', 'calibrated.json')]);
+    // A budget equal to the evaluations in history.csv: nothing new, and it says so.
+    const m = read('c1', 'history.csv').trim().split('\n').length - 1;
+    const before = read('c1', 'history.csv');
+    const equal = cf(['calibrate', 'cal.json', '--out', 'c1', '--resume', '--budget', String(m), '--quiet']);
+    expect(equal.code, equal.err).toBe(0);
+    expect(equal.err).toMatch(new RegExp(`note: the budget of ${m} evaluations is the ${m} already in history\\.csv: no new evaluations \\(raise --budget to go on with the search\\)`));
+    expect(read('c1', 'history.csv')).toBe(before);
+    // A fresh start with --force does replace it.
+    const forced = cf(['calibrate', 'cal.json', '--out', 'c-forced', '--force', '--budget', '2', '--quiet']);
+    expect(forced.code, forced.err).toBe(0);
+    expect(read('calibrated-here.json')).toBe(read('c-forced', 'calibrated.json'));
+  });
+
   it('bad input is exit code 2 with the file, the field, the value and what is allowed', () => {
     const bad = (over: Record<string, unknown>, re: RegExp, args: string[] = []) => {
       write('bad.json', { ...CAL, calibrated: {}, ...over });
@@ -162,6 +188,10 @@ describe('cadreflow calibrate', () => {
     bad({ replicates: 0 }, /replicates: 0: must be ≥ 1/);
     bad({ base: { name: 'x', world: { scale: -1 } } }, /base: world\.scale/);
     bad({}, /--budget: "none"/, ['--budget', 'none']);
+    bad({ method: { type: 'annealing' } }, /bad\.json: method\.type: "annealing": one of "nelder-mead", "abc-smc"/);
+    bad({ method: { budget: 5, particles: 10 } }, /method\.particles: 10: unknown field/);
+    bad({ calibrated: { posterior: 'p.csv' } }, /calibrated\.posterior: "p\.csv": only with method\.type "abc-smc"/);
+    bad({}, /--slurm: "given": a calibration with method\.type "abc-smc"/, ['--slurm']);
   });
 
   it('a calibration run with --set says so in the calibrated scenario it writes', () => {
