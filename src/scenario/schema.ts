@@ -149,6 +149,7 @@ const policyFields = {
   wageCompression: numBase({ def: 0, min: 0, max: 1, unit: 'share', text: 'Pulls every region’s pay toward the mean (阳光工资).' }),
   housingSupport: numBase({ def: 0, min: 0, max: 2, unit: 'pay units', text: 'Housing support for cadres serving outside their home region, added to pay.' }),
   familySupport: numBase({ def: 0, min: 0, max: 1, unit: 'share', text: 'Share of the family relocation cost the organisation removes (jobs for spouses, schools).' }),
+  managementScope: z.enum(['province', 'one-level-down']).describe('Who chooses among whom (干部管理权限): "one-level-down" (下管一级) — the province fills bureau-rank posts and its own posts from the whole province (promotion candidates from any region of it), each prefecture fills the posts below bureau rank of its organs and counties from its own planned movers; "province" — every post from the planned movers of the whole province, promotion candidates from a neighbouring region. Default one-level-down.'),
   matching: z.enum(['directive', 'two-way']).describe('How posts and candidates are matched: directive assignment with refusals, or two-way selection (双向选择) as deferred acceptance. Default directive.'),
   registry: boolBase('Willingness registry and open vacancy notices (§3.5 二): applicants are seen province-wide and look at more alternatives.', false),
   barriers,
@@ -165,7 +166,7 @@ const policyDefaults = {
   maxTenure: 10, keyMaxTenure: 10, tenureFromRank: 1, tenureEnforcement: 1, minTenure: 3, hometownAvoidance: true, exchangeQuota: 0.34,
   electionCycle: 5, electionQuota: 0.5, staggeredElections: false, minYearsInRank: [3, 3, 3], promotionMaxAge: [45, 52, 56],
   promotionExchangeBonus: 0.1, requireExchangeForPromotion: false, hardshipAllowance: [0.024, 0.042, 0.07, 0.08, 0.136, 0.2],
-  wageCompression: 0, housingSupport: 0, familySupport: 0, matching: 'directive', registry: false, barriers: {},
+  wageCompression: 0, housingSupport: 0, familySupport: 0, managementScope: 'one-level-down', matching: 'directive', registry: false, barriers: {},
   cultivationRate: 0.05, secondmentShare: 0.5, secondmentYears: 2, structuralTargets: {}, careRate: 0.2,
   disciplineRate: 0.3, disciplineStrength: 0.4, stigmaRelief: 0,
 };

@@ -47,7 +47,7 @@ interface RunData {
 const ARMS = ['policy', 'baseline'] as const;
 /** Which way is better, for colouring the change against the baseline (0: neither). */
 const GOOD: Record<string, number> = { stagnation_share: -1, team_stagnation_share: -1, skill_diversity: 1, reverse_share: 1, exchange_coverage: 1, hardship_vacancy_rate: -1, mean_ties: -1, vacancy_rate: -1, overdue_share: -1, composite_share: 1, grassroots_share: 1 };
-const ENUM_LABELS: Record<string, [string, string]> = { directive: ['指令式调配', 'Directive'], 'two-way': ['双向选择', 'Two-way selection'] };
+const ENUM_LABELS: Record<string, [string, string]> = { directive: ['指令式调配', 'Directive'], 'two-way': ['双向选择', 'Two-way selection'], 'one-level-down': ['下管一级', 'One level down (下管一级)'], province: ['全省统一调配', 'Province-wide'] };
 const ARRAY_LABELS: Record<string, [string, string][]> = {
   'policy.hardshipAllowance': [1, 2, 3, 4, 5, 6].map((k) => [`${['一', '二', '三', '四', '五', '六'][k - 1]}类`, `cat. ${k}`]),
   'policy.minYearsInRank': [['科级', 'rank 1'], ['处级', 'rank 2'], ['厅级', 'rank 3']],

@@ -9,13 +9,16 @@ import { buildWorld } from '../../src/world/world.js';
 
 const BASE = { name: 'levers', seed: 3, startYear: 2026, burnIn: 6, years: 4, world: { preset: 'gansu', scale: 0.04 } };
 
+/** The other value of each two-valued choice. */
+const OTHER: Record<string, string> = { directive: 'two-way', 'two-way': 'directive', province: 'one-level-down', 'one-level-down': 'province' };
+
 /** A different valid value for each leaf of an object (numbers to another point of their range, booleans flipped). */
 function leaves(obj: Record<string, unknown>, prefix: string): [string, unknown][] {
   const out: [string, unknown][] = [];
   for (const [k, v] of Object.entries(obj)) {
     const p = `${prefix}.${k}`;
     if (typeof v === 'boolean') out.push([p, !v]);
-    else if (typeof v === 'string') out.push([p, v === 'directive' ? 'two-way' : 'directive']);
+    else if (typeof v === 'string') out.push([p, OTHER[v]]);
     else if (Array.isArray(v)) out.push([p, v.map((x: number) => (x > 10 ? x - 5 : x === 0 ? 1 : x * 2))]);
     else if (typeof v === 'number') out.push([p, v]);
     else if (v && typeof v === 'object') out.push(...leaves(v as Record<string, unknown>, p));

@@ -12,7 +12,7 @@ import { checkInvariants } from '../../src/model/invariants.js';
 
 const QUIET = {
   behavior: { utilityNoise: 0, performanceNoise: 0, refusalScale: 0, quitBase: 0, dismissRate: 0, applyRate: 0, recruitFill: 1, recruitHardship: 0 },
-  policy: { structuralTargets: { rate: 0 }, cultivationRate: 0, careRate: 0, disciplineRate: 0, electionQuota: 0 },
+  policy: { structuralTargets: { rate: 0 }, cultivationRate: 0, careRate: 0, disciplineRate: 0, electionQuota: 0, managementScope: 'province' as const },
 };
 const A = 2, B = 3, F = 1;
 const AGRI = 5, SOCIAL = 6;

@@ -47,14 +47,20 @@ const MAX_ROUNDS = 64;
 
 /**
  * Working memory of the fill phase, allocated once per run.
- * The three candidate pools share one Buckets, each in its own range of keys:
+ * The candidate pools share one Buckets, each in its own range of keys:
  * promotion pool (region, system, rank) from 0, mover pool (province, system, rank)
- * from moverBase, applicant pool (registered region, rank) from applBase.
+ * from moverBase, applicant pool (registered region, rank) from applBase, and
+ * the movers again by (prefecture, system, rank) from prefBase (used under
+ * policy.managementScope one-level-down; a province-level mover is in no such pool).
  */
 export class FillState {
   readonly pools: Buckets;
   readonly moverBase: number;
   readonly applBase: number;
+  /** Planned movers by (prefecture, system, rank), keyed by the prefecture's region index (下管一级). */
+  readonly prefBase: number;
+  /** Movers listed and drawn by prefecture below bureau rank (managementScope one-level-down), set each year. */
+  byPrefecture = false;
   readonly queue: Int32Array[];
   readonly qHead = new Int32Array(N_RANKS);
   readonly qTail = new Int32Array(N_RANKS);
@@ -79,7 +85,8 @@ export class FillState {
     const w = sim.world;
     this.moverBase = w.nRegions * N_SYSTEMS * N_RANKS;
     this.applBase = this.moverBase + w.provinces.length * N_SYSTEMS * N_RANKS;
-    this.pools = new Buckets(this.applBase + w.nRegions * N_RANKS);
+    this.prefBase = this.applBase + w.nRegions * N_RANKS;
+    this.pools = new Buckets(this.prefBase + w.nRegions * N_SYSTEMS * N_RANKS);
     // Queues of (post, chain) pairs. They start small and grow (pushOpen): a year opens a fraction
     // of the posts, and keeping each open post's chain in its queue entry saves an array over all posts.
     this.queue = [];
@@ -130,6 +137,7 @@ export function fill(sim: Sim): void {
   let st = states.get(sim);
   if (!st) { st = new FillState(sim); states.set(sim, st); }
   const p = sim.policy;
+  st.byPrefecture = p.managementScope === 'one-level-down';
   buildPools(sim, st);
   st.moved.clear();
   startChains(sim, st);
@@ -151,6 +159,11 @@ export function fill(sim: Sim): void {
 /** Key of the planned movers of (province, system, rank): the organisation looks first in the post's own system. */
 function moverKey(st: FillState, prov: number, system: number, rank: number): number {
   return st.moverBase + (prov * N_SYSTEMS + system) * N_RANKS + rank;
+}
+
+/** Key of the planned movers of (prefecture f — its region index —, system, rank). */
+function prefMoverKey(st: FillState, f: number, system: number, rank: number): number {
+  return st.prefBase + (f * N_SYSTEMS + system) * N_RANKS + rank;
 }
 
 /**
@@ -185,17 +198,21 @@ interface PoolKeys {
   maxAge: Int32Array;
   moverBase: number;
   applBase: number;
-  /** The three keys of the last cadre passed to keysOf (-1: not in that pool). */
+  prefBase: number;
+  /** Whether movers are also listed by prefecture (managementScope one-level-down). */
+  byPrefecture: boolean;
+  /** The four keys of the last cadre passed to keysOf (-1: not in that pool). */
   kp: number;
   km: number;
   ka: number;
+  kf: number;
 }
 
 function poolKeys(sim: Sim, st: FillState): PoolKeys {
   const p = sim.policy;
   const minYears = new Int32Array(N_RANKS).fill(0x7fffffff), maxAge = new Int32Array(N_RANKS).fill(-1);
   for (let r = 0; r < 3; r++) { minYears[r] = p.minYearsInRank[r]!; maxAge[r] = p.promotionMaxAge[r]!; }
-  return { minYears, maxAge, moverBase: st.moverBase, applBase: st.applBase, kp: -1, km: -1, ka: -1 };
+  return { minYears, maxAge, moverBase: st.moverBase, applBase: st.applBase, prefBase: st.prefBase, byPrefecture: p.managementScope === 'one-level-down', kp: -1, km: -1, ka: -1, kf: -1 };
 }
 
 /** Sets k.kp, k.km, k.ka for cadre c in post `post`, not moved this year. */
@@ -206,6 +223,8 @@ function keysOf(sim: Sim, k: PoolKeys, c: number, post: number): void {
   const g = s.region[c]!;
   k.kp = s.secondRegion[c]! < 0 && s.yearsInRank[c]! >= k.minYears[r]! && s.age[c]! <= k.maxAge[r]! ? promoKey(g, w.postSystem[post]!, r) : -1;
   k.km = s.mover[c] ? k.moverBase + (w.provinceIndex[g]! * N_SYSTEMS + w.postSystem[post]!) * N_RANKS + r : -1;
+  const f = k.byPrefecture && s.mover[c] ? w.prefecture[w.postRegion[post]!]! : -1;
+  k.kf = f >= 0 ? k.prefBase + (f * N_SYSTEMS + w.postSystem[post]!) * N_RANKS + r : -1;
   const t = s.target[c]!;
   k.ka = t >= 0 ? k.applBase + t * N_RANKS + r : -1;
 }
@@ -221,6 +240,7 @@ function countMembers(sim: Sim, st: FillState, k: PoolKeys): void {
     if (k.kp >= 0) start[k.kp + 1]!++;
     if (k.km >= 0) start[k.km + 1]!++;
     if (k.ka >= 0) start[k.ka + 1]!++;
+    if (k.kf >= 0) start[k.kf + 1]!++;
   }
 }
 
@@ -234,7 +254,7 @@ function placeMembers(sim: Sim, st: FillState, k: PoolKeys): void {
     const post = postCol[c]!;
     if (post < 0 || movedCol[c]) continue;
     keysOf(sim, k, c, post);
-    const kp = k.kp, km = k.km, ka = k.ka;
+    const kp = k.kp, km = k.km, ka = k.ka, kf = k.kf;
     if (kp < 0 && km < 0 && ka < 0) continue;
     const flags = (s.secondRegion[c]! >= 0 ? FL_AWAY : 0) | (s.withheld[c] ? FL_WITHHELD : 0) | (exchangedInRank(s, c) ? FL_EXCHANGED_IN_RANK : 0) | (kp >= 0 ? FL_PROMOTABLE : 0)
       | (w.postFlags[post]! & (F_KEY | F_HEAD) ? FL_KEY_POST : 0);
@@ -245,6 +265,7 @@ function placeMembers(sim: Sim, st: FillState, k: PoolKeys): void {
     if (kp >= 0) writeMember(pools, start[kp]!++, c, unit, perf, a, b);
     if (km >= 0) writeMember(pools, start[km]!++, c, unit, perf, a, b);
     if (ka >= 0) writeMember(pools, start[ka]!++, c, unit, perf, a, b);
+    if (kf >= 0) writeMember(pools, start[kf]!++, c, unit, perf, a, b);
   }
 }
 
@@ -428,6 +449,14 @@ function relatedRegion(ctx: Ctx, g: number): number {
   return w.children[sa + ctx.rng.int(sn)]!;
 }
 
+/** A region of g's province drawn uniformly (g itself included, and then the source is skipped): the province's field of choice for a bureau-rank post. */
+function anyRegion(ctx: Ctx, g: number): number {
+  const w = ctx.sim.world;
+  const k = w.provinceIndex[g]!;
+  const a = w.provRegionStart[k]!;
+  return w.provRegions[a + ctx.rng.int(w.provRegionStart[k + 1]! - a)]!;
+}
+
 /**
  * The shortlist for post q, in st.cand[0..n), scored.
  *
@@ -448,19 +477,24 @@ function shortlist(ctx: Ctx, q: number): number {
   const prov = w.provinceIndex[g]!;
   const sys = w.postSystem[q]!;
   const appl = st.applBase;
+  // 下管一级 (managementScope one-level-down): the province appoints to bureau-rank posts and to the
+  // province's own posts, from the whole province; a prefecture appoints to the posts below bureau rank
+  // of its own organs and counties, from its movers only.
+  const f = st.byPrefecture && r < 3 ? w.prefecture[g]! : -1;
+  const movers = (system: number, rank: number): number => (f >= 0 ? prefMoverKey(st, f, system, rank) : moverKey(st, prov, system, rank));
   let nd = 0;
   if (r >= 1) {
     nd = drawFrom(ctx, promoKey(g, sys, r - 1), k, nd, DR_PROMOTION);
-    const h = relatedRegion(ctx, g);
+    const h = st.byPrefecture && r === 3 ? anyRegion(ctx, g) : relatedRegion(ctx, g);
     if (h !== g) nd = drawFrom(ctx, promoKey(h, sys, r - 1), k, nd, DR_PROMOTION);
     // Promotable cadres of the region in another system (a cross-system promotion, which barriers make harder to win).
     nd = drawFrom(ctx, promoKey(g, (sys + 1 + ctx.rng.int(N_SYSTEMS - 1)) % N_SYSTEMS, r - 1), Math.max(1, k >> 1), nd, DR_PROMOTION);
-    nd = drawFrom(ctx, moverKey(st, prov, sys, r - 1), k, nd, DR_PROMOTION | DR_NEED_PROMO);
+    nd = drawFrom(ctx, movers(sys, r - 1), k, nd, DR_PROMOTION | DR_NEED_PROMO);
     nd = drawFrom(ctx, appl + g * N_RANKS + r - 1, k, nd, DR_PROMOTION | DR_NEED_PROMO);
   }
-  nd = drawFrom(ctx, moverKey(st, prov, sys, r), k, nd, 0);
+  nd = drawFrom(ctx, movers(sys, r), k, nd, 0);
   // Movers of another system (a cross-system exchange, which barriers make harder to win).
-  nd = drawFrom(ctx, moverKey(st, prov, (sys + 1 + ctx.rng.int(N_SYSTEMS - 1)) % N_SYSTEMS, r), Math.max(1, k >> 1), nd, 0);
+  nd = drawFrom(ctx, movers((sys + 1 + ctx.rng.int(N_SYSTEMS - 1)) % N_SYSTEMS, r), Math.max(1, k >> 1), nd, 0);
   nd = drawFrom(ctx, appl + g * N_RANKS + r, k, nd, 0);
   const I = st.pools.rec;
   const pos = st.drawPos, cadre = st.drawCadre, fl = st.drawFlags;
