@@ -207,6 +207,7 @@ export async function runAbcCalibration(plan: CalibrationPlan, o: CalibrationOpt
     baseScenario: plan.base,
     threads: o.threads,
     ...(o.slurm && o.force ? { slurmStartedWithForce: true } : {}),
+    complete: false,
     started,
   };
   if (!out.resuming) {
@@ -299,6 +300,7 @@ export async function runAbcCalibration(plan: CalibrationPlan, o: CalibrationOpt
   writeFileSync(manifestFile, JSON.stringify({
     ...manifest,
     started: JSON.parse(readFileSync(manifestFile, 'utf8')).started ?? started,
+    complete: true,
     finished: new Date().toISOString(),
     generations: abc.generation,
     stop: abc.stop,

@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { InputError, inputError } from '../scenario/errors.js';
 import { writeReport } from '../report/report.js';
+import { redrawPosteriorReport } from '../report/posterior.js';
 import { readProgress } from '../experiment/sweep-run.js';
 import { resumeHint } from './options.js';
 
@@ -74,6 +75,12 @@ export async function reportCommand(dir: string, o: ReportCliOptions): Promise<v
   // An analysis has nothing to report before its indices exist.
   if (partial && partial.command !== 'sweep') {
     throw new InputError([{ path: '<DIR>', value: dir, allowed: 'complete results', message: `${partial.text}; there is nothing to report yet${partial.resume ? `: continue it with ${partial.resume}` : ''}` }]);
+  }
+  // An ABC-SMC calibration has a report of its own (its posterior's pair plot).
+  const posterior = redrawPosteriorReport(dir);
+  if (posterior) {
+    if (!o.quiet) process.stdout.write(`calibration report: ${path.relative(process.cwd(), posterior) || posterior} (2 charts, also as SVG in ${path.relative(process.cwd(), path.join(dir, 'charts')) || 'charts'})\n`);
+    return;
   }
   const r = writeReport(dir, { lang: o.lang as 'en' | 'zh' | undefined, metric: o.metric, x: o.x, y: o.y, zoom: o.zoom });
   if (partial) process.stderr.write(`cadreflow: note: ${partial.text}; the report shows the runs written so far (and says so). Continue the sweep with: ${partial.resume}\n`);

@@ -187,3 +187,23 @@ ${table(readCsv(path.join(dir, 'fit.csv')), (c) => [3, 4, 5, 6, 7, 10, 12].inclu
   renameSync(`${out}.tmp`, out);
   return out;
 }
+
+/**
+ * The report of an ABC-SMC calibration's results directory (`cadreflow
+ * report DIR`), its parameters and ranges from manifest.json; undefined when
+ * DIR holds something else.
+ */
+export function redrawPosteriorReport(dir: string): string | undefined {
+  const mf = path.join(dir, 'manifest.json');
+  if (!existsSync(mf) || !existsSync(path.join(dir, 'posterior.csv'))) return undefined;
+  let m: Record<string, any>;
+  try {
+    m = JSON.parse(readFileSync(mf, 'utf8'));
+  } catch {
+    return undefined;
+  }
+  if (m.command !== 'calibrate' || m.method !== 'abc-smc' || typeof m.calibration?.parameters !== 'object') return undefined;
+  const paths = Object.keys(m.calibration.parameters);
+  const ranges = paths.map((p) => m.calibration.parameters[p] as { min: number; max: number; integer?: boolean });
+  return writePosteriorReport(dir, { name: String(m.calibration.name ?? path.basename(dir)), paths, ranges, integer: ranges.map((r) => !!r.integer) });
+}
