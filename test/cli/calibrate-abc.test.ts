@@ -117,7 +117,13 @@ describe('cadreflow calibrate with method abc-smc', () => {
     expect(m.method).toBe('abc-smc');
     expect(m.stop).toBe('generations');
     expect(m.generations).toBe(2);
+    expect(m.complete).toBe(true);
     expect(cf(['validate', 'cal.json']).out).toMatch(/ABC-SMC: 8 particles, at most 2 generations × 2 replicates/);
+    // `cadreflow report` redraws it.
+    const rep = cf(['report', 'a1']);
+    expect(rep.code, rep.err).toBe(0);
+    expect(rep.out).toMatch(/calibration report: a1\/report\.html/);
+    expect(read('a1', 'report.html')).toBe(html);
   });
 
   it('prints the posterior table and the predictive fit', () => {
