@@ -145,3 +145,39 @@ describe('shipped calibration files', () => {
     }
   });
 });
+
+describe('the method block', () => {
+  it('defaults to nelder-mead, takes abc-smc, and only the stopping rule and budget are left out of the identity', async () => {
+    const { mkdtempSync, rmSync, writeFileSync } = await import('node:fs');
+    const os = await import('node:os');
+    const path = await import('node:path');
+    const { loadCalibration } = await import('../../src/analysis/calibrate.js');
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'cadreflow-method-'));
+    try {
+      const cal = (method?: unknown) => {
+        const f = path.join(dir, `c${Math.random().toString(36).slice(2)}.json`);
+        writeFileSync(f, JSON.stringify({
+          name: 'm', base: { name: 'b', years: 3 },
+          parameters: { 'behavior.regionBias': { min: 0, max: 5 } },
+          targets: [{ metric: 'downward_share', year: 2026, observed: 0.3, tolerance: 0.05 }],
+          ...(method === undefined ? {} : { method }),
+        }));
+        return loadCalibration(f);
+      };
+      const none = cal();
+      expect(none.cal.method).toEqual({ type: 'nelder-mead', budget: 60, start: true, initialStep: 0.2, minStep: 0.02 });
+      // A method without `type` is a nelder-mead search, with the identity it had before there were two methods.
+      expect(cal({ type: 'nelder-mead' }).hash).toBe(none.hash);
+      expect(cal({ budget: 200 }).hash).toBe(none.hash);
+      expect(cal({ screening: 3 }).hash).not.toBe(none.hash);
+      const abc = cal({ type: 'abc-smc' });
+      expect(abc.cal.method).toEqual({ type: 'abc-smc', particles: 100, generations: 10, alpha: 0.5, minAcceptance: 0.05 });
+      expect(cal({ type: 'abc-smc', generations: 30, minAcceptance: 0.01 }).hash).toBe(abc.hash);
+      expect(cal({ type: 'abc-smc', particles: 50 }).hash).not.toBe(abc.hash);
+      expect(cal({ type: 'abc-smc', seed: 9 }).hash).not.toBe(abc.hash);
+      expect(() => cal({ type: 'abc-smc', particles: 10, alpha: 0.05 })).toThrow(/method\.alpha: 0\.05: a share that keeps at least 2 of the 10 particles/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
