@@ -25,6 +25,8 @@ describe('regression digest', () => {
     // 2026-12-04: 489b6cc910e67bad → e0aed929710196d9, on purpose: stagnation_share counts leading cadres with
     // six metric columns added (stagnation_share_all, _rank0…3, long_tenure_transfer_rate_rank3), promotion pools
     // are kept by system (MODEL.md departure 39), and policy.tenureEnforcement exists (default 1, no draw).
-    expect(runDigest()).toBe('e0aed929710196d9');
+    // Then e0aed929710196d9 → c1e3c47da04524cc, on purpose: appointment one level down (policy.managementScope,
+    // MODEL.md departure 40) is the default.
+    expect(runDigest()).toBe('c1e3c47da04524cc');
   });
 });
