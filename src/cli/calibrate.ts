@@ -130,7 +130,7 @@ export async function calibrateCommand(file: string, o: CalibrateCliOptions): Pr
   const onSigint = () => {
     if (stop.requested) process.exit(130);
     stop.requested = true;
-    process.stderr.write('\ninterrupted: finishing the evaluations in progress and keeping the history (Ctrl-C again to quit at once)\n');
+    process.stderr.write(`\ninterrupted: finishing the ${plan.cal.method.type === 'abc-smc' ? 'runs in progress and keeping the generations done' : 'evaluations in progress and keeping the history'} (Ctrl-C again to quit at once)\n`);
   };
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigint);
