@@ -161,9 +161,9 @@ function moverKey(st: FillState, prov: number, system: number, rank: number): nu
   return st.moverBase + (prov * N_SYSTEMS + system) * N_RANKS + rank;
 }
 
-/** Key of the planned movers of (prefecture f — its region index —, system, rank). */
-function prefMoverKey(st: FillState, f: number, system: number, rank: number): number {
-  return st.prefBase + (f * N_SYSTEMS + system) * N_RANKS + rank;
+/** Key of the planned movers a post draws from: those of prefecture f (its region index) if f ≥ 0, else of province prov. */
+function movers(st: FillState, f: number, prov: number, system: number, rank: number): number {
+  return f >= 0 ? st.prefBase + (f * N_SYSTEMS + system) * N_RANKS + rank : moverKey(st, prov, system, rank);
 }
 
 /**
@@ -481,7 +481,6 @@ function shortlist(ctx: Ctx, q: number): number {
   // province's own posts, from the whole province; a prefecture appoints to the posts below bureau rank
   // of its own organs and counties, from its movers only.
   const f = st.byPrefecture && r < 3 ? w.prefecture[g]! : -1;
-  const movers = (system: number, rank: number): number => (f >= 0 ? prefMoverKey(st, f, system, rank) : moverKey(st, prov, system, rank));
   let nd = 0;
   if (r >= 1) {
     nd = drawFrom(ctx, promoKey(g, sys, r - 1), k, nd, DR_PROMOTION);
@@ -489,12 +488,12 @@ function shortlist(ctx: Ctx, q: number): number {
     if (h !== g) nd = drawFrom(ctx, promoKey(h, sys, r - 1), k, nd, DR_PROMOTION);
     // Promotable cadres of the region in another system (a cross-system promotion, which barriers make harder to win).
     nd = drawFrom(ctx, promoKey(g, (sys + 1 + ctx.rng.int(N_SYSTEMS - 1)) % N_SYSTEMS, r - 1), Math.max(1, k >> 1), nd, DR_PROMOTION);
-    nd = drawFrom(ctx, movers(sys, r - 1), k, nd, DR_PROMOTION | DR_NEED_PROMO);
+    nd = drawFrom(ctx, movers(st, f, prov, sys, r - 1), k, nd, DR_PROMOTION | DR_NEED_PROMO);
     nd = drawFrom(ctx, appl + g * N_RANKS + r - 1, k, nd, DR_PROMOTION | DR_NEED_PROMO);
   }
-  nd = drawFrom(ctx, movers(sys, r), k, nd, 0);
+  nd = drawFrom(ctx, movers(st, f, prov, sys, r), k, nd, 0);
   // Movers of another system (a cross-system exchange, which barriers make harder to win).
-  nd = drawFrom(ctx, movers((sys + 1 + ctx.rng.int(N_SYSTEMS - 1)) % N_SYSTEMS, r), Math.max(1, k >> 1), nd, 0);
+  nd = drawFrom(ctx, movers(st, f, prov, (sys + 1 + ctx.rng.int(N_SYSTEMS - 1)) % N_SYSTEMS, r), Math.max(1, k >> 1), nd, 0);
   nd = drawFrom(ctx, appl + g * N_RANKS + r, k, nd, 0);
   const I = st.pools.rec;
   const pos = st.drawPos, cadre = st.drawCadre, fl = st.drawFlags;
