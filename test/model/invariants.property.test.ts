@@ -26,6 +26,8 @@ const scenarioArb = fc.record({
   unitOwnership: fc.double({ min: 0, max: 1, noNaN: true }),
   raise2025: fc.boolean(),
   staggered: fc.boolean(),
+  tenureEnforcement: fc.double({ min: 0, max: 1, noNaN: true }),
+  managementScope: fc.constantFrom('province', 'one-level-down'),
   seed: fc.integer({ min: 0, max: 1e6 }),
 });
 
@@ -38,7 +40,9 @@ describe('invariants of MODEL.md §8 on random small scenarios', () => {
           world: { preset: 'synthetic', scale: a.scale, synthetic: { provinces: a.provinces, prefecturesPerProvince: a.prefs, countiesPerPrefecture: a.counties } },
           behavior: { unitOwnership: a.unitOwnership },
           policy: {
-            maxTenure: a.maxTenure, keyMaxTenure: a.keyMaxTenure, minTenure: a.minTenure, matching: a.matching, registry: a.registry,
+            // minTenure may not exceed the limits (bad input), also after the reform lowers maxTenure.
+            maxTenure: a.maxTenure, keyMaxTenure: a.keyMaxTenure, minTenure: Math.min(a.minTenure, Math.max(1, a.maxTenure - 3), a.keyMaxTenure), matching: a.matching, registry: a.registry,
+            tenureEnforcement: a.tenureEnforcement, managementScope: a.managementScope as 'province' | 'one-level-down',
             hometownAvoidance: a.hometownAvoidance, requireExchangeForPromotion: a.requireExchangeForPromotion, exchangeQuota: a.exchangeQuota,
             cultivationRate: a.cultivationRate, secondmentYears: a.secondmentYears, disciplineStrength: a.disciplineStrength,
             staggeredElections: a.staggered, retirement: { raise2025: a.raise2025 },
