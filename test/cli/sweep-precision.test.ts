@@ -143,7 +143,9 @@ describe('cadreflow sweep --precision', () => {
 
   it('a sweep killed with SIGKILL at any moment and resumed ends byte-identical; another --precision cannot resume it', async () => {
     let partial = 0;
-    for (const delay of [300, 700, 1100, 1600]) {
+    // The later delays only when no earlier kill caught the sweep half done (a loaded machine starts slowly).
+    for (const delay of [300, 700, 1100, 1600, 2500, 4000, 6000]) {
+      if (delay > 1600 && partial > 0) break;
       const out = `killed${delay}`;
       await killAfter(bin, ['sweep', 'prec.json', '--out', out, '--threads', '2', '--quiet', '--precision', 'allowance_cost=1e-9', '--max-replicates', '16'], tmp, delay);
       if (!existsSync(path.join(tmp, out, 'progress.json'))) continue; // killed before it began: nothing to resume
