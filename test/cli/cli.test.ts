@@ -94,7 +94,10 @@ describe('cadreflow run', () => {
     const before = readFileSync(path.join(tmp, 'kept', 'timeseries.csv'));
     const child = spawn(process.execPath, [bin, 'run', 'small.json', '--out', 'kept', '--force', '--threads', '1', '--quiet', '--set', 'world.scale=0.3', '--replicates', '8'], { cwd: tmp });
     const exited = new Promise((r) => child.on('exit', r));
-    await new Promise((r) => setTimeout(r, 1500));
+    // Once the partial directory exists the run is under way (and handles Ctrl-C); a fixed delay
+    // would fall before that on a loaded machine, where Node's default SIGINT ends the process.
+    for (let i = 0; i < 400 && !readdirSync(tmp).some((f) => f.startsWith('.kept.partial-')); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(readdirSync(tmp).some((f) => f.startsWith('.kept.partial-'))).toBe(true);
     child.kill('SIGINT');
     expect(await exited).toBe(130);
     expect(readdirSync(tmp).filter((f) => f.includes('.partial'))).toEqual([]);

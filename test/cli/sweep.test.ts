@@ -20,6 +20,16 @@ function same(a: string, b: string) {
   for (const f of FILES) expect(read(a, f).equals(read(b, f)), `${f} of ${a} and ${b}`).toBe(true);
 }
 
+/**
+ * Waits until a sweep writing into `dir` has its first checkpoint, so that it is under way and
+ * handles Ctrl-C (a fixed delay can fall before that on a loaded machine).
+ */
+async function started(dir: string): Promise<void> {
+  const f = path.join(tmp, dir, 'progress.json');
+  for (let i = 0; i < 400 && !existsSync(f); i++) await new Promise((r) => setTimeout(r, 50));
+  expect(existsSync(f), `${dir}/progress.json`).toBe(true);
+}
+
 const BASE = { name: 'b', seed: 3, years: 3, burnIn: 4, world: { preset: 'gansu', scale: 0.04 } };
 const SWEEP = {
   name: 'grid', base: 'base.json', replicates: 2, set: { 'policy.minTenure': 2 },
@@ -160,7 +170,7 @@ describe('cadreflow sweep', () => {
     const longer = ['--set', 'years=30'];
     const child = spawn(process.execPath, [bin, 'sweep', 'grid.json', '--out', 'unfinished', '--threads', '1', '--quiet', ...longer], { cwd: tmp });
     const exited = new Promise((r) => child.on('exit', r));
-    await new Promise((r) => setTimeout(r, 1500));
+    await started('unfinished');
     child.kill('SIGINT');
     expect(await exited).toBe(130);
     const m = JSON.parse(read('unfinished', 'manifest.json').toString());
@@ -193,7 +203,7 @@ describe('cadreflow sweep', () => {
     let err = '';
     child.stderr.on('data', (d) => (err += d));
     const exited = new Promise((r) => child.on('exit', r));
-    await new Promise((r) => setTimeout(r, 1500));
+    await started('.old.replacing');
     child.kill('SIGINT');
     expect(await exited, err).toBe(130);
     expect(err).toContain('--resume --out old --set years=30');
