@@ -44,7 +44,6 @@ import type { AbcSmcMethod } from './calibrate-schema.js';
 import { finiteMean, objective } from './calibrate-objective.js';
 import { calibratedScenario, fitCsv, fitRows, outputFile, round, scenarioAt, type CalibrationOptions, type CalibrationOutcome, type CalibrationPlan } from './calibrate.js';
 import { writeSlurmGeneration, type SlurmGeneration } from './calibrate-slurm.js';
-import { writePosteriorReport } from '../report/posterior.js';
 
 export interface PosteriorRow extends ParameterSummary {
   parameter: string;
@@ -314,6 +313,8 @@ export async function runAbcCalibration(plan: CalibrationPlan, o: CalibrationOpt
     calibratedScenarioFiles: scenarioFiles,
     posteriorFiles,
   }, null, 2) + '\n');
+  // The chart library loads only when a report is drawn (docs/DESIGN.md), not with every command.
+  const { writePosteriorReport } = await import('../report/posterior.js');
   writePosteriorReport(dir, { name: plan.cal.name, paths: plan.paths, ranges: plan.ranges, integer: plan.ranges.map((r) => r.integer) });
   out.commit();
   return outcome({

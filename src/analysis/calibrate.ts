@@ -194,7 +194,7 @@ export function fitCsv(rows: FitRow[]): string {
   let s = csvRow(FIT_HEADER);
   for (const r of rows) {
     const t = r.target;
-    s += csvRow([t.label, t.metric, t.windowText, t.observed, r.mean, r.ciLow, r.ciHigh, t.tolerance ?? '', r.within === undefined ? '' : String(r.within), t.relation, t.weight, r.n, r.distance]);
+    s += csvRow([t.label, t.metric, t.windowText, t.observed, r.mean, r.ciLow, r.ciHigh, t.tolerance ?? '', r.within === undefined ? '' : r.within, t.relation, t.weight, r.n, r.distance]);
   }
   return s;
 }

@@ -67,7 +67,7 @@ describe('cadreflow calibrate', () => {
       const c = l.split(',');
       expect(Number(c[5])).toBeLessThanOrEqual(Number(c[4]));
       expect(Number(c[6])).toBeGreaterThanOrEqual(Number(c[4]));
-      expect(['true', 'false']).toContain(c[8]);
+      expect(['TRUE', 'FALSE']).toContain(c[8]); // booleans as R and pandas read them
       expect(c[11]).toBe('3');
     }
     expect(fit[1]).toMatch(/^county,team_exchange_coverage_county,2026,0.5,/);
