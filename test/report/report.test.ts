@@ -97,10 +97,10 @@ describe('cadreflow report', { timeout: 120_000 }, () => {
     // Printable.
     expect(html).toMatch(/@media print/);
     // The y axis of a share starts at 0 (reverse_share is far from 0 here), and fits the data with --zoom;
-    // a metric that is not a share (moves_per_100) always fits the data.
+    // a metric that is not a share (skill_diversity, 1.5–2) always fits the data.
     const tick0 = (f: string) => /<text[^>]*>0<\/text>/.test(readFileSync(path.join(tmp, 'r', 'charts', f), 'utf8'));
     expect(tick0('reverse_share.svg')).toBe(true);
-    expect(tick0('moves_per_100.svg')).toBe(false);
+    expect(tick0('skill_diversity.svg')).toBe(false);
     expect(cf(['report', 'r', '--zoom', '--quiet']).code).toBe(0);
     expect(tick0('reverse_share.svg')).toBe(false);
   });
