@@ -13,6 +13,7 @@ import { summarize, summarizeMetric, t975, type Summary } from '../experiment/st
 import { csvRow } from '../experiment/csv.js';
 import type { PackedResult } from '../experiment/run-one.js';
 import { halfWidth, metricValues } from '../experiment/precision.js';
+import { parametricShare } from '../experiment/posterior.js';
 
 export { metricValues };
 
@@ -55,13 +56,17 @@ export interface CompareRow {
   /** Against the first scenario; undefined for the first. */
   diff?: Summary;
   unpaired?: WelchDifference;
+  /** With a posterior (groups given): the share of the variance over replicates due to the parameters, of the level and of the paired difference. */
+  parametricShare?: number;
+  diffParametricShare?: number;
 }
 
 /**
  * Rows of compare.csv: per metric, year and scenario. `runs[i][k]` is
- * replicate k of scenario i; replicate k of every scenario ran with the same seed.
+ * replicate k of scenario i; replicate k of every scenario ran with the same
+ * seed (and, over a posterior, the same particle: draw groups[k]).
  */
-export function compareRows(runs: PackedResult[][], labels: string[], years: number[], metrics: readonly string[] = METRIC_NAMES): CompareRow[] {
+export function compareRows(runs: PackedResult[][], labels: string[], years: number[], metrics: readonly string[] = METRIC_NAMES, groups?: readonly number[]): CompareRow[] {
   const out: CompareRow[] = [];
   for (const metric of metrics) {
     for (const year of years) {
@@ -73,6 +78,10 @@ export function compareRows(runs: PackedResult[][], labels: string[], years: num
           row.diff = pairedDifference(base, v);
           row.unpaired = welchDifference(base, v);
         }
+        if (groups) {
+          row.parametricShare = parametricShare(v, groups);
+          if (i > 0) row.diffParametricShare = parametricShare(v.map((x, k) => x - base[k]!), groups);
+        }
         out.push(row);
       });
     }
@@ -80,9 +89,16 @@ export function compareRows(runs: PackedResult[][], labels: string[], years: num
   return out;
 }
 
+/**
+ * The columns of compare.csv. `parametric_share` and `diff_parametric_share`
+ * (posterior.ts: the share of the variance over replicates due to the
+ * parameters, of the scenario's metric and of its paired difference) come
+ * last and are empty without --posterior.
+ */
 export const COMPARE_HEADER = [
   'metric', 'year', 'scenario', 'n', 'mean', 'ci_low', 'ci_high',
   'diff_mean', 'diff_ci_low', 'diff_ci_high', 'diff_sd', 'unpaired_diff_ci_low', 'unpaired_diff_ci_high',
+  'parametric_share', 'diff_parametric_share',
 ];
 
 export function compareCsv(rows: CompareRow[]): string {
@@ -93,6 +109,7 @@ export function compareCsv(rows: CompareRow[]): string {
     out += csvRow([
       r.metric, r.year, r.scenario, r.s.n, r.s.mean, r.s.ciLow, r.s.ciHigh,
       d ? d.mean : NaN, d ? d.ciLow : NaN, d ? d.ciHigh : NaN, d ? d.sd : NaN, u ? u.ciLow : NaN, u ? u.ciHigh : NaN,
+      r.parametricShare ?? NaN, r.diffParametricShare ?? NaN,
     ]);
   }
   return out;

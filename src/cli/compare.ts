@@ -18,6 +18,9 @@ import { csvRow } from '../experiment/csv.js';
 import { maxReplicatesOption, parsePrecision, precisionLines, precisionManifest, runToPrecision } from '../experiment/precision.js';
 import { HEADLINE, METRIC_NAMES } from '../metrics/definitions.js';
 import { compareCsv, compareRows, scenarioLabels, worstDiffHalfWidth, type CompareRow } from '../analysis/compare.js';
+import {
+  checkPosterior, parametricShareLine, posteriorLegend, posteriorManifest, posteriorOptions, posteriorReplicates, replicateGroups, replicateParticle, replicateParticles, setOverrides, type PosteriorRun,
+} from '../experiment/posterior.js';
 import { scenarioSets } from './options.js';
 import { progress } from './progress.js';
 import { CELL_LEGEND, diffCell, digitsFor, levelCell } from './table.js';
@@ -34,6 +37,8 @@ export interface CompareOptions {
   maxReplicates?: string;
   force?: boolean;
   quiet?: boolean;
+  posterior?: string;
+  seedsPerParticle?: string;
 }
 
 /** `--at 2030,2040`: reported years (default: the last). */
@@ -74,13 +79,15 @@ export function compareTable(rows: CompareRow[], labels: string[], years: number
   return [line(header), widths.map((w) => '─'.repeat(w)).join('  '), ...body.map(line)].join('\n');
 }
 
-function timeseriesCsv(runs: PackedResult[][], labels: string[]): string {
+/** timeseries.csv: `scenario`, then run's columns; `particles[k]`, the posterior particle replicate k ran (empty without). */
+function timeseriesCsv(runs: PackedResult[][], labels: string[], particles?: number[]): string {
   const m = METRIC_NAMES.length;
   let out = csvRow(['scenario', ...TIMESERIES_HEADER]);
   runs.forEach((rs, p) => {
     rs.forEach((r, rep) => {
+      const particle = particles ? particles[rep]! : '';
       r.years.forEach((year, i) => {
-        out += csvRow([labels[p]!, p, rep, r.seed, year, ...Array.from(r.metrics.subarray(i * m, (i + 1) * m))]);
+        out += csvRow([labels[p]!, p, rep, r.seed, year, ...Array.from(r.metrics.subarray(i * m, (i + 1) * m)), particle]);
       });
     });
   });
@@ -95,6 +102,7 @@ export async function compareCommand(files: string[], o: CompareOptions): Promis
   if (files.length < 2) throw inputError('<scenarios>', files, 'at least two scenario files: the first is the reference, the others are compared with it');
   const { sets, threads } = scenarioSets(o, defaultThreads);
   const targets = o.precision === undefined ? [] : parsePrecision(o.precision);
+  const { posterior, seedsPerParticle } = posteriorOptions(o);
 
   const loaded = files.map((file) => loadScenario(file, sets));
   const first = loaded[0]!;
@@ -119,10 +127,19 @@ export async function compareCommand(files: string[], o: CompareOptions): Promis
   const at = parseAt(o.at, first);
   const horizon = first.startYear + first.years - 1;
   const initial = first.replicates;
-  const max = maxReplicatesOption(o.maxReplicates, initial, targets.length > 0);
+  let max = maxReplicatesOption(o.maxReplicates, initial, targets.length > 0);
   // Common random numbers: replicate k of every scenario runs with seed k of the first scenario.
   const scenarios = loaded.map((s) => ({ ...s, seed: first.seed }));
   const labels = scenarioLabels(scenarios.map((s) => s.name), files);
+  // Over a posterior, replicate k of every scenario also runs the same particle: draw ⌊k/m⌋, keyed on the first scenario's seed.
+  let pr: PosteriorRun | undefined;
+  let particleScenarios: Scenario[][] = [];
+  if (posterior) {
+    max = posteriorReplicates(initial, max, seedsPerParticle, o, files[0]);
+    particleScenarios = checkPosterior(posterior, scenarios.map((scenario, i) => ({ scenario, label: files[i]! })), setOverrides(o.set ?? []), { several: true });
+    pr = { posterior, seedsPerParticle, seed: first.seed };
+  }
+  const scenarioOf = (i: number, k: number) => (pr ? particleScenarios[i]![replicateParticle(pr, k)]! : scenarios[i]!);
 
   const out = o.out ?? path.join('results', `compare-${labels.join('-vs-')}`.replace(/[\\/:*?"<>|\s]+/g, '_'));
   const dir = ResultsDir.open(out, !!o.force);
@@ -136,7 +153,7 @@ export async function compareCommand(files: string[], o: CompareOptions): Promis
       max,
       runBatch: async (from, to) => {
         const seeds = replicateSeeds(first, to).slice(from);
-        const tasks = seeds.flatMap((s, k) => scenarios.map((scenario, i) => ({ scenario, seed: s, point: i, replicate: from + k })));
+        const tasks = seeds.flatMap((s, k) => scenarios.map((_, i) => ({ scenario: scenarioOf(i, from + k), seed: s, point: i, replicate: from + k })));
         const label = `compare ${labels.join(' vs ')}${from > 0 ? ` (replicates ${from + 1}–${to})` : ''}`;
         const bar = progress(tasks.length, label, 'runs', o.quiet);
         usedThreads = Math.max(usedThreads, Math.min(threads, tasks.length));
@@ -149,19 +166,20 @@ export async function compareCommand(files: string[], o: CompareOptions): Promis
     const secs = (performance.now() - t0) / 1000;
     const n = results.length;
     const runs = transpose(results, scenarios.length);
-    const rows = compareRows(runs, labels, at);
+    const rows = compareRows(runs, labels, at, METRIC_NAMES, pr ? replicateGroups(pr, n) : undefined);
     dir.write('compare.csv', compareCsv(rows));
-    dir.write('timeseries.csv', timeseriesCsv(runs, labels));
+    dir.write('timeseries.csv', timeseriesCsv(runs, labels, pr ? replicateParticles(pr, n).map((j) => pr.posterior.particles[j]!.particle) : undefined));
     const manifest = {
       ...baseManifest('compare'),
       scenarioFiles: files.map((f) => path.resolve(f)),
       sets: o.set ?? [],
       labels,
       reference: labels[0],
-      pairing: 'common random numbers: replicate k of every scenario runs with seed k of the first scenario',
+      pairing: `common random numbers: replicate k of every scenario runs with seed k of the first scenario${pr ? ' and the same posterior particle' : ''}`,
       scenarios: scenarios.map((s) => ({ ...s, replicates: n })),
       replicates: n,
       seeds: replicateSeeds(first, n),
+      ...(pr ? { posterior: posteriorManifest(pr, n) } : {}),
       at,
       threads: usedThreads,
       ...(targets.length ? { precision: precisionManifest(outcomes), maxReplicates: max } : {}),
@@ -176,9 +194,16 @@ export async function compareCommand(files: string[], o: CompareOptions): Promis
     dir.commit();
     if (!o.quiet) {
       const w = worlds.get(JSON.stringify(first.world))!;
-      process.stdout.write(`compare ${labels.join(' vs ')}: ${n} replicates × ${first.years} years, ${w.regions} regions, ${w.posts} posts; replicate k of every scenario runs with the same seed (common random numbers)\n`);
-      process.stdout.write(`${CELL_LEGEND}; Δ = paired difference against ${labels[0]} (mean of per-replicate differences ± 95% CI half-width)\n\n`);
+      process.stdout.write(`compare ${labels.join(' vs ')}: ${n} replicates${pr ? ` (${n / pr.seedsPerParticle} particles drawn from the posterior × ${pr.seedsPerParticle} seeds)` : ''} × ${first.years} years, ${w.regions} regions, ${w.posts} posts; replicate k of every scenario runs with the same seed (common random numbers)\n`);
+      process.stdout.write(`${CELL_LEGEND}; Δ = paired difference against ${labels[0]} (mean of per-replicate differences ± 95% CI half-width)${pr ? `\n${posteriorLegend(pr)}; replicate k of every scenario runs the same particle` : ''}\n\n`);
       process.stdout.write(`${compareTable(rows, labels, at)}\n\n`);
+      if (pr) {
+        const y = at[at.length - 1]!;
+        for (const label of labels.slice(1)) {
+          const shares = HEADLINE.map((metric) => ({ metric, share: rows.find((r) => r.metric === metric && r.year === y && r.scenario === label)?.diffParametricShare ?? NaN }));
+          process.stdout.write(parametricShareLine(shares, y, `diff_parametric_share, Δ of ${label}`));
+        }
+      }
       if (outcomes.length) process.stdout.write(precisionLines(outcomes, `difference against ${labels[0]} in ${horizon}`));
       process.stdout.write(`${secs.toFixed(1)} s on ${usedThreads} thread(s); every metric in compare.csv; results in ${path.relative(process.cwd(), dir.target) || '.'}\n`);
     }

@@ -42,6 +42,8 @@ program
   .option('--max-replicates <m>', 'with --precision: stop at m replicates (default 200)')
   .option('--force', 'replace an existing results directory')
   .option('--quiet', 'no progress or table')
+  .option('--posterior <file>', 'run over a posterior (an ABC-SMC calibration’s posterior-particles.csv): each group of replicates runs a particle drawn by weight, its values applied to the scenario')
+  .option('--seeds-per-particle <m>', 'with --posterior: seeds each drawn particle runs on (default 2); replicates must be a multiple, at least 2m')
   .action(runCommand);
 
 program
@@ -65,6 +67,8 @@ program
   .option('--max-replicates <m>', 'with --precision: stop at m replicates (default 200)')
   .option('--force', 'replace an existing results directory')
   .option('--quiet', 'no progress or table')
+  .option('--posterior <file>', 'run over a posterior: replicate k of every scenario runs the same particle of FILE, drawn by weight (and the same seed)')
+  .option('--seeds-per-particle <m>', 'with --posterior: seeds each drawn particle runs on (default 2); replicates must be a multiple, at least 2m')
   .action(compareCommand);
 
 program
@@ -80,6 +84,8 @@ program
   .option('--precision <metric=h>', 'give each point the replicates it needs: add replicates (doubling, from the sweep’s replicates) until the 95% CI half-width of the metric in the last year is at most h')
   .option('--max-replicates <m>', 'with --precision: at most m replicates per point (default 200)')
   .option('--quiet', 'no progress')
+  .option('--posterior <file>', 'run over a posterior: replicate k of every point runs the same particle of FILE, drawn by weight, its values applied to the point')
+  .option('--seeds-per-particle <m>', 'with --posterior: seeds each drawn particle runs on (default 2); replicates must be a multiple, at least 2m')
   .action(sweepCommand);
 
 program
@@ -105,6 +111,8 @@ program
   .option('--set <path=value>', 'override a field of the base scenario in every shard (repeatable)', collect, [])
   .option('--precision <metric=h>', 'every point adds replicates until the 95% CI half-width of the metric in its last year is at most h (several as a=h1,b=h2), as sweep --precision')
   .option('--max-replicates <m>', 'with --precision: at most m replicates per point (default 200)')
+  .option('--posterior <file>', 'every shard runs over this posterior, as sweep --posterior')
+  .option('--seeds-per-particle <m>', 'with --posterior: seeds each drawn particle runs on (default 2)')
   .option('--submit', 'submit both jobs with sbatch and print their ids')
   .action(slurmCommand);
 

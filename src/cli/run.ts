@@ -11,7 +11,11 @@ import {
   EVENTS_HEADER, eventRowsCsv, replicateSeeds, summaries, summaryRows, SUMMARY_HEADER, timeseriesRows, TIMESERIES_HEADER,
 } from '../experiment/replicates.js';
 import { csvRow } from '../experiment/csv.js';
-import { METRIC_NAMES } from '../metrics/definitions.js';
+import { HEADLINE, METRIC_NAMES } from '../metrics/definitions.js';
+import {
+  checkPosterior, parametricShareLine, posteriorLegend, posteriorManifest, posteriorOptions, posteriorReplicates, replicateGroups, replicateParticle, replicateParticles, setOverrides, type PosteriorRun,
+} from '../experiment/posterior.js';
+import type { Scenario } from '../scenario/schema.js';
 import { scenarioSets } from './options.js';
 import { progress } from './progress.js';
 import { CELL_LEGEND, headlineTable } from './table.js';
@@ -29,13 +33,25 @@ export interface RunOptions {
   maxReplicates?: string;
   force?: boolean;
   quiet?: boolean;
+  posterior?: string;
+  seedsPerParticle?: string;
 }
 
 export async function runCommand(file: string, o: RunOptions): Promise<void> {
   const { sets, threads } = scenarioSets(o, defaultThreads);
   const targets = o.precision === undefined ? [] : parsePrecision(o.precision);
+  const { posterior, seedsPerParticle } = posteriorOptions(o);
   const scenario = loadScenario(file, sets);
-  const maxReps = maxReplicatesOption(o.maxReplicates, scenario.replicates, targets.length > 0);
+  let maxReps = maxReplicatesOption(o.maxReplicates, scenario.replicates, targets.length > 0);
+  // Over a posterior: replicate k runs particle draw ⌊k/m⌋, keyed on the scenario seed (experiment/posterior.ts).
+  let pr: PosteriorRun | undefined;
+  let particleScenarios: Scenario[] = [];
+  if (posterior) {
+    maxReps = posteriorReplicates(scenario.replicates, maxReps, seedsPerParticle, o, file);
+    particleScenarios = checkPosterior(posterior, [{ scenario, label: file }], setOverrides(o.set ?? []))[0]!;
+    pr = { posterior, seedsPerParticle, seed: scenario.seed };
+  }
+  const scenarioOf = (k: number) => (pr ? particleScenarios[replicateParticle(pr, k)]! : scenario);
   let world;
   try {
     world = buildWorld(scenario.world);
@@ -57,7 +73,7 @@ export async function runCommand(file: string, o: RunOptions): Promise<void> {
       runBatch: async (from, to) => {
         const bar = progress(to - from, `run ${scenario.name}${from > 0 ? ` (replicates ${from + 1}–${to})` : ''}`, 'runs', o.quiet);
         const seeds = replicateSeeds(scenario, to).slice(from);
-        const rs = await runAll(seeds.map((seed) => ({ scenario, seed, check: o.check, events })), { threads: Math.min(threads, to - from), onResult: () => bar.tick() });
+        const rs = await runAll(seeds.map((seed, i) => ({ scenario: scenarioOf(from + i), seed, check: o.check, events })), { threads: Math.min(threads, to - from), onResult: () => bar.tick() });
         bar.stop();
         return rs;
       },
@@ -65,8 +81,10 @@ export async function runCommand(file: string, o: RunOptions): Promise<void> {
     });
     const n = results.length;
     const secs = (performance.now() - t0) / 1000;
-    dir.write('timeseries.csv', csvRow(TIMESERIES_HEADER) + timeseriesRows(results));
-    dir.write('summary.csv', csvRow(SUMMARY_HEADER) + summaryRows(results));
+    const particles = pr ? replicateParticles(pr, n).map((j) => pr.posterior.particles[j]!.particle) : undefined;
+    const groups = pr ? replicateGroups(pr, n) : undefined;
+    dir.write('timeseries.csv', csvRow(TIMESERIES_HEADER) + timeseriesRows(results, 0, particles));
+    dir.write('summary.csv', csvRow(SUMMARY_HEADER) + summaryRows(results, 0, groups));
     if (events) dir.write('events.csv', csvRow(EVENTS_HEADER) + eventRowsCsv(results));
     const manifest = {
       ...baseManifest('run'),
@@ -75,6 +93,7 @@ export async function runCommand(file: string, o: RunOptions): Promise<void> {
       scenario: { ...scenario, replicates: n },
       replicates: n,
       seeds: replicateSeeds(scenario, n),
+      ...(pr ? { posterior: posteriorManifest(pr, n) } : {}),
       threads: Math.min(threads, n),
       ...(targets.length ? { precision: precisionManifest(outcomes), maxReplicates: maxReps } : {}),
       check: !!o.check,
@@ -92,8 +111,13 @@ export async function runCommand(file: string, o: RunOptions): Promise<void> {
       const ys = results[0]!.years;
       const show = [...new Set([ys[0]!, ys[Math.floor((ys.length - 1) / 2)]!, ys[ys.length - 1]!])];
       const cadreYears = results.reduce((a, r) => a + r.cadres * (scenario.years + scenario.burnIn), 0);
-      process.stdout.write(`${scenario.name}: ${n} replicates × ${scenario.years} years (after ${scenario.burnIn} of burn-in), ${world.nRegions} regions, ${world.nPosts} posts, ~${results[0]!.cadres} cadres\n`);
-      process.stdout.write(`${CELL_LEGEND}\n\n${headlineTable(summaries(results), show)}\n\n`);
+      process.stdout.write(`${scenario.name}: ${n} replicates${pr ? ` (${n / pr.seedsPerParticle} particles drawn from the posterior × ${pr.seedsPerParticle} seeds)` : ''} × ${scenario.years} years (after ${scenario.burnIn} of burn-in), ${world.nRegions} regions, ${world.nPosts} posts, ~${results[0]!.cadres} cadres\n`);
+      const summ = summaries(results, groups);
+      process.stdout.write(`${CELL_LEGEND}${pr ? `\n${posteriorLegend(pr)}` : ''}\n\n${headlineTable(summ, show)}\n\n`);
+      if (pr) {
+        const last = show[show.length - 1]!;
+        process.stdout.write(parametricShareLine(HEADLINE.map((metric) => ({ metric, share: summ.find((x) => x.metric === metric && x.year === last)?.parametricShare ?? NaN })), last));
+      }
       if (outcomes.length) process.stdout.write(precisionLines(outcomes, `in ${horizon}`));
       process.stdout.write(`${secs.toFixed(1)} s on ${Math.min(threads, n)} thread(s), ${(cadreYears / secs / 1e6).toFixed(2)} M cadre-years/s; results in ${path.relative(process.cwd(), dir.target) || '.'}\n`);
     }

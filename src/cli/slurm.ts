@@ -13,6 +13,8 @@ import { checkOutDir, checkPartition, checkSlurmMem, checkSlurmTime, slurmScript
 import { InputError, inputError } from '../scenario/errors.js';
 import { intOption } from './options.js';
 import { maxReplicatesOption, parsePrecision } from '../experiment/precision.js';
+import { posteriorOptions } from '../experiment/posterior.js';
+import { sweepPosterior } from './sweep.js';
 
 export interface SlurmCliOptions {
   out?: string;
@@ -25,6 +27,8 @@ export interface SlurmCliOptions {
   set?: string[];
   precision?: string;
   maxReplicates?: string;
+  posterior?: string;
+  seedsPerParticle?: string;
 }
 
 /** Default number of array tasks: one per point, at most this many (Slurm's default MaxArraySize is 1001). */
@@ -56,6 +60,7 @@ export function slurmCommand(file: string, o: SlurmCliOptions): void {
   const mem = o.mem === undefined ? undefined : checkSlurmMem(o.mem);
   const partition = o.partition === undefined ? undefined : checkPartition(o.partition);
   const targets = o.precision === undefined ? [] : parsePrecision(o.precision);
+  const { posterior, seedsPerParticle } = posteriorOptions(o);
   let plan;
   try {
     plan = loadSweep(file, o.set ?? []);
@@ -64,7 +69,8 @@ export function slurmCommand(file: string, o: SlurmCliOptions): void {
   }
   const points = plan.points.length;
   // The options as every shard's sweep is given them, checked here as `sweep` checks them.
-  const max = maxReplicatesOption(o.maxReplicates, plan.replicates, targets.length > 0);
+  // Checked here as `sweep --posterior` checks it (every point with every particle); every shard is given the file.
+  const { pr, max } = sweepPosterior(plan, file, o, posterior, seedsPerParticle, maxReplicatesOption(o.maxReplicates, plan.replicates, targets.length > 0));
   const precision = targets.length ? { spec: targets.map((t) => `${t.metric}=${t.target}`).join(','), max } : undefined;
   const out = path.resolve(checkOutDir(o.out ?? path.join('results', plan.sweep.name)));
   if (existsSync(out)) {
@@ -93,6 +99,7 @@ export function slurmCommand(file: string, o: SlurmCliOptions): void {
     cpusPerTask,
     sets: o.set,
     precision,
+    posterior: pr ? { file: pr.posterior.absolute, seedsPerParticle: pr.seedsPerParticle } : undefined,
   });
   mkdirSync(path.join(out, 'logs'), { recursive: true });
   for (const [name, text] of Object.entries(scripts)) {

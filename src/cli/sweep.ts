@@ -3,7 +3,8 @@
  * `--precision METRIC=H` gives each point the replicates it needs (experiment/sweep-precision.ts).
  */
 import path from 'node:path';
-import { loadSweep, parseShard } from '../experiment/sweep-plan.js';
+import { loadSweep, parseShard, pointName, type SweepPlan } from '../experiment/sweep-plan.js';
+import { checkPosterior, overThePosterior, posteriorOptions, posteriorReplicates, setOverrides, type Posterior, type PosteriorRun } from '../experiment/posterior.js';
 import { runSweep, type SweepOutcome } from '../experiment/sweep-run.js';
 import { defaultThreads } from '../experiment/pool.js';
 import { InputError } from '../scenario/errors.js';
@@ -22,19 +23,40 @@ export interface SweepCliOptions {
   precision?: string;
   maxReplicates?: string;
   quiet?: boolean;
+  posterior?: string;
+  seedsPerParticle?: string;
+}
+
+/**
+ * A sweep over a posterior (`sweep` and `slurm`): replicate k of every point runs
+ * particle draw ⌊k/m⌋, keyed on the base scenario's seed; the replicates come in
+ * whole groups of m seeds, and the particles are checked against every point
+ * before anything runs (a --set option or design parameter of a posterior
+ * parameter is an error). Returns the run and --max-replicates in whole groups.
+ */
+export function sweepPosterior(plan: SweepPlan, file: string, o: { set?: string[]; maxReplicates?: string }, posterior: Posterior | undefined, seedsPerParticle: number, max: number): { pr?: PosteriorRun; max: number } {
+  if (!posterior) return { max };
+  max = posteriorReplicates(plan.replicates, max, seedsPerParticle, { maxReplicates: o.maxReplicates }, file);
+  const points = (function* () {
+    for (let i = 0; i < plan.points.length; i++) yield { scenario: plan.scenario(i), label: `${file}, ${pointName(plan.sweep.design.type, i, plan.points[i]!)}` };
+  })();
+  const overrides = [...setOverrides(o.set ?? []), ...plan.paths.map((q) => ({ path: q, what: `the sweep's design (${file})` }))];
+  checkPosterior(posterior, points, overrides, { keep: false, several: plan.points.length > 1 });
+  return { pr: { posterior, seedsPerParticle, seed: plan.baseSeed ?? plan.seeds[0] ?? 0 }, max };
 }
 
 export async function sweepCommand(file: string, o: SweepCliOptions): Promise<void> {
   const threads = intOption('--threads', o.threads, 1, 1024) ?? defaultThreads();
   const shard = parseShard(o.shard);
   const targets = o.precision === undefined ? [] : parsePrecision(o.precision);
+  const { posterior, seedsPerParticle } = posteriorOptions(o);
   let plan;
   try {
     plan = loadSweep(file, o.set ?? []);
   } catch (e) {
     throw e instanceof InputError && !e.file ? e.withFile(file) : e;
   }
-  const max = maxReplicatesOption(o.maxReplicates, plan.replicates, targets.length > 0);
+  const { pr, max } = sweepPosterior(plan, file, o, posterior, seedsPerParticle, maxReplicatesOption(o.maxReplicates, plan.replicates, targets.length > 0));
   const precision = targets.length ? { targets, max } : undefined;
   const out = o.out ?? path.join('results', shard ? `${plan.sweep.name}-shard-${shard.index}-of-${shard.count}` : plan.sweep.name);
   const stop = { requested: false };
@@ -50,7 +72,7 @@ export async function sweepCommand(file: string, o: SweepCliOptions): Promise<vo
   const t0 = performance.now();
   try {
     const res = await runSweep(plan, {
-      out, threads, resume: !!o.resume, force: !!o.force, shard, stop, precision,
+      out, threads, resume: !!o.resume, force: !!o.force, shard, stop, precision, posterior: pr,
       onProgress: (done, total) => {
         // With --precision the total grows as points add replicates.
         bar ??= progress(total, `sweep ${plan.sweep.name}${shard ? ` ${shard.index}/${shard.count}` : ''}`, 'runs', o.quiet);
@@ -64,7 +86,7 @@ export async function sweepCommand(file: string, o: SweepCliOptions): Promise<vo
     const ran = res.done - res.resumedFrom;
     if (!o.quiet || res.failed.length || res.interrupted) {
       const reps = precision ? `${plan.replicates}–${precision.max} replicates (--precision)` : `${plan.replicates} replicates`;
-      process.stdout.write(`${plan.sweep.name}: ${plan.points.length} points × ${reps}${shard ? `, shard ${shard.index}/${shard.count} (${precision ? `${res.points} points, ` : ''}${res.total} runs)` : ''}; ${ran} runs in ${secs.toFixed(1)} s on ${threads} thread(s)${res.resumedFrom ? `, resumed after ${res.resumedFrom}` : ''}; ${where(res, out)}\n`);
+      process.stdout.write(`${plan.sweep.name}: ${plan.points.length} points × ${reps}${pr ? ` ${overThePosterior(pr)}` : ''}${shard ? `, shard ${shard.index}/${shard.count} (${precision ? `${res.points} points, ` : ''}${res.total} runs)` : ''}; ${ran} runs in ${secs.toFixed(1)} s on ${threads} thread(s)${res.resumedFrom ? `, resumed after ${res.resumedFrom}` : ''}; ${where(res, out)}\n`);
     }
     if (res.precision && !o.quiet) process.stdout.write(precisionSummaryLines(res.precision));
     // A whole sweep gets its report; a shard gets one from `merge`.
@@ -75,7 +97,7 @@ export async function sweepCommand(file: string, o: SweepCliOptions): Promise<vo
       process.exitCode = 1;
     }
     if (res.interrupted) {
-      const resume = resumeHint('sweep', file, [['--out', o.out], ['--shard', o.shard], ['--precision', o.precision], ['--max-replicates', precision ? o.maxReplicates : undefined]], o.set);
+      const resume = resumeHint('sweep', file, [['--out', o.out], ['--shard', o.shard], ['--precision', o.precision], ['--max-replicates', precision ? o.maxReplicates : undefined], ['--posterior', o.posterior], ['--seeds-per-particle', o.seedsPerParticle]], o.set);
       const where = precision ? `${res.done} runs (${res.pointsDone} of ${res.points} points complete)` : `${res.done} of ${res.total} runs`;
       process.stderr.write(`stopped after ${where}; continue with: ${resume}\n`);
       process.exitCode = 130;

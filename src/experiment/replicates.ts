@@ -10,6 +10,7 @@ import { runAll } from './pool.js';
 import type { PackedResult } from './run-one.js';
 import { csvRow } from './csv.js';
 import { summarizeMetric, type Summary } from './stats.js';
+import { parametricShare } from './posterior.js';
 import { EVENT_COLUMNS } from '../model/phases/record.js';
 
 export interface ReplicateOptions {
@@ -33,38 +34,58 @@ export async function runReplicates(scenario: Scenario, o: ReplicateOptions): Pr
   );
 }
 
-export const TIMESERIES_HEADER = ['point', 'replicate', 'seed', 'year', ...METRIC_NAMES];
-export const SUMMARY_HEADER = ['point', 'metric', 'year', 'n', 'mean', 'sd', 'ci_low', 'ci_high'];
+/**
+ * The columns of timeseries.csv and summary.csv. `particle` (the posterior
+ * particle a replicate ran) and `parametric_share` (the share of the variance
+ * over replicates due to the parameters) come last, so that readers of the
+ * earlier columns are unaffected; they are empty without --posterior
+ * (posterior.ts).
+ */
+export const TIMESERIES_HEADER = ['point', 'replicate', 'seed', 'year', ...METRIC_NAMES, 'particle'];
+export const SUMMARY_HEADER = ['point', 'metric', 'year', 'n', 'mean', 'sd', 'ci_low', 'ci_high', 'parametric_share'];
 
-export function timeseriesRows(results: PackedResult[], point = 0): string {
+/** Rows of timeseries.csv; `particles[k]`: the posterior particle replicate k ran (empty cell without). */
+export function timeseriesRows(results: PackedResult[], point = 0, particles?: readonly number[]): string {
   const m = METRIC_NAMES.length;
   let out = '';
   results.forEach((r, rep) => {
+    const particle = particles ? particles[rep]! : '';
     r.years.forEach((year, i) => {
-      out += csvRow([point, rep, r.seed, year, ...Array.from(r.metrics.subarray(i * m, (i + 1) * m))]);
+      out += csvRow([point, rep, r.seed, year, ...Array.from(r.metrics.subarray(i * m, (i + 1) * m)), particle]);
     });
   });
   return out;
 }
 
-/** Summary of each metric in each year over the replicates. */
-export function summaries(results: PackedResult[]): { metric: string; year: number; s: Summary }[] {
-  const out: { metric: string; year: number; s: Summary }[] = [];
+export interface MetricSummary {
+  metric: string;
+  year: number;
+  s: Summary;
+  /** With a posterior: the share of the variance over replicates due to the parameters (NaN when undefined). */
+  parametricShare?: number;
+}
+
+/**
+ * Summary of each metric in each year over the replicates; with `groups`
+ * (replicate k ran particle draw groups[k]), also the parametric share.
+ */
+export function summaries(results: PackedResult[], groups?: readonly number[]): MetricSummary[] {
+  const out: MetricSummary[] = [];
   const m = METRIC_NAMES.length;
   const years = results[0]?.years ?? [];
   const vals = new Float64Array(results.length);
   METRIC_NAMES.forEach((metric, j) => {
     years.forEach((year, i) => {
       results.forEach((r, k) => (vals[k] = r.metrics[i * m + j]!));
-      out.push({ metric, year, s: summarizeMetric(metric, vals) });
+      out.push({ metric, year, s: summarizeMetric(metric, vals), ...(groups ? { parametricShare: parametricShare(vals, groups) } : {}) });
     });
   });
   return out;
 }
 
-export function summaryRows(results: PackedResult[], point = 0): string {
+export function summaryRows(results: PackedResult[], point = 0, groups?: readonly number[]): string {
   let out = '';
-  for (const { metric, year, s } of summaries(results)) out += csvRow([point, metric, year, s.n, s.mean, s.sd, s.ciLow, s.ciHigh]);
+  for (const { metric, year, s, parametricShare: ps } of summaries(results, groups)) out += csvRow([point, metric, year, s.n, s.mean, s.sd, s.ciLow, s.ciHigh, ps ?? NaN]);
   return out;
 }
 

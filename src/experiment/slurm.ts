@@ -31,6 +31,8 @@ export interface SlurmSpec {
   sets?: string[];
   /** `--precision` and `--max-replicates` for every shard (each point gets the replicates it needs). */
   precision?: { spec: string; max: number };
+  /** `--posterior` (absolute path) and `--seeds-per-particle` for every shard. */
+  posterior?: { file: string; seedsPerParticle: number };
 }
 
 export interface SlurmScripts {
@@ -125,7 +127,8 @@ export function slurmScripts(s: SlurmSpec): SlurmScripts {
 # CadreFlow sweep "${s.name}" (${s.points} points) as a Slurm array job of ${n} task(s):
 # task i runs shard i/${n} (the points p with p mod ${n} = i - 1) into
 # DIR/${shardDirName('i', n)}, with as many threads as the task has CPUs${s.precision ? `;
-# each point adds replicates until --precision ${s.precision.spec} is met (at most ${s.precision.max})` : ''}.
+# each point adds replicates until --precision ${s.precision.spec} is met (at most ${s.precision.max})` : ''}${s.posterior ? `;
+# replicate k of every point runs a particle of the posterior ${s.posterior.file} (${s.posterior.seedsPerParticle} seeds per drawn particle)` : ''}.
 # Written by \`cadreflow slurm\`. Submit it with the merge job:  ${submitScript}
 # Every task resumes its shard (--resume), so a task that is re-queued or
 # re-run continues where it stopped. To re-run failed tasks, e.g. 2 and 5:
@@ -141,7 +144,7 @@ cd "$OUT" || exit 1
 # A shard directory without progress.json was stopped before its first
 # checkpoint: there is nothing in it to keep.
 if [ -d "$SHARD" ] && [ ! -e "$SHARD/progress.json" ]; then rm -rf -- "$SHARD"; fi
-"$NODE" "$CADREFLOW" sweep "$SWEEP" --shard "$I/$N" --out "$SHARD" --threads "\${SLURM_CPUS_PER_TASK:-1}" --resume${(s.sets ?? []).map((x) => ` --set ${shq(x)}`).join('')}${s.precision ? ` --precision ${shq(s.precision.spec)} --max-replicates ${s.precision.max}` : ''}
+"$NODE" "$CADREFLOW" sweep "$SWEEP" --shard "$I/$N" --out "$SHARD" --threads "\${SLURM_CPUS_PER_TASK:-1}" --resume${(s.sets ?? []).map((x) => ` --set ${shq(x)}`).join('')}${s.precision ? ` --precision ${shq(s.precision.spec)} --max-replicates ${s.precision.max}` : ''}${s.posterior ? ` --posterior ${shq(s.posterior.file)} --seeds-per-particle ${s.posterior.seedsPerParticle}` : ''}
 status=$?
 # Runs that failed are recorded in failures.csv; a complete shard is a success
 # so that the merge still runs (the merged failures.csv lists them).

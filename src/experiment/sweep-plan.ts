@@ -30,6 +30,8 @@ export interface SweepPlan {
   hash: string;
   /** The command line's --set options (recorded in manifest.json, so that a resume can repeat them). */
   overrides: string[];
+  /** The base scenario's seed (after `set` and --set): what a posterior's draws are keyed on (posterior.ts). */
+  baseSeed?: number;
 }
 
 export interface Shard {
@@ -108,7 +110,7 @@ export function loadSweep(file: string, overrides: string[] = []): SweepPlan {
   }
   const hash = h.digest('hex').slice(0, 20);
   const scenario = (p: number) => resolvePoint(points[p]!);
-  return { file, sweep, baseRaw, points, paths, scenario, seeds, replicates: sweep.replicates, hash, overrides };
+  return { file, sweep, baseRaw, points, paths, scenario, seeds, replicates: sweep.replicates, hash, overrides, baseSeed: base.seed };
 }
 
 /** How many invalid design points a message lists. */

@@ -34,6 +34,7 @@ import type { PrecisionOutcome } from './precision.js';
 import { decidePoint, precisionCells, precisionColumns, precisionHash, summarizePrecision, type SweepPrecision, type SweepPrecisionSummary } from './sweep-precision.js';
 import { baseManifest } from './manifest.js';
 import type { Scenario } from '../scenario/schema.js';
+import { parametricShare, particleScenario, posteriorHash, posteriorManifest, replicateParticle, type PosteriorRun } from './posterior.js';
 
 export const SWEEP_FILES = ['points.csv', 'runs.csv', 'timeseries.csv', 'summary.csv', 'failures.csv'] as const;
 
@@ -48,6 +49,12 @@ export interface SweepOptions {
   stop?: { requested: boolean };
   /** `--precision`: each point adds replicates until its targets are met (sweep-precision.ts). */
   precision?: SweepPrecision;
+  /**
+   * `--posterior`: replicate k of every point runs particle draw ⌊k/m⌋ (posterior.ts; checked
+   * against every point beforehand). timeseries.csv and runs.csv then end with `particle`,
+   * summary.csv with `parametric_share`; without it the files are as they were.
+   */
+  posterior?: PosteriorRun;
 }
 
 export interface SweepOutcome {
@@ -77,12 +84,13 @@ interface Progress {
   complete: boolean;
 }
 
-export function headers(plan: SweepPlan, precision?: SweepPrecision): Record<(typeof SWEEP_FILES)[number], string> {
+export function headers(plan: SweepPlan, precision?: SweepPrecision, posterior?: PosteriorRun): Record<(typeof SWEEP_FILES)[number], string> {
+  const particle = posterior ? ['particle'] : [];
   return {
     'points.csv': csvRow(['point', ...paramColumns(plan).map((c) => c.header), ...(precision ? precisionColumns(precision) : [])]),
-    'runs.csv': csvRow(['point', 'replicate', 'seed', 'status', ...paramColumns(plan).map((c) => c.header), ...METRIC_NAMES, 'error']),
-    'timeseries.csv': csvRow(['point', 'replicate', 'seed', 'year', ...METRIC_NAMES]),
-    'summary.csv': csvRow(['point', 'metric', 'year', 'n', 'mean', 'sd', 'ci_low', 'ci_high']),
+    'runs.csv': csvRow(['point', 'replicate', 'seed', 'status', ...paramColumns(plan).map((c) => c.header), ...METRIC_NAMES, 'error', ...particle]),
+    'timeseries.csv': csvRow(['point', 'replicate', 'seed', 'year', ...METRIC_NAMES, ...particle]),
+    'summary.csv': csvRow(['point', 'metric', 'year', 'n', 'mean', 'sd', 'ci_low', 'ci_high', ...(posterior ? ['parametric_share'] : [])]),
     'failures.csv': csvRow(['point', 'replicate', 'seed', 'message']),
   };
 }
@@ -138,6 +146,8 @@ interface PointState {
   /** With --precision: values[i][k] = target i's metric in the last year of replicate k (NaN for a failed run). */
   values: number[][];
   outcomes?: PrecisionOutcome[];
+  /** With a posterior: the point's scenario with each particle's values, resolved when first run. */
+  particles?: Map<number, Scenario>;
 }
 
 /** Buffer key of (position of the point in the shard, replicate); replicates are < 100 001. */
@@ -148,7 +158,8 @@ export async function runSweep(plan: SweepPlan, o: SweepOptions): Promise<SweepO
   const dir = out.dir;
   const shard = o.shard ?? null;
   const prec = o.precision && o.precision.targets.length ? o.precision : undefined;
-  const hash = precisionHash(plan.hash, prec);
+  const post = o.posterior;
+  const hash = posteriorHash(precisionHash(plan.hash, prec), post);
   const shardPoints = shardPointList(plan, o.shard);
   const nPoints = shardPoints.length;
   const initial = plan.replicates;
@@ -161,7 +172,7 @@ export async function runSweep(plan: SweepPlan, o: SweepOptions): Promise<SweepO
       throw inputError('--resume', o.out, 'the results of this same sweep file with the same --set options, shard, --precision and program version; this directory holds another sweep (use another --out, or --force to start again)');
     }
   }
-  const head = headers(plan, prec);
+  const head = headers(plan, prec, post);
   if (!prog) {
     makeDir(dir, o.out);
     // The manifest first: a directory with it is recognisably this sweep's (--resume, --force) even if stopped at once.
@@ -179,6 +190,7 @@ export async function runSweep(plan: SweepPlan, o: SweepOptions): Promise<SweepO
       tasks: prec ? null : nPoints * initial,
       ...(prec ? { precision: { targets: prec.targets, initialReplicates: initial, maxReplicates: prec.max } } : {}),
       parameters: plan.paths,
+      ...(post ? { posterior: posteriorManifest(post, plan.replicates) } : {}),
       firstPointScenario: plan.points.length ? plan.scenario(0) : null,
       metrics: METRIC_NAMES,
       started: new Date().toISOString(),
@@ -227,8 +239,9 @@ export async function runSweep(plan: SweepPlan, o: SweepOptions): Promise<SweepO
   let inFlight = 0;
   // Runs finished in this sweep and their summed run time (how many runs to keep in flight).
   let runsDone = 0, runSeconds = 0;
-  // The writer's point: its successful runs (for its summary rows) and its rows until it is complete.
+  // The writer's point: its successful runs and their replicates (for its summary rows) and its rows until it is complete.
   let pointRuns: PackedResult[] = [];
+  let pointReps: number[] = [];
   const empty = () => ({ 'points.csv': '', 'runs.csv': '', 'timeseries.csv': '', 'summary.csv': '', 'failures.csv': '' });
   let pending: Record<string, string> = empty();
   const m = METRIC_NAMES.length;
@@ -242,20 +255,33 @@ export async function runSweep(plan: SweepPlan, o: SweepOptions): Promise<SweepO
       planned: initial, final: !prec, submitted: 0, arrived: 0,
       values: targetIndex.map(() => []),
     };
+    if (post) st.particles = new Map();
     active.set(pos, st);
     return st;
   };
+
+  /** The scenario replicate `rep` of a point runs: over a posterior, the point with its particle's values. */
+  const taskScenario = (st: PointState, rep: number): Scenario => {
+    if (!post) return st.scenario;
+    const j = replicateParticle(post, rep);
+    let s = st.particles!.get(j);
+    if (!s) st.particles!.set(j, (s = particleScenario(post.posterior, j, st.scenario)));
+    return s;
+  };
+  const particleCells = (rep: number): number[] => (post ? [post.posterior.particles[replicateParticle(post, rep)]!.particle] : []);
 
   const flushPoint = (st: PointState) => {
     const point = st.point;
     let summary = '';
     const years = pointRuns[0]?.years ?? [];
     const vals = new Float64Array(pointRuns.length);
+    // Over a posterior, the runs' particle draws (failed runs are left out of both).
+    const groups = post ? pointReps.map((k) => Math.floor(k / post.seedsPerParticle)) : undefined;
     for (let j = 0; j < m; j++) {
       for (let i = 0; i < years.length; i++) {
         pointRuns.forEach((r, k) => (vals[k] = r.metrics[i * m + j]!));
         const s = summarizeMetric(METRIC_NAMES[j]!, vals);
-        summary += csvRow([point, METRIC_NAMES[j]!, years[i]!, s.n, s.mean, s.sd, s.ciLow, s.ciHigh]);
+        summary += csvRow([point, METRIC_NAMES[j]!, years[i]!, s.n, s.mean, s.sd, s.ciLow, s.ciHigh, ...(groups ? [parametricShare(vals, groups)] : [])]);
       }
     }
     pending['summary.csv'] += summary;
@@ -266,6 +292,7 @@ export async function runSweep(plan: SweepPlan, o: SweepOptions): Promise<SweepO
     }
     pending = empty();
     pointRuns = [];
+    pointReps = [];
     prog!.nextTask = written;
     prog!.nextPoint = writePos + 1;
     // A checkpoint at most once a second (a sweep of small runs completes dozens of points a second).
@@ -300,11 +327,13 @@ export async function runSweep(plan: SweepPlan, o: SweepOptions): Promise<SweepO
       if (out.ok) {
         const r = out.r;
         const last = r.years.length - 1;
-        pending['runs.csv'] += csvRow([point, rep, seed, 'ok', ...paramCells(plan, point), ...Array.from(r.metrics.subarray(last * m, (last + 1) * m)), '']);
-        r.years.forEach((year, i) => (pending['timeseries.csv'] += csvRow([point, rep, seed, year, ...Array.from(r.metrics.subarray(i * m, (i + 1) * m))])));
+        const pc = particleCells(rep);
+        pending['runs.csv'] += csvRow([point, rep, seed, 'ok', ...paramCells(plan, point), ...Array.from(r.metrics.subarray(last * m, (last + 1) * m)), '', ...pc]);
+        r.years.forEach((year, i) => (pending['timeseries.csv'] += csvRow([point, rep, seed, year, ...Array.from(r.metrics.subarray(i * m, (i + 1) * m)), ...pc])));
         pointRuns.push(r);
+        pointReps.push(rep);
       } else {
-        pending['runs.csv'] += csvRow([point, rep, seed, 'failed', ...paramCells(plan, point), ...METRIC_NAMES.map(() => ''), out.message]);
+        pending['runs.csv'] += csvRow([point, rep, seed, 'failed', ...paramCells(plan, point), ...METRIC_NAMES.map(() => ''), out.message, ...particleCells(rep)]);
         pending['failures.csv'] += csvRow([point, rep, seed, out.message]);
         failed.push({ point, replicate: rep, seed, message: out.message });
       }
@@ -355,7 +384,7 @@ export async function runSweep(plan: SweepPlan, o: SweepOptions): Promise<SweepO
         const rep = st.submitted++;
         inFlight++;
         pool
-          .run({ scenario: st.scenario, seed: runSeed(plan.seeds[st.point]!, st.point, rep), point: st.point, replicate: rep })
+          .run({ scenario: taskScenario(st, rep), seed: runSeed(plan.seeds[st.point]!, st.point, rep), point: st.point, replicate: rep })
           .then((r): Outcome => ({ ok: true, r }), (e): Outcome => ({ ok: false, message: String((e as Error)?.message ?? e).replace(/[\r\n]+/g, ' ') }))
           .then((out) => {
             inFlight--;

@@ -54,7 +54,15 @@ class Builder {
   sections: string[] = [];
   toc: { id: string; title: string }[] = [];
   private n = 0;
+  /** The posterior the replicates ran over (manifest.posterior of run, compare, sweep --posterior). */
+  posterior?: PosteriorInfo;
   constructor(readonly lang: Lang, readonly zoom = false) {}
+
+  /** ", over the posterior (N particles)" after "over replicates" when the replicates ran over a posterior. */
+  over(): string {
+    const p = this.posterior;
+    return p ? this.t(`, over the posterior (${p.particles} particles)`, `,基于后验分布(${p.particles} 个粒子)`) : '';
+  }
 
   /** Whether the y axis of `metric` starts at 0: shares do, unless the report was asked to zoom. */
   fromZero(metric: string): boolean {
@@ -86,6 +94,31 @@ class Builder {
   }
 }
 
+interface PosteriorInfo {
+  file: string;
+  sha256: string;
+  particles: number;
+  seedsPerParticle: number;
+}
+
+/** manifest.posterior, if the results ran over a posterior (experiment/posterior.ts). */
+function posteriorInfo(m: Record<string, any>): PosteriorInfo | undefined {
+  const p = m.posterior;
+  if (!p || typeof p !== 'object' || typeof p.particles !== 'number') return undefined;
+  return { file: String(p.file ?? ''), sha256: String(p.sha256 ?? ''), particles: p.particles, seedsPerParticle: Number(p.seedsPerParticle) };
+}
+
+/** What the intervals of results run over a posterior include, for the sections that show them. */
+function posteriorNote(b: Builder): string {
+  const p = b.posterior;
+  if (!p) return '';
+  const name = esc(path.basename(p.file));
+  return `<p class="posterior"><b>${b.t('Over the posterior', '基于后验分布')}</b>: ${b.t(
+    `the replicates ran over the posterior <code>${name}</code> (${p.particles} particles, SHA-256 <code>${esc(p.sha256.slice(0, 12))}…</code>): each group of ${p.seedsPerParticle} replicates ran one particle drawn by its weight, on ${p.seedsPerParticle} seeds, its parameter values applied to the scenario. Every interval is over the posterior: it includes the uncertainty of the parameters as well as the model's randomness, so it is wider than an interval at fixed parameters. <code>parametric_share</code> (summary.csv, compare.csv) is the share of the variance over replicates due to the parameters (one-way random-effects ANOVA of the particle groups).`,
+    `各次重复基于后验分布 <code>${name}</code>(${p.particles} 个粒子,SHA-256 <code>${esc(p.sha256.slice(0, 12))}…</code>)运行:每组 ${p.seedsPerParticle} 次重复按权重抽取一个粒子,以 ${p.seedsPerParticle} 个随机种子运行,并将其参数值用于方案。所有区间均基于后验分布:既包含模型的随机性,也包含参数的不确定性,因而比固定参数时的区间更宽。<code>parametric_share</code>(summary.csv、compare.csv)为重复间方差中由参数造成的比例(按粒子分组的单因素随机效应方差分析)。`,
+  )}</p>`;
+}
+
 // ---------- series from the tables ----------
 
 interface MetricSeries {
@@ -110,6 +143,20 @@ function seriesFromSummary(t: Table, point = '0', groupCol?: string): Map<string
     s.years.push(num(r[iY])); s.mean.push(num(r[iMean])); s.low.push(num(r[iL])); s.high.push(num(r[iH]));
   }
   return out;
+}
+
+/** Over a posterior: each metric's parametric_share in the last year of summary.csv (its point 0). */
+function lastYearShares(t: Table): Map<string, number> | undefined {
+  const iP = col(t, 'point'), iM = col(t, 'metric'), iY = col(t, 'year'), iS = col(t, 'parametric_share');
+  if (iS < 0) return undefined;
+  const out = new Map<string, { year: number; share: number }>();
+  for (const r of t.rows) {
+    if (iP >= 0 && r[iP] !== '0') continue;
+    const y = num(r[iY]);
+    const prev = out.get(r[iM]!);
+    if (!prev || y > prev.year) out.set(r[iM]!, { year: y, share: num(r[iS]) });
+  }
+  return new Map([...out].map(([k, v]) => [k, v.share]));
 }
 
 /** Per group (scenario) and metric the mean and CI by year over the replicates of timeseries.csv. */
@@ -256,14 +303,16 @@ function metricCharts(b: Builder, groups: Map<string, Map<string, MetricSeries>>
       const at = (arr: number[] | undefined) => years.map((y) => { const i = s ? s.years.indexOf(y) : -1; return i >= 0 ? arr![i]! : NaN; });
       return { name: g || metric, mean: at(s?.mean), low: at(s?.low), high: at(s?.high), color: colors.get(g) };
     });
-    html += b.chart(`${prefix}${metric}`, lineBandOption({ title: metricLabel(metric, b.lang), subtitle: `${metric} — ${b.t('mean and 95% CI over replicates', '重复均值与95%置信区间')}`, categories: years, series, marks, legend: names.length > 1, fromZero: b.fromZero(metric) }));
+    html += b.chart(`${prefix}${metric}`, lineBandOption({ title: metricLabel(metric, b.lang), subtitle: `${metric} — ${b.t('mean and 95% CI over replicates', '重复均值与95%置信区间')}${b.over()}`, categories: years, series, marks, legend: names.length > 1, fromZero: b.fromZero(metric) }));
   }
   return html + '</div>';
 }
 
-function horizonTable(b: Builder, groups: Map<string, Map<string, MetricSeries>>, metrics: string[]): string {
+/** The first and last year of every metric; `shares`: over a posterior, each metric's parametric share in the last year (a column of its own). */
+function horizonTable(b: Builder, groups: Map<string, Map<string, MetricSeries>>, metrics: string[], shares?: Map<string, number>): string {
   const names = [...groups.keys()];
-  let h = `<table class="numbers"><thead><tr><th>${b.t('metric', '指标')}</th>${names.map((g) => `<th colspan="2">${esc(g || b.t('value', '数值'))}</th>`).join('')}</tr><tr><th></th>${names.map(() => `<th>${b.t('first year', '首年')}</th><th>${b.t('last year', '末年')}</th>`).join('')}</tr></thead><tbody>`;
+  const shareHead = shares ? `<th rowspan="2" title="parametric_share">${b.t('share due to the parameters, last year', '末年方差中参数所占比例')}</th>` : '';
+  let h = `<table class="numbers"><thead><tr><th>${b.t('metric', '指标')}</th>${names.map((g) => `<th colspan="2">${esc(g || b.t('value', '数值'))}</th>`).join('')}${shareHead}</tr><tr><th></th>${names.map(() => `<th>${b.t('first year', '首年')}</th><th>${b.t('last year', '末年')}</th>`).join('')}</tr></thead><tbody>`;
   for (const metric of metrics) {
     const cells = names.map((g) => {
       const s = groups.get(g)!.get(metric);
@@ -271,7 +320,8 @@ function horizonTable(b: Builder, groups: Map<string, Map<string, MetricSeries>>
       const c = (i: number) => `${displayNumber(s.mean[i]!)}${b.ci(s.low[i]!, s.high[i]!)}`;
       return `<td>${c(0)}</td><td>${c(s.years.length - 1)}</td>`;
     });
-    h += `<tr><td title="${esc(metric)}">${esc(metricLabel(metric, b.lang))} <code>${esc(metric)}</code></td>${cells.join('')}</tr>`;
+    const share = shares ? `<td>${displayNumber(shares.get(metric) ?? NaN, 2)}</td>` : '';
+    h += `<tr><td title="${esc(metric)}">${esc(metricLabel(metric, b.lang))} <code>${esc(metric)}</code></td>${cells.join('')}${share}</tr>`;
   }
   return h + '</tbody></table>';
 }
@@ -353,8 +403,8 @@ function runReport(b: Builder, r: Results, scs: { label: string; scenario: Scena
   const renamed = new Map([...groups].map(([, v]) => [scs[0]?.label ?? '', v] as const));
   const allMetrics = [...(renamed.values().next().value?.keys() ?? [])];
   const headline = HEADLINE.filter((m) => allMetrics.includes(m));
-  b.section('headline', b.t('Headline metrics over the years', '主要指标随时间变化'), `<p>${b.t(CI_NOTE[1], CI_NOTE[0])} ${b.t('Dashed vertical lines mark reform years.', '竖虚线为改革年份。')}</p>${metricCharts(b, renamed, headline, marks)}`);
-  b.section('numbers', b.t('All metrics, first and last year', '全部指标:首年与末年'), horizonTable(b, renamed, allMetrics));
+  b.section('headline', b.t('Headline metrics over the years', '主要指标随时间变化'), `<p>${b.t(CI_NOTE[1], CI_NOTE[0])} ${b.t('Dashed vertical lines mark reform years.', '竖虚线为改革年份。')}</p>${posteriorNote(b)}${metricCharts(b, renamed, headline, marks)}`);
+  b.section('numbers', b.t('All metrics, first and last year', '全部指标:首年与末年'), horizonTable(b, renamed, allMetrics, b.posterior && r.summary ? lastYearShares(r.summary) : undefined));
 }
 
 function compareReport(b: Builder, r: Results, scs: { label: string; scenario: Scenario }[]): void {
@@ -362,11 +412,11 @@ function compareReport(b: Builder, r: Results, scs: { label: string; scenario: S
   const labels: string[] = Array.isArray(r.manifest.labels) ? r.manifest.labels : [];
   let groups: Map<string, Map<string, MetricSeries>>;
   if (r.summary && col(r.summary, 'scenario') >= 0) groups = seriesFromSummary(r.summary, '0', 'scenario');
-  else groups = seriesFromTimeseries(r.timeseries!, 'scenario', r.timeseries!.header.filter((h) => !['scenario', 'point', 'replicate', 'seed', 'year'].includes(h)));
+  else groups = seriesFromTimeseries(r.timeseries!, 'scenario', r.timeseries!.header.filter((h) => !['scenario', 'point', 'replicate', 'seed', 'year', 'particle'].includes(h)));
   if (labels.length) groups = new Map([...labels.filter((l) => groups.has(l)).map((l) => [l, groups.get(l)!] as const), ...[...groups].filter(([g]) => !labels.includes(g))]);
   const metrics = [...(groups.values().next().value?.keys() ?? [])];
   const headline = HEADLINE.filter((m) => metrics.includes(m));
-  b.section('headline', b.t('Headline metrics over the years, scenarios overlaid', '主要指标随时间变化(方案叠加)'), `<p>${b.t('Every scenario ran replicate k on the same random seed (common random numbers).', '各方案第 k 次重复使用相同的随机种子(共同随机数)。')} ${b.t(CI_NOTE[1], CI_NOTE[0])}</p>${metricCharts(b, groups, headline, marks)}`);
+  b.section('headline', b.t('Headline metrics over the years, scenarios overlaid', '主要指标随时间变化(方案叠加)'), `<p>${b.t('Every scenario ran replicate k on the same random seed (common random numbers).', '各方案第 k 次重复使用相同的随机种子(共同随机数)。')} ${b.t(CI_NOTE[1], CI_NOTE[0])}</p>${posteriorNote(b)}${metricCharts(b, groups, headline, marks)}`);
   if (r.compare) {
     const recs = records(r.compare);
     const byKey = new Map(recs.map((x) => [`${x.metric}@${x.year}@${x.scenario}`, x]));
@@ -400,9 +450,13 @@ function compareReport(b: Builder, r: Results, scs: { label: string; scenario: S
       html += b.chart(`compare-diff-${year}`, differenceBarsOption(spec), 640, differenceBarsHeight(spec), undefined, true);
     }
     html += '</div>';
-    let tab = `<table class="numbers"><thead><tr><th>${b.t('metric', '指标')}</th><th>${b.t('year', '年')}</th><th>${b.t('scenario', '方案')}</th><th>mean [95% CI]</th><th>Δ [95% CI]</th></tr></thead><tbody>`;
+    // Over a posterior: the share of the variance due to the parameters, of each level and paired difference (compare.csv).
+    const shareCols = !!b.posterior && col(r.compare, 'parametric_share') >= 0;
+    const shareHead = shareCols ? `<th title="parametric_share">${b.t('share due to the parameters', '参数所占比例')}</th><th title="diff_parametric_share">${b.t('of Δ', 'Δ 中')}</th>` : '';
+    let tab = `<table class="numbers"><thead><tr><th>${b.t('metric', '指标')}</th><th>${b.t('year', '年')}</th><th>${b.t('scenario', '方案')}</th><th>mean [95% CI]</th><th>Δ [95% CI]</th>${shareHead}</tr></thead><tbody>`;
     for (const x of recs.filter((x) => HEADLINE.includes(x.metric!))) {
-      tab += `<tr><td>${esc(metricLabel(x.metric!, b.lang))}</td><td>${esc(x.year)}</td><td>${esc(x.scenario)}</td><td>${displayNumber(num(x.mean))}${b.ci(num(x.ci_low), num(x.ci_high))}</td><td>${x.diff_mean ? `${displayNumber(num(x.diff_mean))}${b.ci(num(x.diff_ci_low), num(x.diff_ci_high))}` : '–'}</td></tr>`;
+      const shares = shareCols ? `<td>${displayNumber(num(x.parametric_share), 2)}</td><td>${x.diff_parametric_share ? displayNumber(num(x.diff_parametric_share), 2) : '–'}</td>` : '';
+      tab += `<tr><td>${esc(metricLabel(x.metric!, b.lang))}</td><td>${esc(x.year)}</td><td>${esc(x.scenario)}</td><td>${displayNumber(num(x.mean))}${b.ci(num(x.ci_low), num(x.ci_high))}</td><td>${x.diff_mean ? `${displayNumber(num(x.diff_mean))}${b.ci(num(x.diff_ci_low), num(x.diff_ci_high))}` : '–'}</td>${shares}</tr>`;
     }
     html += tab + '</tbody></table>';
     b.section('compare', b.t('Differences against the reference', '与参照方案的差异'), html);
@@ -432,13 +486,14 @@ function sweepReport(b: Builder, r: Results, o: ReportOptions): void {
   const params: string[] = Array.isArray(r.manifest.parameters) ? r.manifest.parameters : (r.points?.header.filter((h) => h !== 'point') ?? []);
   const metric = o.metric ?? 'stagnation_share';
   const jm = col(runs, metric);
-  if (jm < 0) throw inputError('--metric', metric, `a metric column of runs.csv (${runs.header.filter((h) => !['point', 'replicate', 'seed', 'status', 'error', ...params].includes(h)).slice(0, 8).join(', ')}, …)`);
+  if (jm < 0) throw inputError('--metric', metric, `a metric column of runs.csv (${runs.header.filter((h) => !['point', 'replicate', 'seed', 'status', 'error', 'particle', ...params].includes(h)).slice(0, 8).join(', ')}, …)`);
   for (const p of [o.x, o.y]) if (p !== undefined && !params.includes(p)) throw inputError('--x/--y', p, `a parameter of this sweep: ${params.join(', ')}`);
   if (o.x !== undefined && o.x === o.y) throw inputError('--y', o.y, 'a parameter other than --x');
   const failed = runs.rows.length - ok.length;
   let intro = `<p>${b.t(`${r.manifest.points ?? '?'} design points × ${r.manifest.replicates ?? '?'} replicates; ${ok.length} runs succeeded${failed ? `, ${failed} failed (see failures.csv)` : ''}. Values are the metric in the last reported year, averaged over the runs at each parameter value.`, `${r.manifest.points ?? '?'} 个设计点 × ${r.manifest.replicates ?? '?'} 次重复;成功 ${ok.length} 次${failed ? `,失败 ${failed} 次(见 failures.csv)` : ''}。数值为末年指标,按参数取值对运行平均。`)}</p>`;
   intro += `<p>${b.t('Parameters', '参数')}: ${params.map((p) => `<code>${esc(p)}</code>`).join(', ')}. ${b.t('Metric', '指标')}: <b>${esc(metricLabel(metric, b.lang))}</b> <code>${esc(metric)}</code> ${b.t('(choose another with --metric)', '(可用 --metric 选择)')}</p>`;
   // A sweep (or shard) that has not finished has no finishing time in its manifest.
+  intro += posteriorNote(b);
   if (!r.manifest.finished) intro = `<p><b>${b.t('This sweep is not complete: the report shows the runs written so far (continue it with --resume).', '此扫描尚未完成:报告只含已写出的运行(可用 --resume 继续)。')}</b></p>` + intro;
   let html = intro;
   if (params.length >= 2) {
@@ -457,7 +512,7 @@ function sweepReport(b: Builder, r: Results, o: ReportOptions): void {
     const vals: number[][] = bins.label.map(() => []);
     for (const x of ok) vals[bins.binOf(x[ip]!)]!.push(num(x[jm]));
     const cis = vals.map((v) => meanCI(v, UNIT_RANGE.has(metric)));
-    html += b.chart(`line-${metric}-${p}`, lineBandOption({ title: `${metricLabel(metric, b.lang)} × ${p}`, subtitle: b.t('mean over runs and 95% CI (other parameters averaged over)', '运行均值与95%置信区间(对其他参数平均)'), categories: bins.label, xName: p, series: [{ name: metric, mean: cis.map((c) => c.mean), low: cis.map((c) => c.low), high: cis.map((c) => c.high) }], legend: false, fromZero: b.fromZero(metric) }));
+    html += b.chart(`line-${metric}-${p}`, lineBandOption({ title: `${metricLabel(metric, b.lang)} × ${p}`, subtitle: `${b.t('mean over runs and 95% CI (other parameters averaged over)', '运行均值与95%置信区间(对其他参数平均)')}${b.over()}`, categories: bins.label, xName: p, series: [{ name: metric, mean: cis.map((c) => c.mean), low: cis.map((c) => c.low), high: cis.map((c) => c.high) }], legend: false, fromZero: b.fromZero(metric) }));
   }
   html += '</div>';
   b.section('sweep', b.t('Sweep', '参数扫描'), html);
@@ -557,6 +612,7 @@ export function buildReport(dir: string, o: ReportOptions = {}): BuiltReport {
     for (const [flag, v] of [['--metric', o.metric], ['--x', o.x], ['--y', o.y]] as const) if (v !== undefined) throw inputError(flag, v, `only for the report of a sweep (${dir} holds a ${r.kind})`);
   }
   const b = new Builder(lang, o.zoom ?? false);
+  if (r.kind !== 'sensitivity') b.posterior = posteriorInfo(r.manifest);
   const scs = manifestScenarios(r.manifest);
   const m = r.manifest;
   const name = r.kind === 'compare' ? (Array.isArray(m.labels) ? m.labels.join(' vs ') : 'comparison') : r.kind === 'sweep' ? (m.sweep?.name ?? path.basename(r.dir)) : r.kind === 'sensitivity' ? (m.analysis?.name ?? path.basename(r.dir)) : (scs[0]?.label ?? path.basename(r.dir));

@@ -89,13 +89,13 @@ describe('compare.csv rows', () => {
     expect(rows.length).toBe(METRIC_NAMES.length * 3);
     const csv = compareCsv(rows).split('\n');
     expect(csv[0]).toBe(COMPARE_HEADER.join(','));
-    expect(csv[0]).toBe('metric,year,scenario,n,mean,ci_low,ci_high,diff_mean,diff_ci_low,diff_ci_high,diff_sd,unpaired_diff_ci_low,unpaired_diff_ci_high');
+    expect(csv[0]).toBe('metric,year,scenario,n,mean,ci_low,ci_high,diff_mean,diff_ci_low,diff_ci_high,diff_sd,unpaired_diff_ci_low,unpaired_diff_ci_high,parametric_share,diff_parametric_share');
     // The first scenario: mean 2.5, sd √(5/3), half-width 3.182 · 1.2909944 / 2 = 2.0539721; diff cells empty.
     const first = csv[1]!.split(',');
     expect(first.slice(0, 5)).toEqual(['stagnation_share', '2027', 'base', '4', '2.5']);
     expect(Number(first[5])).toBeCloseTo(2.5 - 2.0539721, 6);
     expect(Number(first[6])).toBeCloseTo(2.5 + 2.0539721, 6);
-    expect(first.slice(7)).toEqual(['', '', '', '', '', '']);
+    expect(first.slice(7)).toEqual(['', '', '', '', '', '', '', '']);
     const b = csv[2]!.split(',');
     expect(b.slice(0, 5)).toEqual(['stagnation_share', '2027', 'b', '4', '4.5']);
     expect(Number(b[7])).toBeCloseTo(2, 9);
@@ -106,7 +106,25 @@ describe('compare.csv rows', () => {
     expect(Number(b[12])).toBeCloseTo(2 + 3.1488191, 6);
     // A metric that is undefined everywhere: empty cells, n = 0.
     const undef = csv.find((l) => l.startsWith(`${METRIC_NAMES[1]},2027,b,`))!;
-    expect(undef).toBe(`${METRIC_NAMES[1]},2027,b,0,,,,,,,,,`);
+    expect(undef).toBe(`${METRIC_NAMES[1]},2027,b,0,,,,,,,,,,,`);
+  });
+
+  it('over a posterior, adds the share of the variance due to the parameters, of each level and paired difference (hand-worked)', () => {
+    // Replicates 0–1 ran one particle, 2–3 another (groups [0, 0, 1, 1]). In 2027:
+    // base [1, 2, 3, 4]: group means 1.5, 3.5; MSB = 2·(1 + 1)/1 = 4, MSW = (0.5 + 0.5)/2 = 0.5; σ²_b = (4 − 0.5)/2 = 1.75, share 1.75/2.25 = 7/9.
+    // b [2, 4, 5, 7]: means 3, 6; MSB = 9, MSW = 2; σ²_b = 3.5, share 3.5/5.5 = 7/11.
+    // b − base [1, 2, 2, 3]: means 1.5, 2.5; MSB = 1, MSW = 0.5; σ²_b = 0.25, share 1/3.
+    const rows = compareRows(runs, ['base', 'b', 'c'], [2027], METRIC_NAMES, [0, 0, 1, 1]);
+    const at = (sc: string) => rows.find((r) => r.metric === 'stagnation_share' && r.scenario === sc)!;
+    expect(at('base').parametricShare).toBeCloseTo(7 / 9, 12);
+    expect(at('base').diffParametricShare).toBeUndefined();
+    expect(at('b').parametricShare).toBeCloseTo(7 / 11, 12);
+    expect(at('b').diffParametricShare).toBeCloseTo(1 / 3, 12);
+    const csv = compareCsv(rows).split('\n');
+    const cells = csv.find((l) => l.startsWith('stagnation_share,2027,b,'))!.split(',');
+    expect(Number(cells[13])).toBeCloseTo(7 / 11, 9);
+    expect(Number(cells[14])).toBeCloseTo(1 / 3, 9);
+    expect(csv.find((l) => l.startsWith('stagnation_share,2027,base,'))!.split(',').slice(13)).toEqual(['0.7777777778', '']);
   });
 
   it('the precision of a comparison is the widest paired interval over the other scenarios', () => {

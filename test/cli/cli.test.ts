@@ -33,10 +33,10 @@ describe('cadreflow run', () => {
     const dir = path.join(tmp, 'out1');
     expect(readdirSync(dir).sort()).toEqual(['charts', 'events.csv', 'manifest.json', 'report.html', 'summary.csv', 'timeseries.csv']);
     const ts = readFileSync(path.join(dir, 'timeseries.csv'), 'utf8').trim().split('\n');
-    expect(ts[0]).toBe(['point', 'replicate', 'seed', 'year', ...METRIC_NAMES].join(','));
+    expect(ts[0]).toBe(['point', 'replicate', 'seed', 'year', ...METRIC_NAMES, 'particle'].join(','));
     expect(ts.length).toBe(1 + 3 * 3);
     const summary = readFileSync(path.join(dir, 'summary.csv'), 'utf8').trim().split('\n');
-    expect(summary[0]).toBe('point,metric,year,n,mean,sd,ci_low,ci_high');
+    expect(summary[0]).toBe('point,metric,year,n,mean,sd,ci_low,ci_high,parametric_share');
     expect(summary.length).toBe(1 + METRIC_NAMES.length * 3);
     const m = JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8'));
     expect(m.scenario.name).toBe('small');

@@ -41,12 +41,12 @@ describe('cadreflow compare', { timeout: 120_000 }, () => {
     expect(readdirSync(dir).sort()).toEqual(['charts', 'compare.csv', 'manifest.json', 'report.html', 'timeseries.csv']);
 
     const csv = read('results', 'compare-base-vs-tenure6', 'compare.csv').trim().split('\n');
-    expect(csv[0]).toBe('metric,year,scenario,n,mean,ci_low,ci_high,diff_mean,diff_ci_low,diff_ci_high,diff_sd,unpaired_diff_ci_low,unpaired_diff_ci_high');
+    expect(csv[0]).toBe('metric,year,scenario,n,mean,ci_low,ci_high,diff_mean,diff_ci_low,diff_ci_high,diff_sd,unpaired_diff_ci_low,unpaired_diff_ci_high,parametric_share,diff_parametric_share');
     expect(csv.length).toBe(1 + METRIC_NAMES.length * 2);
     const base = csv[1]!.split(',');
     const tenure = csv[2]!.split(',');
     expect(base.slice(0, 4)).toEqual(['stagnation_share', '2028', 'base', '3']);
-    expect(base.slice(7)).toEqual(['', '', '', '', '', '']);
+    expect(base.slice(7)).toEqual(['', '', '', '', '', '', '', '']);
     expect(tenure.slice(0, 4)).toEqual(['stagnation_share', '2028', 'tenure6', '3']);
     const num = tenure.map(Number);
     expect(num[7]).toBeCloseTo(num[4]! - Number(base[4]), 8); // mean of differences = difference of means when all pairs are defined
@@ -56,7 +56,7 @@ describe('cadreflow compare', { timeout: 120_000 }, () => {
     expect(num[11]).toBeLessThan(num[9]!);
 
     const ts = read('results', 'compare-base-vs-tenure6', 'timeseries.csv').trim().split('\n');
-    expect(ts[0]).toBe(['scenario', 'point', 'replicate', 'seed', 'year', ...METRIC_NAMES].join(','));
+    expect(ts[0]).toBe(['scenario', 'point', 'replicate', 'seed', 'year', ...METRIC_NAMES, 'particle'].join(','));
     expect(ts.length).toBe(1 + 2 * 3 * 3);
     const seedsOf = (label: string) => ts.slice(1).filter((l) => l.startsWith(`${label},`)).map((l) => l.split(',')[3]);
     expect(seedsOf('tenure6')).toEqual(seedsOf('base'));
