@@ -9,7 +9,7 @@
  * difference would have if the runs were independent — what pairing buys.
  */
 import { METRIC_NAMES } from '../metrics/definitions.js';
-import { summarize, summarizeMetric, t975, type Summary } from '../experiment/stats.js';
+import { groupMeans, summarize, summarizeMetric, t975, type Summary } from '../experiment/stats.js';
 import { csvRow } from '../experiment/csv.js';
 import type { PackedResult } from '../experiment/run-one.js';
 import { halfWidth, metricValues } from '../experiment/precision.js';
@@ -17,12 +17,22 @@ import { parametricShare } from '../experiment/posterior.js';
 
 export { metricValues };
 
-/** Summary of b − a over the pairs (a_k, b_k) where both are defined. */
-export function pairedDifference(a: ArrayLike<number>, b: ArrayLike<number>): Summary {
+/**
+ * Summary of b − a over the pairs (a_k, b_k) where both are defined; over a
+ * posterior (`groups`: pair k ran particle draw groups[k]) its mean and CI are
+ * those of the draws' mean differences (experiment/stats.ts summarize).
+ */
+export function pairedDifference(a: ArrayLike<number>, b: ArrayLike<number>, groups?: ArrayLike<number>): Summary {
   if (a.length !== b.length) throw new Error(`pairedDifference: ${a.length} and ${b.length} values; pairs need equal lengths`);
   const d: number[] = [];
-  for (let k = 0; k < a.length; k++) if (Number.isFinite(a[k]!) && Number.isFinite(b[k]!)) d.push(b[k]! - a[k]!);
-  return summarize(d);
+  const g: number[] = [];
+  for (let k = 0; k < a.length; k++) {
+    if (Number.isFinite(a[k]!) && Number.isFinite(b[k]!)) {
+      d.push(b[k]! - a[k]!);
+      if (groups) g.push(groups[k]!);
+    }
+  }
+  return summarize(d, false, groups ? g : undefined);
 }
 
 export interface WelchDifference {
@@ -33,8 +43,12 @@ export interface WelchDifference {
   df: number;
 }
 
-/** 95% CI of mean(b) − mean(a) for independent samples with unequal variances (Welch). */
-export function welchDifference(a: ArrayLike<number>, b: ArrayLike<number>): WelchDifference {
+/**
+ * 95% CI of mean(b) − mean(a) for independent samples with unequal variances
+ * (Welch); over a posterior (`groups`), of the draws' means of each.
+ */
+export function welchDifference(a: ArrayLike<number>, b: ArrayLike<number>, groups?: ArrayLike<number>): WelchDifference {
+  if (groups) return welchDifference(groupMeans(a, groups), groupMeans(b, groups));
   const sa = summarize(a);
   const sb = summarize(b);
   const mean = sb.mean - sa.mean;
@@ -73,10 +87,10 @@ export function compareRows(runs: PackedResult[][], labels: string[], years: num
       const base = metricValues(runs[0]!, metric, year);
       runs.forEach((rs, i) => {
         const v = i === 0 ? base : metricValues(rs, metric, year);
-        const row: CompareRow = { metric, year, scenario: labels[i]!, s: summarizeMetric(metric, v) };
+        const row: CompareRow = { metric, year, scenario: labels[i]!, s: summarizeMetric(metric, v, groups) };
         if (i > 0) {
-          row.diff = pairedDifference(base, v);
-          row.unpaired = welchDifference(base, v);
+          row.diff = pairedDifference(base, v, groups);
+          row.unpaired = welchDifference(base, v, groups);
         }
         if (groups) {
           row.parametricShare = parametricShare(v, groups);
@@ -120,11 +134,11 @@ export function compareCsv(rows: CompareRow[]): string {
  * `year` against the first scenario, over the other scenarios (NaN if any is
  * undefined): what `compare --precision` drives down.
  */
-export function worstDiffHalfWidth(runs: PackedResult[][], metric: string, year: number): number {
+export function worstDiffHalfWidth(runs: PackedResult[][], metric: string, year: number, groups?: ArrayLike<number>): number {
   const base = metricValues(runs[0]!, metric, year);
   let worst = -Infinity;
   for (let i = 1; i < runs.length; i++) {
-    const d = pairedDifference(base, metricValues(runs[i]!, metric, year));
+    const d = pairedDifference(base, metricValues(runs[i]!, metric, year), groups);
     const h = halfWidth(d.ciLow, d.ciHigh);
     if (!Number.isFinite(h)) return NaN;
     worst = Math.max(worst, h);

@@ -161,7 +161,7 @@ export async function compareCommand(files: string[], o: CompareOptions): Promis
         bar.stop();
         return seeds.map((_, k) => flat.slice(k * scenarios.length, (k + 1) * scenarios.length));
       },
-      measure: (rs, metric) => worstDiffHalfWidth(transpose(rs, scenarios.length), metric, horizon),
+      measure: (rs, metric) => worstDiffHalfWidth(transpose(rs, scenarios.length), metric, horizon, pr ? replicateGroups(pr, rs.length) : undefined),
     });
     const secs = (performance.now() - t0) / 1000;
     const n = results.length;

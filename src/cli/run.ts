@@ -77,7 +77,7 @@ export async function runCommand(file: string, o: RunOptions): Promise<void> {
         bar.stop();
         return rs;
       },
-      measure: (rs, metric) => replicateHalfWidth(rs, metric, horizon),
+      measure: (rs, metric) => replicateHalfWidth(rs, metric, horizon, pr ? replicateGroups(pr, rs.length) : undefined),
     });
     const n = results.length;
     const secs = (performance.now() - t0) / 1000;

@@ -81,9 +81,9 @@ export function metricValues(results: PackedResult[], metric: string, year: numb
   return out;
 }
 
-/** 95% CI half-width of the mean of `metric` in `year` over the replicates: what `run --precision` drives down. */
-export function replicateHalfWidth(results: PackedResult[], metric: string, year: number): number {
-  const s = summarizeMetric(metric, metricValues(results, metric, year));
+/** 95% CI half-width of the mean of `metric` in `year` over the replicates (over a posterior, `groups`: stats.ts summarize): what `run --precision` drives down. */
+export function replicateHalfWidth(results: PackedResult[], metric: string, year: number, groups?: ArrayLike<number>): number {
+  const s = summarizeMetric(metric, metricValues(results, metric, year), groups);
   return halfWidth(s.ciLow, s.ciHigh);
 }
 

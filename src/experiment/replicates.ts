@@ -67,7 +67,8 @@ export interface MetricSummary {
 
 /**
  * Summary of each metric in each year over the replicates; with `groups`
- * (replicate k ran particle draw groups[k]), also the parametric share.
+ * (replicate k ran particle draw groups[k]) the mean and CI are over the
+ * draws (stats.ts summarize), and the parametric share is added.
  */
 export function summaries(results: PackedResult[], groups?: readonly number[]): MetricSummary[] {
   const out: MetricSummary[] = [];
@@ -77,7 +78,7 @@ export function summaries(results: PackedResult[], groups?: readonly number[]): 
   METRIC_NAMES.forEach((metric, j) => {
     years.forEach((year, i) => {
       results.forEach((r, k) => (vals[k] = r.metrics[i * m + j]!));
-      out.push({ metric, year, s: summarizeMetric(metric, vals), ...(groups ? { parametricShare: parametricShare(vals, groups) } : {}) });
+      out.push({ metric, year, s: summarizeMetric(metric, vals, groups), ...(groups ? { parametricShare: parametricShare(vals, groups) } : {}) });
     });
   });
   return out;

@@ -19,13 +19,46 @@ export interface Summary {
   ciHigh: number;
 }
 
-/** Summary of the values; `unitRange`: they are a metric in [0, 1], whose interval stays in [0, 1]. */
-export function summarize(values: ArrayLike<number>, unitRange = false): Summary {
+/**
+ * Summary of the values; `unitRange`: they are a metric in [0, 1], whose interval stays in [0, 1].
+ *
+ * `groups` (runs over a posterior, experiment/posterior.ts): values[k] belongs to particle draw
+ * groups[k]. The replicates of one draw share its parameters and are not independent, so the
+ * mean and its CI are those of the draws' means (each the mean of its defined values; a draw
+ * without one is left out): ȳ_g over a draws, Student's t with a − 1 degrees of freedom (or the
+ * score interval for a metric in [0, 1]) — the interval of the mean over the posterior. Ignoring
+ * the groups would make it too narrow by up to √m when the parameters dominate. `n` and `sd` stay
+ * those of the replicates (sd: the spread of one projection over the posterior). With every
+ * group of the same size and no undefined value, the mean is the replicates' mean.
+ */
+export function summarize(values: ArrayLike<number>, unitRange = false, groups?: ArrayLike<number>): Summary {
   const c = meanCI(values, unitRange);
-  return { n: c.n, mean: c.mean, sd: c.sd, ciLow: c.low, ciHigh: c.high };
+  if (!groups) return { n: c.n, mean: c.mean, sd: c.sd, ciLow: c.low, ciHigh: c.high };
+  const g = meanCI(groupMeans(values, groups), unitRange);
+  return { n: c.n, mean: g.mean, sd: c.sd, ciLow: g.low, ciHigh: g.high };
 }
 
-/** Summary of the replicate values of `metric`: in [0, 1] for the metrics that lie there (MetricDef share, unitRange). */
-export function summarizeMetric(metric: string, values: ArrayLike<number>): Summary {
-  return summarize(values, UNIT_RANGE.has(metric));
+/** Summary of the replicate values of `metric`: in [0, 1] for the metrics that lie there (MetricDef share, unitRange); `groups` as for summarize. */
+export function summarizeMetric(metric: string, values: ArrayLike<number>, groups?: ArrayLike<number>): Summary {
+  return summarize(values, UNIT_RANGE.has(metric), groups);
+}
+
+/** The mean of the defined values of each group, in order of the groups' first values; groups without a defined value are left out. */
+export function groupMeans(values: ArrayLike<number>, groups: ArrayLike<number>): number[] {
+  const at = new Map<number, number>();
+  const sum: number[] = [];
+  const count: number[] = [];
+  for (let k = 0; k < values.length; k++) {
+    const v = values[k]!;
+    if (!Number.isFinite(v)) continue;
+    let i = at.get(groups[k]!);
+    if (i === undefined) {
+      at.set(groups[k]!, (i = sum.length));
+      sum.push(0);
+      count.push(0);
+    }
+    sum[i]! += v;
+    count[i]!++;
+  }
+  return sum.map((s, i) => s / count[i]!);
 }

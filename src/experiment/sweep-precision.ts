@@ -47,9 +47,11 @@ export function precisionHash(planHash: string, p: SweepPrecision | undefined): 
  * (values[i][k] is target i's metric in the last year of replicate k; NaN for
  * a failed run), and how many replicates to add (0: the point is complete).
  */
-export function decidePoint(p: SweepPrecision, values: number[][], n: number): { add: number; outcomes: PrecisionOutcome[] } {
+export function decidePoint(p: SweepPrecision, values: number[][], n: number, seedsPerParticle?: number): { add: number; outcomes: PrecisionOutcome[] } {
+  // Over a posterior, replicate k ran particle draw ⌊k/m⌋ (the CI is over the draws: stats.ts summarize).
+  const groups = seedsPerParticle ? Array.from({ length: n }, (_, k) => Math.floor(k / seedsPerParticle)) : undefined;
   const achieved = p.targets.map((_, i) => {
-    const s = summarizeMetric(p.targets[i]!.metric, values[i]!.slice(0, n));
+    const s = summarizeMetric(p.targets[i]!.metric, values[i]!.slice(0, n), groups);
     return halfWidth(s.ciLow, s.ciHigh);
   });
   const reached = p.targets.every((t, i) => isReached(achieved[i]!, t.target));

@@ -280,7 +280,7 @@ export async function runSweep(plan: SweepPlan, o: SweepOptions): Promise<SweepO
     for (let j = 0; j < m; j++) {
       for (let i = 0; i < years.length; i++) {
         pointRuns.forEach((r, k) => (vals[k] = r.metrics[i * m + j]!));
-        const s = summarizeMetric(METRIC_NAMES[j]!, vals);
+        const s = summarizeMetric(METRIC_NAMES[j]!, vals, groups);
         summary += csvRow([point, METRIC_NAMES[j]!, years[i]!, s.n, s.mean, s.sd, s.ciLow, s.ciHigh, ...(groups ? [parametricShare(vals, groups)] : [])]);
       }
     }
@@ -358,7 +358,7 @@ export async function runSweep(plan: SweepPlan, o: SweepOptions): Promise<SweepO
         st.values[i]![rep] = v;
       });
       if (!st.final && st.arrived === st.planned) {
-        const d = decidePoint(prec, st.values, st.planned);
+        const d = decidePoint(prec, st.values, st.planned, post?.seedsPerParticle);
         if (d.add === 0) {
           st.final = true;
           st.outcomes = d.outcomes;

@@ -15,6 +15,7 @@ import { buildWorld, type World } from '../world/world.js';
 import { inputError } from '../scenario/errors.js';
 import { differenceBarsHeight, differenceBarsOption, heatmapOption, lineBandOption, mapOption, morrisOption, sankeyOption, sobolOption, PALETTE, type BandSeries, type BarPanel, type DifferenceBarsSpec } from './charts.js';
 import { allEqual, meanCI, displayNumber } from './ci.js';
+import { groupMeans } from '../experiment/stats.js';
 import { col, num, records, type Table } from './csv-read.js';
 import { flowsFromEvents, tierSankey, typeSankey } from './flows.js';
 import { LEVER_GROUPS, LEVERS, metricLabel, metricUnit, regionMetricLabel, type Lang } from './i18n.js';
@@ -114,8 +115,8 @@ function posteriorNote(b: Builder): string {
   if (!p) return '';
   const name = esc(path.basename(p.file));
   return `<p class="posterior"><b>${b.t('Over the posterior', '基于后验分布')}</b>: ${b.t(
-    `the replicates ran over the posterior <code>${name}</code> (${p.particles} particles, SHA-256 <code>${esc(p.sha256.slice(0, 12))}…</code>): each group of ${p.seedsPerParticle} replicates ran one particle drawn by its weight, on ${p.seedsPerParticle} seeds, its parameter values applied to the scenario. Every interval is over the posterior: it includes the uncertainty of the parameters as well as the model's randomness, so it is wider than an interval at fixed parameters. <code>parametric_share</code> (summary.csv, compare.csv) is the share of the variance over replicates due to the parameters (one-way random-effects ANOVA of the particle groups).`,
-    `各次重复基于后验分布 <code>${name}</code>(${p.particles} 个粒子,SHA-256 <code>${esc(p.sha256.slice(0, 12))}…</code>)运行:每组 ${p.seedsPerParticle} 次重复按权重抽取一个粒子,以 ${p.seedsPerParticle} 个随机种子运行,并将其参数值用于方案。所有区间均基于后验分布:既包含模型的随机性,也包含参数的不确定性,因而比固定参数时的区间更宽。<code>parametric_share</code>(summary.csv、compare.csv)为重复间方差中由参数造成的比例(按粒子分组的单因素随机效应方差分析)。`,
+    `the replicates ran over the posterior <code>${name}</code> (${p.particles} particles, SHA-256 <code>${esc(p.sha256.slice(0, 12))}…</code>): each group of ${p.seedsPerParticle} replicates ran one particle drawn by its weight, on ${p.seedsPerParticle} seeds, its parameter values applied to the scenario. Every interval is over the posterior: computed from the means of the particle draws (the replicates of a draw share its parameters), it includes the uncertainty of the parameters as well as the model's randomness, so it is wider than an interval at fixed parameters. <code>parametric_share</code> (summary.csv, compare.csv) is the share of the variance over replicates due to the parameters (one-way random-effects ANOVA of the particle groups).`,
+    `各次重复基于后验分布 <code>${name}</code>(${p.particles} 个粒子,SHA-256 <code>${esc(p.sha256.slice(0, 12))}…</code>)运行:每组 ${p.seedsPerParticle} 次重复按权重抽取一个粒子,以 ${p.seedsPerParticle} 个随机种子运行,并将其参数值用于方案。所有区间均基于后验分布:由各次粒子抽取的均值计算(同一抽取的各次重复共用其参数),既包含模型的随机性,也包含参数的不确定性,因而比固定参数时的区间更宽。<code>parametric_share</code>(summary.csv、compare.csv)为重复间方差中由参数造成的比例(按粒子分组的单因素随机效应方差分析)。`,
   )}</p>`;
 }
 
@@ -159,9 +160,13 @@ function lastYearShares(t: Table): Map<string, number> | undefined {
   return new Map([...out].map(([k, v]) => [k, v.share]));
 }
 
-/** Per group (scenario) and metric the mean and CI by year over the replicates of timeseries.csv. */
-function seriesFromTimeseries(t: Table, groupCol: string, metrics: string[]): Map<string, Map<string, MetricSeries>> {
-  const iG = col(t, groupCol), iY = col(t, 'year');
+/**
+ * Per group (scenario) and metric the mean and CI by year over the replicates of timeseries.csv;
+ * over a posterior (`seedsPerParticle` m), over the means of the particle draws ⌊replicate/m⌋, as summary.csv's (experiment/stats.ts).
+ */
+function seriesFromTimeseries(t: Table, groupCol: string, metrics: string[], seedsPerParticle?: number): Map<string, Map<string, MetricSeries>> {
+  const iG = col(t, groupCol), iY = col(t, 'year'), iR = col(t, 'replicate');
+  const draws = seedsPerParticle && iR >= 0 ? (rows: string[][]) => rows.map((r) => Math.floor(num(r[iR]) / seedsPerParticle)) : undefined;
   const groups = new Map<string, Map<number, string[][]>>();
   for (const r of t.rows) {
     const g = iG >= 0 ? r[iG]! : '';
@@ -181,7 +186,9 @@ function seriesFromTimeseries(t: Table, groupCol: string, metrics: string[]): Ma
       if (j < 0) continue;
       const s: MetricSeries = { years, mean: [], low: [], high: [] };
       for (const y of years) {
-        const c = meanCI(byYear.get(y)!.map((r) => num(r[j])), UNIT_RANGE.has(metric));
+        const rows = byYear.get(y)!;
+        const values = rows.map((r) => num(r[j]));
+        const c = meanCI(draws ? groupMeans(values, draws(rows)) : values, UNIT_RANGE.has(metric));
         s.mean.push(c.mean); s.low.push(c.low); s.high.push(c.high);
       }
       m.set(metric, s);
@@ -399,7 +406,7 @@ const CI_NOTE: [zh: string, en: string] = [
 
 function runReport(b: Builder, r: Results, scs: { label: string; scenario: Scenario }[]): void {
   const marks = reformMarks(scs, b.lang);
-  const groups = r.summary ? seriesFromSummary(r.summary) : seriesFromTimeseries(r.timeseries!, '__none__', HEADLINE);
+  const groups = r.summary ? seriesFromSummary(r.summary) : seriesFromTimeseries(r.timeseries!, '__none__', HEADLINE, b.posterior?.seedsPerParticle);
   const renamed = new Map([...groups].map(([, v]) => [scs[0]?.label ?? '', v] as const));
   const allMetrics = [...(renamed.values().next().value?.keys() ?? [])];
   const headline = HEADLINE.filter((m) => allMetrics.includes(m));
@@ -412,7 +419,7 @@ function compareReport(b: Builder, r: Results, scs: { label: string; scenario: S
   const labels: string[] = Array.isArray(r.manifest.labels) ? r.manifest.labels : [];
   let groups: Map<string, Map<string, MetricSeries>>;
   if (r.summary && col(r.summary, 'scenario') >= 0) groups = seriesFromSummary(r.summary, '0', 'scenario');
-  else groups = seriesFromTimeseries(r.timeseries!, 'scenario', r.timeseries!.header.filter((h) => !['scenario', 'point', 'replicate', 'seed', 'year', 'particle'].includes(h)));
+  else groups = seriesFromTimeseries(r.timeseries!, 'scenario', r.timeseries!.header.filter((h) => !['scenario', 'point', 'replicate', 'seed', 'year', 'particle'].includes(h)), b.posterior?.seedsPerParticle);
   if (labels.length) groups = new Map([...labels.filter((l) => groups.has(l)).map((l) => [l, groups.get(l)!] as const), ...[...groups].filter(([g]) => !labels.includes(g))]);
   const metrics = [...(groups.values().next().value?.keys() ?? [])];
   const headline = HEADLINE.filter((m) => metrics.includes(m));

@@ -120,6 +120,10 @@ describe('compare.csv rows', () => {
     expect(at('base').diffParametricShare).toBeUndefined();
     expect(at('b').parametricShare).toBeCloseTo(7 / 11, 12);
     expect(at('b').diffParametricShare).toBeCloseTo(1 / 3, 12);
+    // The CIs are over the draws: b − base has draw means 1.5 and 2.5, mean 2, sd √0.5, half-width 12.706 · √0.5 / √2 = 6.353.
+    expect(at('b').diff!.mean).toBeCloseTo(2, 12);
+    expect(at('b').diff!.ciHigh).toBeCloseTo(2 + 6.353, 9);
+    expect(at('b').diff!.n).toBe(4);
     const csv = compareCsv(rows).split('\n');
     const cells = csv.find((l) => l.startsWith('stagnation_share,2027,b,'))!.split(',');
     expect(Number(cells[13])).toBeCloseTo(7 / 11, 9);

@@ -11,6 +11,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import os from 'node:os';
 import path from 'node:path';
 import { METRIC_NAMES } from '../../src/metrics/definitions.js';
+import { summarize } from '../../src/experiment/stats.js';
 
 const root = path.resolve(__dirname, '..', '..');
 const bin = path.join(root, 'dist', 'src', 'cli', 'main.js');
@@ -90,6 +91,12 @@ describe('run --posterior', { timeout: 120_000 }, () => {
     expect(rows('run1', 'summary.csv')[0]!.at(-1)).toBe('parametric_share');
     expect(summaryShare('run1', 'stagnation_share', 2028)).toBeGreaterThan(0.9);
     expect(summaryShare('run1', 'mean_years_in_post', 2028)).toBeGreaterThan(0.9);
+    // The mean and CI are over the 4 draws' means (their replicates share the parameters), n and sd over the 8 replicates.
+    const vals = ts.filter((c) => c[3] === '2028').map((c) => Number(c[4]));
+    const sum = rows('run1', 'summary.csv').find((c) => c[1] === 'stagnation_share' && c[2] === '2028')!;
+    const want = summarize(vals, true, [0, 0, 1, 1, 2, 2, 3, 3]);
+    expect(sum.slice(3, 8).map(Number)).toEqual([8, want.mean, want.sd, want.ciLow, want.ciHigh].map((x) => Number(x.toPrecision(10))));
+    expect(want.ciHigh - want.ciLow).toBeGreaterThan(summarize(vals, true).ciHigh - summarize(vals, true).ciLow);
     // The runs of maxTenure 3 and 30 are far apart.
     const stag = (p: string) => ts.filter((c) => c[iParticle] === p && c[3] === '2028').map((c) => Number(c[4]));
     expect(Math.max(...stag('0'))).toBeLessThan(Math.min(...stag('2')));

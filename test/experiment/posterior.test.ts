@@ -9,6 +9,7 @@ import {
 import { InputError } from '../../src/scenario/errors.js';
 import { hashString, normal } from '../../src/random/hash.js';
 import { parseScenario } from '../../src/scenario/load.js';
+import { groupMeans, summarize } from '../../src/experiment/stats.js';
 
 let tmp: string;
 beforeAll(() => {
@@ -102,6 +103,22 @@ describe('oneWayRandomEffects (parametric_share)', () => {
       expect(Math.abs(v.within - sw)).toBeLessThan(4 * Math.sqrt(2 / (groups * (m - 1))) * sw);
       expect(Math.abs(v.share - share)).toBeLessThan(0.04);
     }
+  });
+});
+
+describe('the mean and CI over a posterior (experiment/stats.ts summarize with groups)', () => {
+  it('takes the mean and CI from the draws’ means, n and sd from the replicates (hand-worked)', () => {
+    // Draw means 2, 6, 3: mean 11/3, sd √(13/3) = 2.0816660, half-width t(0.975, 2) · sd / √3 = 4.303 · 2.0816660 / √3 = 5.1715624.
+    // Over the 6 replicates: sd √(70/3 / 5) = 2.1602469.
+    const s = summarize([1, 3, 5, 7, 2, 4], false, [0, 0, 1, 1, 2, 2]);
+    expect(s.n).toBe(6);
+    expect(s.mean).toBeCloseTo(11 / 3, 12);
+    expect(s.sd).toBeCloseTo(2.1602469, 6);
+    expect(s.ciLow).toBeCloseTo(11 / 3 - 5.1715624, 6);
+    expect(s.ciHigh).toBeCloseTo(11 / 3 + 5.1715624, 6);
+    // Treating the 6 replicates as independent would give t(0.975, 5) · 2.1602469 / √6 = 2.571 · 0.8819171 = 2.2674: too narrow.
+    expect(summarize([1, 3, 5, 7, 2, 4]).ciHigh - 11 / 3).toBeCloseTo(2.2674, 3);
+    expect(groupMeans([1, NaN, 5, 7, NaN, NaN], [0, 0, 1, 1, 2, 2])).toEqual([1, 6]);
   });
 });
 
