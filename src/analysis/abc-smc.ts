@@ -48,7 +48,7 @@
  * particle, counter) (random/hash.ts), so the proposals depend only on the
  * seed and the distances returned so far — not on threads, order or resumes.
  */
-import { drawBase, hash2, hashString, normalQuantile, uniformAt } from '../random/hash.js';
+import { drawBase, hash2, hashString, normalQuantile, uniform53, uniformAt } from '../random/hash.js';
 
 export interface AbcPrior {
   min: number;
@@ -104,16 +104,6 @@ const INTEGER_SD_FLOOR = 0.5;
 /** Floor of a continuous parameter's kernel variance, as a share of its range (squared). */
 const CONTINUOUS_SD_FLOOR = 1e-6;
 
-const TWO_26 = 67108864;
-const TWO_32 = 4294967296;
-const TWO_53 = 9007199254740992;
-
-/** A uniform in (0, 1) with 53-bit resolution from two counter-based draws (counters 2k, 2k + 1). */
-function u53(base: number, k: number): number {
-  const a = Math.floor(uniformAt(base, 2 * k) * TWO_32) >>> 5;
-  const b = Math.floor(uniformAt(base, 2 * k + 1) * TWO_32) >>> 6;
-  return (a * TWO_26 + b + 0.5) / TWO_53;
-}
 
 /** Counter-based draws of one purpose: draw k of item i in generation t. */
 class Draws {
@@ -360,7 +350,7 @@ export function logPrior(priors: AbcPrior[]): number {
 
 function priorDraw(priors: AbcPrior[], base: number): number[] {
   return priors.map((p, i) => {
-    const u = u53(base, i);
+    const u = uniform53(base, i);
     return p.integer ? Math.min(p.max, p.min + Math.floor(u * (p.max - p.min + 1))) : p.min + u * (p.max - p.min);
   });
 }
@@ -470,9 +460,9 @@ export class AbcSmc {
     const logQ = kernel.mixture(uCentres, uWeights);
     const draw = (base: number, counter: number): { theta: number[]; next: number } => {
       let k = counter;
-      const j = pick(cum, u53(base, k++));
+      const j = pick(cum, uniform53(base, k++));
       const z = new Array<number>(d);
-      for (let i = 0; i < d; i++) z[i] = normalQuantile(u53(base, k++));
+      for (let i = 0; i < d; i++) z[i] = normalQuantile(uniform53(base, k++));
       return { theta: kernel.move(centres[j]!, z), next: k };
     };
     // Z_t: the mixture's mass inside the box.
@@ -598,6 +588,6 @@ export function summarizeParameter(particles: Particle[], i: number): ParameterS
  */
 export function resample(particles: Particle[], n: number, seed: number, purpose = 'resample'): number[] {
   const cum = cumulative(particles.map((p) => p.weight));
-  const u = u53(new Draws(seed, purpose).base(0, 0), 0);
+  const u = uniform53(new Draws(seed, purpose).base(0, 0), 0);
   return Array.from({ length: n }, (_, k) => Math.min(particles.length - 1, pick(cum, (k + u) / n)));
 }

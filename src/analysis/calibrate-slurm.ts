@@ -15,10 +15,9 @@
  * byte: a merged sweep equals the unsharded one, and the algorithm reads only
  * the runs' metrics.
  */
-import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { shardDirName, shq, slurmScripts } from '../experiment/slurm.js';
+import { sbatch, shardDirName, shq, slurmScripts } from '../experiment/slurm.js';
 import type { CalibrationOptions, CalibrationPlan } from './calibrate.js';
 
 export interface CalibrationSlurm {
@@ -52,17 +51,6 @@ export interface SlurmGeneration {
 /** Default number of array tasks: one per particle, at most this many (Slurm's default MaxArraySize is 1001). */
 const MAX_DEFAULT_TASKS = 1000;
 
-function sbatch(args: string[]): string {
-  const r = spawnSync('sbatch', args, { encoding: 'utf8' });
-  if (r.error) {
-    const code = (r.error as NodeJS.ErrnoException).code;
-    throw new Error(code === 'ENOENT' ? 'sbatch was not found: --submit needs Slurm’s client commands on the PATH' : `sbatch could not be run: ${r.error.message}`);
-  }
-  if (r.status !== 0) throw new Error(`sbatch ${args.join(' ')} failed (exit ${r.status}): ${(r.stderr || r.stdout).trim()}`);
-  const id = r.stdout.trim().split(';')[0]!;
-  if (!/^\d+$/.test(id)) throw new Error(`sbatch --parsable printed no job id: ${r.stdout.trim()}`);
-  return id;
-}
 
 /** The options of the continuation's `cadreflow calibrate`, as shell words. */
 function continuation(plan: CalibrationPlan, s: CalibrationSlurm, out: string): string {

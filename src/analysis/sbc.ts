@@ -48,7 +48,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { drawBase, hash2, hash3, hashString, runSeed, uniformAt } from '../random/hash.js';
+import { drawBase, hash2, hash3, hashString, runSeed, uniform53, uniformAt } from '../random/hash.js';
 import { resolveScenario } from '../scenario/load.js';
 import type { Scenario } from '../scenario/schema.js';
 import { METRIC_NAMES } from '../metrics/definitions.js';
@@ -138,16 +138,6 @@ export interface SbcCoverage {
 
 export const RANK_BINS = 5;
 
-const TWO_26 = 67108864;
-const TWO_32 = 4294967296;
-const TWO_53 = 9007199254740992;
-
-/** A uniform in (0, 1) with 53-bit resolution from the counters 2k and 2k + 1 of a draw base. */
-function u53(base: number, k: number): number {
-  const a = Math.floor(uniformAt(base, 2 * k) * TWO_32) >>> 5;
-  const b = Math.floor(uniformAt(base, 2 * k + 1) * TWO_32) >>> 6;
-  return (a * TWO_26 + b + 0.5) / TWO_53;
-}
 
 const stream = (purpose: string, seed: number) => hash2(seed >>> 0, hashString(`sbc.${purpose}`));
 
@@ -155,7 +145,7 @@ const stream = (purpose: string, seed: number) => hash2(seed >>> 0, hashString(`
 export function drawTruth(parameters: SbcParameter[], seed: number, i: number): number[] {
   const base = drawBase(stream('truth', seed), i >>> 0);
   return parameters.map((p, j) => {
-    const u = u53(base, j);
+    const u = uniform53(base, j);
     return p.integer ? Math.min(p.max, p.min + Math.floor(u * (p.max - p.min + 1))) : p.min + u * (p.max - p.min);
   });
 }
@@ -215,7 +205,7 @@ export async function runSbc(o: SbcOptions): Promise<SbcTruth[]> {
       stop: abc.stop!,
       ess: last.ess,
       history: abc.history.map((g) => ({ epsilon: g.epsilon, acceptance: g.acceptance })),
-      parameters: o.parameters.map((_, j) => rankOf(abc.posterior, j, theta[j]!, u53(tieBase, j))),
+      parameters: o.parameters.map((_, j) => rankOf(abc.posterior, j, theta[j]!, uniform53(tieBase, j))),
     };
     out.push(record);
     o.onTruth?.(record);

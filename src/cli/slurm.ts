@@ -4,12 +4,11 @@
  * into DIR) and DIR/submit.sh (both, the merge with --dependency=afterok);
  * with --submit it calls sbatch itself and prints the job ids.
  */
-import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadSweep } from '../experiment/sweep-plan.js';
-import { checkOutDir, checkPartition, checkSlurmMem, checkSlurmTime, slurmScripts } from '../experiment/slurm.js';
+import { checkOutDir, checkPartition, checkSlurmMem, checkSlurmTime, sbatch, slurmScripts } from '../experiment/slurm.js';
 import { InputError, inputError } from '../scenario/errors.js';
 import { intOption } from './options.js';
 import { maxReplicatesOption, parsePrecision } from '../experiment/precision.js';
@@ -41,17 +40,6 @@ export function cliEntry(): string {
   return path.join(path.dirname(here), 'main.js');
 }
 
-function sbatch(args: string[]): string {
-  const r = spawnSync('sbatch', args, { encoding: 'utf8' });
-  if (r.error) {
-    const code = (r.error as NodeJS.ErrnoException).code;
-    throw new Error(code === 'ENOENT' ? 'sbatch was not found: --submit needs Slurm’s client commands on the PATH' : `sbatch could not be run: ${r.error.message}`);
-  }
-  if (r.status !== 0) throw new Error(`sbatch ${args.join(' ')} failed (exit ${r.status}): ${(r.stderr || r.stdout).trim()}`);
-  const id = r.stdout.trim().split(';')[0]!;
-  if (!/^\d+$/.test(id)) throw new Error(`sbatch --parsable printed no job id: ${r.stdout.trim()}`);
-  return id;
-}
 
 export function slurmCommand(file: string, o: SlurmCliOptions): void {
   const tasksAsked = intOption('--tasks', o.tasks, 1, 1_000_000);

@@ -6,6 +6,7 @@
  * name node, the cadreflow entry, the sweep file and DIR by absolute path, so
  * they run unchanged from whatever directory the cluster starts them in.
  */
+import { spawnSync } from 'node:child_process';
 import { inputError } from '../scenario/errors.js';
 
 export interface SlurmSpec {
@@ -193,4 +194,17 @@ echo "sweep array job $array"
 echo "merge job $merge (after $array)"
 `;
   return { 'sweep.sbatch': sweep, 'merge.sbatch': merge, 'submit.sh': submit };
+}
+
+/** Runs sbatch --parsable …; returns the job id, or throws with what went wrong. */
+export function sbatch(args: string[]): string {
+  const r = spawnSync('sbatch', args, { encoding: 'utf8' });
+  if (r.error) {
+    const code = (r.error as NodeJS.ErrnoException).code;
+    throw new Error(code === 'ENOENT' ? 'sbatch was not found: --submit needs Slurm’s client commands on the PATH' : `sbatch could not be run: ${r.error.message}`);
+  }
+  if (r.status !== 0) throw new Error(`sbatch ${args.join(' ')} failed (exit ${r.status}): ${(r.stderr || r.stdout).trim()}`);
+  const id = r.stdout.trim().split(';')[0]!;
+  if (!/^\d+$/.test(id)) throw new Error(`sbatch --parsable printed no job id: ${r.stdout.trim()}`);
+  return id;
 }

@@ -66,6 +66,17 @@ export function uniformAt(base: number, k: number): number {
   return hashAt(base, k) * INV32;
 }
 
+const TWO_26 = 67108864;
+const TWO_32 = 4294967296;
+const TWO_53 = 9007199254740992;
+
+/** A uniform in (0, 1) with 53-bit resolution from the counters 2k and 2k + 1 of a draw base. */
+export function uniform53(base: number, k: number): number {
+  const a = Math.floor(uniformAt(base, 2 * k) * TWO_32) >>> 5;
+  const b = Math.floor(uniformAt(base, 2 * k + 1) * TWO_32) >>> 6;
+  return (a * TWO_26 + b + 0.5) / TWO_53;
+}
+
 /** Acklam's rational approximation of the standard normal quantile (relative error < 1.2e-9). */
 export function normalQuantile(p: number): number {
   const a = [-39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716, 2.506628277459239];
