@@ -140,6 +140,7 @@ const policyFields = {
   exchangeQuota: numBase({ def: 0.34, min: 0, max: 1, unit: 'share of a team per year', text: 'Flow control: at most this share of a leadership team moved in a year (小幅度、低频率).' }),
   electionCycle: numBase({ def: 5, min: 1, max: 20, int: true, unit: 'years', text: 'Years between general elections (换届).' }),
   electionQuota: numBase({ def: 0.5, min: 0, max: 1, unit: 'share of a team', text: 'Flow-control share in an election year, and the chance that a team member who has served the term is moved at the election (换届).' }),
+  prefectureElectionWeight: numBase({ def: 1, min: 0, max: 3, unit: 'factor', text: 'Factor on electionQuota for prefecture teams (capped at 1): a concentrated election that singles out prefecture teams, as Gansu\u2019s of 2006 (市州党政班子) did; 1 renews every team alike.' }),
   staggeredElections: boolBase('Spread elections over the cycle region by region instead of all in one year.', false),
   minYearsInRank: z.array(z.number().int().min(0).max(20)).length(3).describe('Years in rank before promotion to ranks 1, 2, 3 (选拔任用条例 art. 8–9). Unit: years. Default [3, 3, 3].'),
   promotionMaxAge: z.array(z.number().int().min(30).max(70)).length(3).describe('Oldest age at promotion to ranks 1, 2, 3. Unit: years of age. Default [45, 52, 56].'),
@@ -164,7 +165,7 @@ const policyFields = {
 };
 const policyDefaults = {
   maxTenure: 10, keyMaxTenure: 10, tenureFromRank: 1, tenureEnforcement: 1, minTenure: 3, hometownAvoidance: true, exchangeQuota: 0.34,
-  electionCycle: 5, electionQuota: 0.5, staggeredElections: false, minYearsInRank: [3, 3, 3], promotionMaxAge: [45, 52, 56],
+  electionCycle: 5, electionQuota: 0.5, prefectureElectionWeight: 1, staggeredElections: false, minYearsInRank: [3, 3, 3], promotionMaxAge: [45, 52, 56],
   promotionExchangeBonus: 0.1, requireExchangeForPromotion: false, hardshipAllowance: [0.024, 0.042, 0.07, 0.08, 0.136, 0.2],
   wageCompression: 0, housingSupport: 0, familySupport: 0, managementScope: 'one-level-down', matching: 'directive', registry: false, barriers: {},
   cultivationRate: 0.05, secondmentShare: 0.5, secondmentYears: 2, structuralTargets: {}, careRate: 0.2,

@@ -150,6 +150,8 @@ function planTeams(sim: Sim): void {
     const a = w.teamStart[g]!, e = w.teamStart[g + 1]!;
     if (e === a) continue;
     const election = isElectionYear(sim, g);
+    // A concentrated election may single out prefecture teams (prefectureElectionWeight; 1: as every team).
+    const quota = w.level[g] === LEVEL_PREFECTURE ? Math.min(1, p.electionQuota * p.prefectureElectionWeight) : p.electionQuota;
     let female = 0, young = 0, economy = 0;
     members.length = 0;
     for (let i = a; i < e; i++) {
@@ -161,7 +163,7 @@ function planTeams(sim: Sim): void {
       // A member on secondment (挂职) keeps the post and counts for the team's make-up, but is not moved from it.
       if (s.secondRegion[c]! >= 0) continue;
       members.push(c);
-      if (election && !s.mover[c] && !s.moved[c] && s.yearsInPost[c]! >= p.electionCycle && uniform(kEl, s.key[c]!) < p.electionQuota) s.mover[c] = MT_ELECTION;
+      if (election && !s.mover[c] && !s.moved[c] && s.yearsInPost[c]! >= p.electionCycle && uniform(kEl, s.key[c]!) < quota) s.mover[c] = MT_ELECTION;
     }
     const needs = (st.female && !female ? NEED_FEMALE : 0) | (st.young && !young ? NEED_YOUNG : 0) | (st.domain && !economy ? NEED_ECONOMY : 0);
     if (needs && uniform(kSt, g) < st.rate) {
@@ -176,7 +178,7 @@ function planTeams(sim: Sim): void {
       }
     }
     // Flow control: keep the highest-priority planned moves up to the quota.
-    const q = election ? Math.max(p.exchangeQuota, p.electionQuota) : p.exchangeQuota;
+    const q = election ? Math.max(p.exchangeQuota, quota) : p.exchangeQuota;
     const cap = q > 0 ? Math.max(1, Math.round(q * (e - a))) : 0;
     const planned = members.filter((c) => s.mover[c]! > 0);
     if (planned.length > cap) {
