@@ -1,4 +1,6 @@
 /** Tiny hand-built worlds and cadres for unit tests of the phases; a CLI helper for kill-and-resume tests. */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { parseScenario } from '../src/scenario/load.js';
 import type { ScenarioInput } from '../src/scenario/schema.js';
@@ -112,6 +114,20 @@ export function fillRest(sim: Sim, t: CadreTraits = {}): void {
 }
 
 /** Runs the CLI (built bin) with args in cwd and kills it with SIGKILL after delayMs; resolves when it has exited. */
+/**
+ * Runs the CLI and kills it with SIGKILL delayMs after `file` (relative to cwd) first appears —
+ * a kill in the middle of the work whatever the machine's load (returns when the child ends first).
+ */
+export async function killWhen(bin: string, args: string[], cwd: string, file: string, delayMs: number): Promise<void> {
+  const child = spawn(process.execPath, [bin, ...args], { cwd });
+  let done = false;
+  const exited = new Promise((r) => child.on('exit', () => { done = true; r(undefined); }));
+  while (!done && !existsSync(path.join(cwd, file))) await new Promise((r) => setTimeout(r, 10));
+  if (!done) await new Promise((r) => setTimeout(r, delayMs));
+  child.kill('SIGKILL');
+  await exited;
+}
+
 export async function killAfter(bin: string, args: string[], cwd: string, delayMs: number): Promise<void> {
   const child = spawn(process.execPath, [bin, ...args], { cwd });
   const exited = new Promise((r) => child.on('exit', r)); // listening before the kill: the child may have finished already
