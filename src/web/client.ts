@@ -25,8 +25,8 @@ interface Config {
   version: string; levers: LeverSpec[]; groups: { id: string; label: [string, string]; note: [string, string] }[];
   settings: Record<string, { min: number; max: number; default: number; step: number }>; startYear: number;
   presets: { file: string; name: string; description: string; levers: Record<string, unknown>; reformYear?: number }[];
-  /** metrics: every column; unitRange: those in [0, 1], whose CIs stay in [0, 1] (MetricDef share, unitRange). */
-  metrics: string[]; unitRange: string[]; headline: string[]; regionMetrics: string[]; tiers: string[]; flowTypes: string[]; directions: string[]; regions: Region[];
+  /** metrics: every column; unitRange: those in [0, 1], whose CIs stay in [0, 1] (MetricDef share, unitRange); shares: their y axes start at 0, as in the report. */
+  metrics: string[]; unitRange: string[]; shares: string[]; headline: string[]; regionMetrics: string[]; tiers: string[]; flowTypes: string[]; directions: string[]; regions: Region[];
 }
 interface StartEvent { runId: number; cancelledPrevious: boolean; replicates: number; seeds: number[]; years: number[]; startYear: number; burnIn: number; firstYear: number; reformYear: number; settings: Record<string, number> }
 interface YearEvent { arm: number; replicate: number; year: number; metrics: (number | null)[]; regions: Record<string, (number | null)[]>; flows: { tierMatrix: number[]; typeDir: number[] } }
@@ -560,7 +560,7 @@ function renderCharts(): void {
         return { name: t(arm), mean: cis.map((x) => x.mean), low: cis.map((x) => x.low), high: cis.map((x) => x.high), color: a === 0 ? PALETTE[0] : PALETTE[1], dashed: a === 1 };
       });
       const marks = data ? [{ at: data.start.reformYear, label: `${t('reform')} ${data.start.reformYear}` }] : [];
-      return lineBandOption({ title: metricLabel(m, lang), subtitle: m, categories: years, series, marks, legend: true });
+      return lineBandOption({ title: metricLabel(m, lang), subtitle: m, categories: years, series, marks, legend: true, fromZero: cfg.shares.includes(m) });
     });
   }
 }

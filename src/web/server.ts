@@ -22,7 +22,7 @@ import { Piscina } from 'piscina';
 import { InputError } from '../scenario/errors.js';
 import { parseScenario } from '../scenario/load.js';
 import { buildWorld } from '../world/world.js';
-import { HEADLINE, METRIC_NAMES, UNIT_RANGE } from '../metrics/definitions.js';
+import { HEADLINE, METRIC_NAMES, SHARES, UNIT_RANGE } from '../metrics/definitions.js';
 import { replicateSeeds } from '../experiment/replicates.js';
 import { programVersion } from '../experiment/manifest.js';
 import { LEVER_GROUPS } from '../report/i18n.js';
@@ -109,6 +109,7 @@ function config(): Record<string, unknown> {
     presets: presets(),
     metrics: METRIC_NAMES,
     unitRange: METRIC_NAMES.filter((m) => UNIT_RANGE.has(m)),
+    shares: METRIC_NAMES.filter((m) => SHARES.has(m)),
     headline: HEADLINE,
     regionMetrics: REGION_METRICS,
     tiers,

@@ -76,6 +76,14 @@ describe.skipIf(!haveChromium)('the workshop page in chromium', () => {
     if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
+  it('tells the page which metrics are shares, whose y axes start at 0 as in the report', async () => {
+    const cfg = (await (await fetch(new URL('api/config', server.url))).json()) as { shares: string[] };
+    expect(cfg.shares).toContain('stagnation_share');
+    expect(cfg.shares).toContain('reverse_share');
+    expect(cfg.shares).not.toContain('moves_per_100');
+    expect(cfg.shares).not.toContain('skill_diversity');
+  });
+
   it('opens in Chinese for a Chinese browser, with every lever labelled', async () => {
     await page.goto(server.url);
     await page.waitForSelector('body[data-ready="1"]');
