@@ -6,6 +6,19 @@
  */
 import type { EChartsOption } from 'echarts';
 
+
+/** A horizontal error bar from point a to point b (pixels), shifted by dy, with end ticks of half-height h: an ECharts custom-series group. */
+function errorBar(a: number[], b: number[], dy: number, h: number, style: Record<string, unknown>): Record<string, unknown> {
+  return {
+    type: 'group',
+    children: [
+      { type: 'line', shape: { x1: a[0], y1: a[1]! + dy, x2: b[0], y2: b[1]! + dy }, style },
+      { type: 'line', shape: { x1: a[0], y1: a[1]! + dy - h, x2: a[0], y2: a[1]! + dy + h }, style },
+      { type: 'line', shape: { x1: b[0], y1: b[1]! + dy - h, x2: b[0], y2: b[1]! + dy + h }, style },
+    ],
+  };
+}
+
 export const PALETTE = ['#c0392b', '#2c3e50', '#2980b9', '#27ae60', '#8e44ad', '#d35400', '#16a085', '#7f8c8d', '#f39c12', '#34495e'];
 // Single quotes: the SVG renderers write this into a double-quoted style attribute, unescaped.
 export const FONT = "'Helvetica Neue', Arial, 'Noto Sans CJK SC', 'Source Han Sans SC', 'PingFang SC', 'Microsoft YaHei', sans-serif";
@@ -231,14 +244,7 @@ export function sobolOption(s: SobolSpec): EChartsOption {
       const dy = offset * band;
       const h = band * 0.08;
       const style = { stroke: color, lineWidth: 1.2 };
-      return {
-        type: 'group',
-        children: [
-          { type: 'line', shape: { x1: a[0], y1: a[1] + dy, x2: b[0], y2: b[1] + dy }, style },
-          { type: 'line', shape: { x1: a[0], y1: a[1] + dy - h, x2: a[0], y2: a[1] + dy + h }, style },
-          { type: 'line', shape: { x1: b[0], y1: b[1] + dy - h, x2: b[0], y2: b[1] + dy + h }, style },
-        ],
-      };
+      return errorBar(a, b, dy, h, style);
     },
     data: s.parameters.map((_, j) => [j, low[j], high[j]]).filter((d) => Number.isFinite(d[1]) && Number.isFinite(d[2])),
     encode: { x: [1, 2], y: 0 },
@@ -404,14 +410,7 @@ export function differenceBarsOption(s: DifferenceBarsSpec): EChartsOption {
           const band = api.size([0, 1])[1];
           const dy = offset(j) * band, tick = Math.min(5, band * 0.3 / k);
           const style = { stroke: '#333', lineWidth: 1.1 };
-          return {
-            type: 'group',
-            children: [
-              { type: 'line', shape: { x1: a[0], y1: a[1] + dy, x2: e[0], y2: e[1] + dy }, style },
-              { type: 'line', shape: { x1: a[0], y1: a[1] + dy - tick, x2: a[0], y2: a[1] + dy + tick }, style },
-              { type: 'line', shape: { x1: e[0], y1: e[1] + dy - tick, x2: e[0], y2: e[1] + dy + tick }, style },
-            ],
-          };
+          return errorBar(a, e, dy, tick, style);
         },
         data: p.categories.map((_, c) => [c, p.low[j]![c], p.high[j]![c]]).filter((d) => Number.isFinite(d[1]) && Number.isFinite(d[2])),
         encode: { x: [1, 2], y: 0 },
