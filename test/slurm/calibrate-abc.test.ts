@@ -9,15 +9,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { installed, startCluster, stopCluster, type Cluster } from './cluster.js';
 
 const root = path.resolve(__dirname, '..', '..');
 const bin = path.join(root, 'dist', 'src', 'cli', 'main.js');
-const clusterSh = path.join(__dirname, 'cluster.sh');
-const PATH = `${process.env.PATH ?? ''}:/usr/sbin:/sbin`;
-const installed = spawnSync('sh', ['-c', 'command -v slurmctld'], { env: { ...process.env, PATH } }).status === 0;
 
 const CAL = {
   name: 'slurm-abc',
@@ -33,7 +30,7 @@ const CAL = {
 };
 
 let tmp: string;
-let clusterDir: string | undefined;
+let cluster: Cluster | undefined;
 let env: NodeJS.ProcessEnv;
 
 function run(cmd: string, args: string[], timeout = 120_000) {
@@ -48,27 +45,18 @@ function diagnostics(out: string): string {
     if (existsSync(logs)) for (const f of readdirSync(logs)) parts.push(`--- ${f}\n${readFileSync(path.join(logs, f), 'utf8')}`);
   }
   parts.push(`--- squeue\n${run('squeue', []).out}`);
-  const ctl = path.join(clusterDir!, 'log', 'slurmctld.log');
+  const ctl = path.join(cluster!.clusterDir, 'log', 'slurmctld.log');
   if (existsSync(ctl)) parts.push(`--- slurmctld.log\n${readFileSync(ctl, 'utf8').split('\n').slice(-40).join('\n')}`);
   return parts.join('\n');
 }
 
 describe.skipIf(!installed)('cadreflow calibrate --slurm (abc-smc) on a real single-node Slurm', () => {
   beforeAll(() => {
-    tmp = mkdtempSync(path.join(os.tmpdir(), 'cadreflow-slurm-abc-'));
-    chmodSync(tmp, 0o755); // munged, as the munge user, must reach its socket in the cluster directory
-    clusterDir = path.join(tmp, 'cluster');
-    env = { ...process.env, PATH, SLURM_CONF: path.join(clusterDir, 'slurm.conf') };
-    const r = run('bash', [clusterSh, 'start', clusterDir]);
-    if (r.code !== 0) throw new Error(`the Slurm cluster did not start (exit ${r.code}):\n${r.err}`);
+    cluster = startCluster('cadreflow-slurm-abc-');
+    ({ tmp, env } = cluster);
   }, 90_000);
 
-  afterAll(() => {
-    if (!clusterDir) return;
-    const r = run('bash', [clusterSh, 'stop', clusterDir]);
-    if (r.code !== 0) console.warn(`cluster.sh stop: exit ${r.code}\n${r.err}`);
-    rmSync(tmp, { recursive: true, force: true });
-  }, 90_000);
+  afterAll(() => stopCluster(cluster), 90_000);
 
   it('runs one array job per generation, each next job submitting the following one, byte-identical to one process', async () => {
     writeFileSync(path.join(tmp, 'cal.json'), JSON.stringify(CAL));

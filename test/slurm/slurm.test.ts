@@ -7,17 +7,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { installed, startCluster, stopCluster, type Cluster } from './cluster.js';
 
 const root = path.resolve(__dirname, '..', '..');
 const bin = path.join(root, 'dist', 'src', 'cli', 'main.js');
-const clusterSh = path.join(__dirname, 'cluster.sh');
 const FILES = ['points.csv', 'runs.csv', 'timeseries.csv', 'summary.csv', 'failures.csv'];
-const PATH = `${process.env.PATH ?? ''}:/usr/sbin:/sbin`;
 
-const installed = spawnSync('sh', ['-c', 'command -v slurmctld'], { env: { ...process.env, PATH } }).status === 0;
 // A missing tool fails the suite instead of skipping it (.ci/run installs it).
 it('has Slurm installed (apt-get install -y slurmctld slurmd slurm-client munge)', () => {
   expect(installed, 'slurmctld is not installed: apt-get install -y slurmctld slurmd slurm-client munge').toBe(true);
@@ -30,7 +27,7 @@ const SWEEP = {
 };
 
 let tmp: string;
-let clusterDir: string | undefined;
+let cluster: Cluster | undefined;
 let env: NodeJS.ProcessEnv;
 
 function run(cmd: string, args: string[], timeout = 60_000) {
@@ -45,7 +42,7 @@ function diagnostics(out: string): string {
   if (existsSync(logs)) for (const f of readdirSync(logs)) parts.push(`--- ${f}\n${readFileSync(path.join(logs, f), 'utf8')}`);
   parts.push(`--- squeue\n${run('squeue', []).out}`);
   for (const f of ['slurmctld.log', 'slurmd.log']) {
-    const p = path.join(clusterDir!, 'log', f);
+    const p = path.join(cluster!.clusterDir, 'log', f);
     if (existsSync(p)) parts.push(`--- ${f}\n${readFileSync(p, 'utf8').split('\n').slice(-40).join('\n')}`);
   }
   return parts.join('\n');
@@ -58,19 +55,11 @@ function jobState(id: string): string {
 
 describe.skipIf(!installed)('cadreflow slurm on a real single-node Slurm', () => {
   beforeAll(() => {
-    tmp = mkdtempSync(path.join(os.tmpdir(), 'cadreflow-slurm-'));
-    chmodSync(tmp, 0o755); // munged, as the munge user, must reach its socket in the cluster directory
-    clusterDir = path.join(tmp, 'cluster');
-    env = { ...process.env, PATH, SLURM_CONF: path.join(clusterDir, 'slurm.conf') };
-    const r = run('bash', [clusterSh, 'start', clusterDir]);
-    if (r.code !== 0) throw new Error(`the Slurm cluster did not start (exit ${r.code}):\n${r.err}`);
+    cluster = startCluster('cadreflow-slurm-');
+    ({ tmp, env } = cluster);
   }, 90_000);
 
-  afterAll(() => {
-    if (!clusterDir) return;
-    const r = run('bash', [clusterSh, 'stop', clusterDir]);
-    if (r.code !== 0) console.warn(`cluster.sh stop: exit ${r.code}\n${r.err}`);
-  }, 90_000);
+  afterAll(() => stopCluster(cluster), 90_000);
 
   it('runs a sweep as an array job and a dependent merge, byte-identical to the sweep run in one process', async () => {
     const t0 = performance.now();
