@@ -176,6 +176,9 @@ program
   .option('--port <p>', 'port (default 8765; 0 for any free port)')
   .option('--host <h>', 'address to listen on (default 127.0.0.1, this computer only)')
   .option('--threads <t>', 'worker threads (default: the number of cores)')
+  .option('--posterior <file>', 'the posterior the page may run over (default: scenarios/gansu-posterior.csv, if present)')
+  .option('--no-posterior', 'offer no run over a posterior')
+  .option('--seeds-per-particle <m>', 'seeds each drawn particle runs on, over the posterior (default 2)')
   .action(async (o) => (await import('./serve.js')).serveCommand(o));
 
 async function main(): Promise<void> {

@@ -1,5 +1,6 @@
-/** `cadreflow serve [--port P] [--host H]`: the workshop page on a local web server, until interrupted. */
+/** `cadreflow serve [--port P] [--host H] [--posterior FILE | --no-posterior]`: the workshop page on a local web server, until interrupted. */
 import { inputError } from '../scenario/errors.js';
+import { seedsPerParticleOption } from '../experiment/posterior.js';
 import { intOption } from './options.js';
 import { startServer } from '../web/server.js';
 
@@ -7,6 +8,9 @@ export interface ServeCliOptions {
   port?: string;
   host?: string;
   threads?: string;
+  /** A file; false with --no-posterior; true (commander's default for a --no- option) when not given. */
+  posterior?: string | boolean;
+  seedsPerParticle?: string;
 }
 
 export async function serveCommand(o: ServeCliOptions): Promise<void> {
@@ -14,16 +18,18 @@ export async function serveCommand(o: ServeCliOptions): Promise<void> {
   const threads = intOption('--threads', o.threads, 1, 1024);
   const host = o.host ?? '127.0.0.1';
   if (!/^[A-Za-z0-9.:_-]+$/.test(host)) throw inputError('--host', host, 'a host name or address, e.g. 127.0.0.1 or 0.0.0.0');
+  const posterior = typeof o.posterior === 'string' ? o.posterior : o.posterior === false ? false : undefined;
+  const seedsPerParticle = seedsPerParticleOption(o.seedsPerParticle, posterior !== false);
   let s;
   try {
-    s = await startServer({ port, host, threads });
+    s = await startServer({ port, host, threads, posterior, seedsPerParticle });
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') throw inputError('--port', port, 'a free port: this one is in use (try another --port, or 0 for any free port)');
     if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw inputError('--host', host, 'an address of this machine, e.g. 127.0.0.1 or 0.0.0.0');
     throw e;
   }
-  process.stdout.write(`CadreFlow workshop page: ${s.url}\n${host === '127.0.0.1' || host === 'localhost' ? 'only this computer can open it (use --host 0.0.0.0 to let others in the room connect)\n' : ''}press Ctrl+C to stop\n`);
+  process.stdout.write(`CadreFlow workshop page: ${s.url}\n${s.posterior ? `runs over the posterior ${s.posterior} can be chosen on the page\n` : ''}${host === '127.0.0.1' || host === 'localhost' ? 'only this computer can open it (use --host 0.0.0.0 to let others in the room connect)\n' : ''}press Ctrl+C to stop\n`);
   await new Promise<void>((resolve) => {
     const stop = () => void s.close().then(resolve);
     process.once('SIGINT', stop);

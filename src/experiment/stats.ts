@@ -6,10 +6,10 @@
  * t interval on the logit scale, which stays in [0, 1]. NaN values (a metric
  * undefined in a replicate) are left out of n.
  */
-import { meanCI, t975 } from '../report/ci.js';
+import { groupMeans, meanCI, t975 } from '../report/ci.js';
 import { UNIT_RANGE } from '../metrics/definitions.js';
 
-export { t975 };
+export { groupMeans, t975 };
 
 export interface Summary {
   n: number;
@@ -41,24 +41,4 @@ export function summarize(values: ArrayLike<number>, unitRange = false, groups?:
 /** Summary of the replicate values of `metric`: in [0, 1] for the metrics that lie there (MetricDef share, unitRange); `groups` as for summarize. */
 export function summarizeMetric(metric: string, values: ArrayLike<number>, groups?: ArrayLike<number>): Summary {
   return summarize(values, UNIT_RANGE.has(metric), groups);
-}
-
-/** The mean of the defined values of each group, in order of the groups' first values; groups without a defined value are left out. */
-export function groupMeans(values: ArrayLike<number>, groups: ArrayLike<number>): number[] {
-  const at = new Map<number, number>();
-  const sum: number[] = [];
-  const count: number[] = [];
-  for (let k = 0; k < values.length; k++) {
-    const v = values[k]!;
-    if (!Number.isFinite(v)) continue;
-    let i = at.get(groups[k]!);
-    if (i === undefined) {
-      at.set(groups[k]!, (i = sum.length));
-      sum.push(0);
-      count.push(0);
-    }
-    sum[i]! += v;
-    count[i]!++;
-  }
-  return sum.map((s, i) => s / count[i]!);
 }

@@ -95,6 +95,26 @@ export function meanCI(values: ArrayLike<number>, unitRange = false): MeanCI {
   return { n, mean, sd, low: mean - h, high: mean + h };
 }
 
+/** The mean of the defined values of each group, in order of the groups' first values; groups without a defined value are left out. */
+export function groupMeans(values: ArrayLike<number>, groups: ArrayLike<number>): number[] {
+  const at = new Map<number, number>();
+  const sum: number[] = [];
+  const count: number[] = [];
+  for (let k = 0; k < values.length; k++) {
+    const v = values[k]!;
+    if (!Number.isFinite(v)) continue;
+    let i = at.get(groups[k]!);
+    if (i === undefined) {
+      at.set(groups[k]!, (i = sum.length));
+      sum.push(0);
+      count.push(0);
+    }
+    sum[i]! += v;
+    count[i]!++;
+  }
+  return sum.map((s, i) => s / count[i]!);
+}
+
 /**
  * True when every one of at least two defined values was the same: the
  * interval is the point, and is shown as "(all replicates)", not as "± 0".

@@ -8,7 +8,7 @@
  */
 import type * as EC from 'echarts';
 import { lineBandOption, mapOption, sankeyOption, PALETTE } from '../report/charts.js';
-import { allEqual, csvNumber, displayNumber, meanCI, type MeanCI } from '../report/ci.js';
+import { allEqual, csvNumber, displayNumber, groupMeans, meanCI, type MeanCI } from '../report/ci.js';
 import { LEVER_TIPS_ZH, PRESETS_ZH, metricLabel, regionMetricLabel, ui, unitLabel, type Lang } from '../report/i18n.js';
 import { tierSankey, typeSankey, type FlowTally } from '../report/flows.js';
 
@@ -27,8 +27,11 @@ interface Config {
   presets: { file: string; name: string; description: string; levers: Record<string, unknown>; reformYear?: number }[];
   /** metrics: every column; unitRange: those in [0, 1], whose CIs stay in [0, 1] (MetricDef share, unitRange); shares: their y axes start at 0, as in the report. */
   metrics: string[]; unitRange: string[]; shares: string[]; headline: string[]; regionMetrics: string[]; tiers: string[]; flowTypes: string[]; directions: string[]; regions: Region[];
+  /** The server's posterior (null: none): the page may run over it. */
+  posterior: { file: string; particles: number; parameters: string[]; seedsPerParticle: number } | null;
 }
-interface StartEvent { runId: number; cancelledPrevious: boolean; replicates: number; seeds: number[]; years: number[]; startYear: number; burnIn: number; firstYear: number; reformYear: number; settings: Record<string, number> }
+/** posterior: the run is over the posterior; replicate k ran particle `particles[k]` (draw ⌊k/m⌋). */
+interface StartEvent { runId: number; cancelledPrevious: boolean; replicates: number; seeds: number[]; years: number[]; startYear: number; burnIn: number; firstYear: number; reformYear: number; settings: Record<string, number>; posterior?: { file: string; seedsPerParticle: number; particles: number[] } }
 interface YearEvent { arm: number; replicate: number; year: number; metrics: (number | null)[]; regions: Record<string, (number | null)[]>; flows: { tierMatrix: number[]; typeDir: number[] } }
 
 interface RunData {
@@ -230,6 +233,28 @@ function buildSettings(): void {
     return `<div class="setting" data-key="${k}"><label for="set-${k}">${esc(t(k))} <span class="muted" id="set-${k}-range">${s.min}–${s.max}</span></label><input type="number" id="set-${k}" min="${s.min}" max="${s.max}" step="${s.step === 1 ? 1 : 'any'}"><span class="err"></span></div>`;
   }).join('');
   for (const k of SETTING_KEYS) $<HTMLInputElement>(`set-${k}`).addEventListener('input', () => { checkSetting(k); if (k === 'years') checkSetting('reformYear'); });
+  // Over the posterior: offered when the server has one.
+  const p = cfg.posterior;
+  if (p) {
+    const div = document.createElement('div');
+    div.className = 'setting wide';
+    div.dataset.key = 'posterior';
+    div.innerHTML = `<label><input type="checkbox" id="set-posterior"> ${esc(t('overPosterior'))}</label><span class="muted" id="set-posterior-note">${esc(posteriorNote())}</span><span class="err"></span>`;
+    root.append(div);
+    $<HTMLInputElement>('set-posterior').addEventListener('change', () => checkSetting('replicates'));
+  }
+}
+
+/** What running over the posterior means, under its checkbox. */
+function posteriorNote(): string {
+  const p = cfg.posterior!;
+  return lang === 'zh'
+    ? `每 ${p.seedsPerParticle} 次重复抽取一个后验粒子(${p.file},${p.particles} 个粒子,${p.parameters.length} 个参数);区间包含参数的不确定性。重复次数须为 ${p.seedsPerParticle} 的倍数且至少 ${2 * p.seedsPerParticle}。`
+    : `Every ${p.seedsPerParticle} replicates draw a particle of the posterior (${p.file}: ${p.particles} particles, ${p.parameters.length} parameters); the intervals carry the parameters' uncertainty. Replicates: a multiple of ${p.seedsPerParticle}, at least ${2 * p.seedsPerParticle}.`;
+}
+
+function posteriorOn(): boolean {
+  return !!(document.getElementById('set-posterior') as HTMLInputElement | null)?.checked;
 }
 
 function checkSetting(k: string): void {
@@ -238,12 +263,18 @@ function checkSetting(k: string): void {
   const v = readNumber($<HTMLInputElement>(`set-${k}`));
   const div = document.querySelector<HTMLElement>(`.setting[data-key="${k}"]`)!;
   const bad = !Number.isFinite(v) || v < s.min || v > s.max || (s.step === 1 && !Number.isInteger(v));
-  div.classList.toggle('invalid', bad);
-  div.querySelector('.err')!.textContent = bad ? (lang === 'zh' ? `应在 ${s.min}–${s.max} 之间` : `must be from ${s.min} to ${s.max}`) : '';
+  const m = cfg.posterior?.seedsPerParticle ?? 1;
+  const badDraws = !bad && k === 'replicates' && posteriorOn() && (v % m !== 0 || v < 2 * m);
+  div.classList.toggle('invalid', bad || badDraws);
+  div.querySelector('.err')!.textContent = bad ? (lang === 'zh' ? `应在 ${s.min}–${s.max} 之间` : `must be from ${s.min} to ${s.max}`)
+    : badDraws ? (lang === 'zh' ? `后验运行时应为 ${m} 的倍数且至少 ${2 * m}` : `over the posterior: a multiple of ${m}, at least ${2 * m}`) : '';
 }
 
 function setSettings(v: Partial<Record<string, number>>): void {
+  const box = document.getElementById('set-posterior') as HTMLInputElement | null;
+  if (box && 'posterior' in v) box.checked = v.posterior === 1;
   for (const [k, x] of Object.entries(v)) {
+    if (k === 'posterior') continue;
     const el = document.getElementById(`set-${k}`) as HTMLInputElement | null;
     if (el && x !== undefined && x !== null) { el.value = String(x); checkSetting(k); }
   }
@@ -252,7 +283,9 @@ function setSettings(v: Partial<Record<string, number>>): void {
 }
 
 function getSettings(): Record<string, number | null> {
-  return Object.fromEntries(SETTING_KEYS.map((k) => { const v = readNumber($<HTMLInputElement>(`set-${k}`)); return [k, Number.isFinite(v) ? v : null]; }));
+  const out: Record<string, number | null> = Object.fromEntries(SETTING_KEYS.map((k) => { const v = readNumber($<HTMLInputElement>(`set-${k}`)); return [k, Number.isFinite(v) ? v : null]; }));
+  if (cfg.posterior) out.posterior = posteriorOn() ? 1 : 0;
+  return out;
 }
 
 function baselineLevers(): Record<string, unknown> {
@@ -397,7 +430,9 @@ async function startRun(): Promise<void> {
 function showDone(d: RunData): void {
   const n = d.start.replicates, ys = d.start.years;
   const reps = lang === 'en' && n === 1 ? 'replicate' : t('replicatesNote');
-  setStatus(`${t('done')} — ${n} ${reps}, ${ys[0]}–${ys[ys.length - 1]}, ${(d.seconds ?? 0).toFixed(1)} s`, 'done');
+  const p = d.start.posterior;
+  const over = p ? (lang === 'zh' ? `,${n / p.seedsPerParticle} 个后验粒子 × ${p.seedsPerParticle} 个种子` : ` (${n / p.seedsPerParticle} particles of the posterior × ${p.seedsPerParticle} seeds)`) : '';
+  setStatus(`${t('done')} — ${n} ${reps}${over}, ${ys[0]}–${ys[ys.length - 1]}, ${(d.seconds ?? 0).toFixed(1)} s`, 'done');
 }
 
 function onEvent(token: number, name: string, ev: any): void {
@@ -483,12 +518,24 @@ function yearsComplete(): number {
   return data ? Math.min(...data.complete) : 0;
 }
 
+/**
+ * Over a posterior the replicates of one drawn particle are not independent: the interval is that
+ * of the draws' means (as summary.csv's of `run --posterior`, experiment/stats.ts), and so wider.
+ * The sd stays that of the replicates.
+ */
+function overDraws(values: number[], unitRange = false): MeanCI {
+  const c = meanCI(values, unitRange);
+  const p = data?.start.posterior;
+  if (!p) return c;
+  const g = meanCI(groupMeans(values, values.map((_, k) => Math.floor(k / p.seedsPerParticle))), unitRange);
+  return { ...c, mean: g.mean, low: g.low, high: g.high };
+}
 function metricCI(arm: number, j: number, k: number) {
-  return meanCI(data!.metrics[arm]!.map((rep) => rep[k]?.[j] ?? NaN), cfg.unitRange.includes(cfg.metrics[j]!));
+  return overDraws(data!.metrics[arm]!.map((rep) => rep[k]?.[j] ?? NaN), cfg.unitRange.includes(cfg.metrics[j]!));
 }
 /** Paired differences policy − baseline: Student's t (they may rightly be negative). */
 function diffCI(j: number, k: number) {
-  return meanCI(data!.metrics[0]!.map((rep, r) => (rep[k]?.[j] ?? NaN) - (data!.metrics[1]![r]![k]?.[j] ?? NaN)));
+  return overDraws(data!.metrics[0]!.map((rep, r) => (rep[k]?.[j] ?? NaN) - (data!.metrics[1]![r]![k]?.[j] ?? NaN)));
 }
 
 function selectedYearIndex(): number {
@@ -592,7 +639,8 @@ function renderNumbers(): void {
     const rel = Number.isFinite(b.mean) && b.mean !== 0 ? ` (${d.mean >= 0 ? '+' : ''}${displayNumber((100 * d.mean) / Math.abs(b.mean), 2)}%)` : '';
     h += `<tr data-metric="${m}"><td>${esc(metricLabel(m, lang))}</td>${cell('policy', p)}${cell('baseline', b)}<td class="${cls}" data-metric="${m}" data-arm="difference" data-value="${csvNumber(d.mean)}"><span class="v">${d.mean >= 0 ? '+' : ''}${displayNumber(d.mean)}${rel}</span><span class="ci">${ciText(d)}</span></td></tr>`;
   }
-  table.innerHTML = h + '</tbody>';
+  const cap = data?.start.posterior ? `<caption class="muted" id="ci-note">${esc(t('intervalsOverPosterior'))}</caption>` : '';
+  table.innerHTML = cap + h + '</tbody>';
 }
 
 function flowTally(arm: number, upTo: number): FlowTally {
@@ -673,9 +721,11 @@ function renderAll(): void {
 
 function timeseriesCsv(): string {
   if (!data) return '';
-  let out = ['arm', 'replicate', 'seed', 'year', ...cfg.metrics].join(',') + '\n';
+  // Over a posterior, as run's timeseries.csv: the particle each replicate ran, after the seed.
+  const p = data.start.posterior;
+  let out = ['arm', 'replicate', 'seed', ...(p ? ['particle'] : []), 'year', ...cfg.metrics].join(',') + '\n';
   ARMS.forEach((arm, a) => data!.metrics[a]!.forEach((rep, r) => rep.forEach((row, k) => {
-    if (row) out += [arm, r, data!.start.seeds[r], data!.start.years[k], ...row.map(csvNumber)].join(',') + '\n';
+    if (row) out += [arm, r, data!.start.seeds[r], ...(p ? [p.particles[r]] : []), data!.start.years[k], ...row.map(csvNumber)].join(',') + '\n';
   })));
   return out;
 }

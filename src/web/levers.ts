@@ -64,6 +64,8 @@ export const SETTINGS = {
   replicates: { min: 1, max: 32, default: 6, step: 1 },
   seed: { min: 0, max: 4294967295, default: 20161, step: 1 },
   reformYear: { min: 1950, max: 2300, default: 2026, step: 1 },
+  /** 1: run over the server's posterior (replicates draw particles; intervals carry the parameters' uncertainty). */
+  posterior: { min: 0, max: 1, default: 0, step: 1 },
 } as const;
 export type Settings = { -readonly [K in keyof typeof SETTINGS]: number };
 
@@ -140,7 +142,7 @@ export interface RunPair {
  * `reformYear`. Bad input is an InputError naming the field, the value and
  * what is allowed (the same messages as the CLI's).
  */
-export function runScenarios(req: RunRequest): RunPair {
+export function runScenarios(req: RunRequest, posteriorPaths: string[] = []): RunPair {
   if (req === null || typeof req !== 'object' || Array.isArray(req)) throw inputError('', req, 'a JSON object with levers and settings');
   const problems: InputProblem[] = [];
   for (const k of Object.keys(req)) if (k !== 'levers' && k !== 'settings') problems.push({ path: k, value: (req as Record<string, unknown>)[k], allowed: 'levers or settings (the two fields of a run request)' });
@@ -173,7 +175,11 @@ export function runScenarios(req: RunRequest): RunPair {
     throw new InputError([{ path: 'settings.reformYear', value: settings.reformYear, allowed: `a reported year, from ${baseline.startYear} to ${last}` }]);
   }
   const reform: { year: number; description: string; policy: Record<string, any>; behavior: Record<string, any> } = { year: settings.reformYear, description: 'the workshop’s policy', policy: {}, behavior: {} };
+  // Over a posterior, a lever the posterior sets keeps each particle's value unless the page changes it.
+  const fitted = settings.posterior ? new Set(posteriorPaths) : new Set<string>();
+  const before = fitted.size ? leverValues(baseline) : {};
   for (const [k, v] of Object.entries(levers)) {
+    if (fitted.has(k) && JSON.stringify(v) === JSON.stringify(before[k])) continue;
     const [root, ...rest] = k.split('.');
     set(root === 'behavior' ? reform.behavior : reform.policy, rest.join('.'), v);
   }

@@ -40,6 +40,9 @@ fieldset .note { color: var(--muted); font-size: 11.5px; margin: 0 0 6px; }
 input, select, button { font: inherit; }
 input[type=number], select { padding: 3px 5px; border: 1px solid #b8c2cc; border-radius: 3px; background: #fff; }
 .settings { display: grid; grid-template-columns: 1fr 1fr; gap: 6px 10px; }
+.setting.wide { grid-column: 1 / -1; }
+.setting.wide label { font-weight: 600; }
+#numbers caption { caption-side: bottom; text-align: left; font-size: 12px; padding-top: 4px; }
 .setting label { display: block; font-size: 12px; color: var(--muted); }
 .setting input { width: 100%; }
 .buttons { display: flex; flex-wrap: wrap; gap: 6px; margin-top: 8px; }

@@ -5,6 +5,10 @@
  * runs the policy and the baseline on the same replicate seeds in worker
  * threads, and streams every simulated year back as server-sent events.
  * One run at a time: a new run cancels the one going, which is told so.
+ * With a posterior (`serve --posterior FILE`, by default the shipped
+ * scenarios/gansu-posterior.csv) the page may run over it: replicate k of both
+ * arms runs particle draw ⌊k/m⌋ as `cadreflow run --posterior` does, and the
+ * page's intervals are those over the drawn particles (experiment/posterior.ts).
  *
  *   GET  /                    the page
  *   GET  /assets/…            ECharts' browser build and the page's modules
@@ -29,6 +33,9 @@ import { LEVER_GROUPS } from '../report/i18n.js';
 import { regionTiers, DIRECTIONS, FLOW_TYPES } from '../report/flows.js';
 import { REGION_METRICS, regionNames } from '../report/regions.js';
 import { baselineRaw, leverSpecs, presets, runScenarios, SETTINGS, type RunRequest } from './levers.js';
+import { DEFAULT_SEEDS_PER_PARTICLE, checkPosterior, particleScenario, readPosterior, replicateParticle, type Posterior, type PosteriorRun } from '../experiment/posterior.js';
+import { PROJECT_ROOT } from '../experiment/manifest.js';
+import type { Scenario } from '../scenario/schema.js';
 import { pageHtml } from './page.js';
 import type { WebTask, WorkerMessage } from './worker.js';
 
@@ -37,12 +44,21 @@ export interface ServeOptions {
   host: string;
   /** Worker threads (default: all cores). */
   threads?: number;
+  /**
+   * The posterior the page may run over: a file of ABC-SMC particles; undefined: the shipped
+   * scenarios/gansu-posterior.csv when there is one; false: none.
+   */
+  posterior?: string | false;
+  /** Seeds each drawn particle runs on (default 2). */
+  seedsPerParticle?: number;
   /** Testing aid: make replicate `replicate` of arm `arm` (0 policy, 1 baseline) fail in `year`. */
   failAt?: { arm: number; replicate: number; year: number };
 }
 
 export interface RunningServer {
   url: string;
+  /** The posterior the page may run over (its file, as the page names it), if any. */
+  posterior?: string;
   server: http.Server;
   close(): Promise<void>;
 }
@@ -95,7 +111,7 @@ function readBody(req: http.IncomingMessage, limit = 256 * 1024): Promise<string
 }
 
 /** The static part of /api/config, computed once. */
-function config(): Record<string, unknown> {
+function config(post: Posterior | undefined, seedsPerParticle: number): Record<string, unknown> {
   const base = parseScenario(baselineRaw());
   const world = buildWorld(base.world);
   const names = regionNames(base.world, world);
@@ -111,6 +127,7 @@ function config(): Record<string, unknown> {
     unitRange: METRIC_NAMES.filter((m) => UNIT_RANGE.has(m)),
     shares: METRIC_NAMES.filter((m) => SHARES.has(m)),
     headline: HEADLINE,
+    posterior: post ? { file: path.relative(PROJECT_ROOT, post.absolute).startsWith('..') ? post.absolute : path.relative(PROJECT_ROOT, post.absolute), particles: post.particles.length, parameters: post.paths, seedsPerParticle } : null,
     regionMetrics: REGION_METRICS,
     tiers,
     flowTypes: FLOW_TYPES,
@@ -120,6 +137,19 @@ function config(): Record<string, unknown> {
       wageIndex: world.wageIndex[g], hardship: world.hardship[g], tier: tierOf[g],
     })),
   };
+}
+
+/**
+ * The posterior of the server: the file given, else the shipped one if present; checked against
+ * the page's baseline (every particle makes a valid scenario of it).
+ */
+function loadPosterior(file: string | false | undefined): Posterior | undefined {
+  if (file === false) return undefined;
+  const shipped = path.join(PROJECT_ROOT, 'scenarios', 'gansu-posterior.csv');
+  if (file === undefined && !existsSync(shipped)) return undefined;
+  const post = readPosterior(file ?? shipped);
+  checkPosterior(post, [{ scenario: parseScenario(baselineRaw()), label: 'scenarios/baseline.json (the page’s baseline)' }], [], { keep: false });
+  return post;
 }
 
 class Job {
@@ -143,7 +173,9 @@ class Job {
 
 export async function startServer(o: ServeOptions): Promise<RunningServer> {
   const threads = Math.max(1, o.threads ?? availableParallelism());
-  const cfg = config();
+  const post = loadPosterior(o.posterior);
+  const seedsPerParticle = o.seedsPerParticle ?? DEFAULT_SEEDS_PER_PARTICLE;
+  const cfg = config(post, seedsPerParticle);
   const cfgJson = JSON.stringify(cfg);
   let pool: Piscina | undefined;
   const getPool = () => (pool ??= new Piscina({ filename: webWorkerFile(), minThreads: 0, maxThreads: threads, idleTimeout: 60_000 }));
@@ -160,7 +192,12 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
       } catch (e) {
         throw new InputError([{ path: '', value: undefined, allowed: `a JSON body (${(e as Error).message})` }]);
       }
-      pair = runScenarios(body);
+      pair = runScenarios(body, post?.paths);
+      if (pair.settings.posterior) {
+        if (!post) throw new InputError([{ path: 'settings.posterior', value: 1, allowed: '0: this server has no posterior (start it with cadreflow serve --posterior FILE)' }]);
+        const R = pair.settings.replicates, m = seedsPerParticle;
+        if (R % m !== 0 || R < 2 * m) throw new InputError([{ path: 'settings.replicates', value: R, allowed: `over the posterior, a multiple of ${m} and at least ${2 * m}: each drawn particle runs on ${m} seeds, and an interval over the parameters needs two particles or more` }]);
+      }
     } catch (e) {
       if (e instanceof InputError) return sendJson(res, 400, { error: e.message, problems: e.problems });
       throw e;
@@ -175,10 +212,16 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
     const { policy, baseline, settings } = pair;
     const R = settings.replicates;
     const seeds = replicateSeeds(baseline, R);
+    // Over the posterior: replicate k of each arm runs particle draw ⌊k/m⌋ (keyed on the run's seed, as `run --posterior`).
+    const pr: PosteriorRun | undefined = settings.posterior && post ? { posterior: post, seedsPerParticle, seed: baseline.seed } : undefined;
+    const drawn = pr ? Array.from({ length: R }, (_, k) => replicateParticle(pr, k)) : undefined;
+    const armScenarios = (s: Scenario): Scenario[] | undefined => (pr && drawn ? drawn.map((j) => particleScenario(pr.posterior, j, s)) : undefined);
+    const perReplicate = [armScenarios(policy), armScenarios(baseline)];
     const years = Array.from({ length: baseline.years }, (_, i) => baseline.startYear + i);
     job.event('start', {
       runId: job.id, cancelledPrevious: !!previous, replicates: R, seeds, years, startYear: baseline.startYear, burnIn: baseline.burnIn,
       firstYear: baseline.startYear - baseline.burnIn, reformYear: settings.reformYear, settings, arms: ['policy', 'baseline'], threads,
+      ...(pr && drawn ? { posterior: { file: cfg.posterior && (cfg.posterior as { file: string }).file, seedsPerParticle, particles: drawn.map((j) => post!.particles[j]!.particle) } } : {}),
     });
     const t0 = performance.now();
     // Split each arm's replicates into groups run in lockstep, enough groups to use the threads.
@@ -207,7 +250,11 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
             });
           });
           const fail = o.failAt && o.failAt.arm === t.arm && t.replicates.includes(o.failAt.replicate) ? { replicate: o.failAt.replicate, year: o.failAt.year } : undefined;
-          const task: WebTask = { arm: t.arm, scenario: t.arm === 0 ? policy : baseline, seeds: t.replicates.map((k) => seeds[k]!), replicates: t.replicates, port: port2 as never, failAt: fail };
+          const each = perReplicate[t.arm];
+          const task: WebTask = {
+            arm: t.arm, scenario: t.arm === 0 ? policy : baseline, scenarios: each && t.replicates.map((k) => each[k]!),
+            seeds: t.replicates.map((k) => seeds[k]!), replicates: t.replicates, port: port2 as never, failAt: fail,
+          };
           try {
             await getPool().run(task, { transferList: [port2 as never], signal: job.abort.signal });
             await ended;
@@ -253,6 +300,7 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
   const shownHost = addr.address.includes(':') ? `[${addr.address}]` : addr.address;
   return {
     url: `http://${shownHost}:${addr.port}/`,
+    posterior: (cfg.posterior as { file: string } | null)?.file,
     server,
     async close() {
       current?.end('cancelled', { reason: 'the server is stopping' });

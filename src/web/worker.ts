@@ -16,6 +16,8 @@ import { emptyFlows, flowCounter } from '../report/flows.js';
 export interface WebTask {
   arm: number;
   scenario: Scenario;
+  /** Over a posterior: each replicate's scenario (the arm's with its particle's values; same world). */
+  scenarios?: Scenario[];
   seeds: number[];
   replicates: number[];
   port: MessagePort;
@@ -46,7 +48,7 @@ export default function task(t: WebTask): { arm: number; replicates: number[] } 
   const world = worldFor(t.scenario);
   const posts = postsPerRegion(world);
   const { tiers, count } = flowCounter(world);
-  const runs = t.seeds.map((seed) => new YearStepper(t.scenario, seed, world));
+  const runs = t.seeds.map((seed, i) => new YearStepper(t.scenarios?.[i] ?? t.scenario, seed, world));
   {
     while (!runs[0]!.done) {
       let year = 0;

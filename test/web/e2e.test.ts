@@ -14,7 +14,8 @@ import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { startServer, type RunningServer } from '../../src/web/server.js';
 import { parseCsv, records } from '../../src/report/csv-read.js';
-import { displayNumber } from '../../src/report/ci.js';
+import { csvNumber, displayNumber, groupMeans, meanCI } from '../../src/report/ci.js';
+import { particleScenario, readPosterior } from '../../src/experiment/posterior.js';
 import { runScenarios } from '../../src/web/levers.js';
 import { simulate } from '../../src/model/simulate.js';
 import { HEADLINE, METRIC_NAMES } from '../../src/metrics/definitions.js';
@@ -267,6 +268,49 @@ describe.skipIf(!haveChromium)('the workshop page in chromium', () => {
     expect(await p.locator('.lever').count()).toBeGreaterThanOrEqual(30);
     await p.screenshot({ path: path.join(artifacts, 'workshop-failed.png') });
     await p.close();
+  });
+
+  it('runs over the posterior: the CSV names each replicate\'s particle, the intervals are over the drawn particles', async () => {
+    const post = readPosterior(path.join(root, 'scenarios', 'gansu-posterior.csv'));
+    const cfg = (await (await fetch(new URL('api/config', server.url))).json()) as { posterior: { file: string; particles: number; seedsPerParticle: number } };
+    expect(cfg.posterior).toMatchObject({ file: path.join('scenarios', 'gansu-posterior.csv'), particles: post.particles.length, seedsPerParticle: 2 });
+    await page.reload();
+    await page.waitForSelector('body[data-ready="1"]');
+    await setSettings(page, { ...SETTINGS, replicates: 3 });
+    await page.check('#set-posterior');
+    expect(await page.textContent('.setting[data-key="replicates"] .err')).toContain('2');
+    await page.click('#run');
+    await page.waitForSelector('#banner:not([hidden])');
+    expect(await page.textContent('#banner')).toMatch(/settings\.replicates: 3: .*multiple of 2/);
+    await setSettings(page, { ...SETTINGS, replicates: 4 });
+    await page.click('#run');
+    await page.waitForSelector('body[data-state="done"]', { timeout: 60_000 });
+    expect(await page.textContent('#status')).toMatch(/2 particles of the posterior × 2 seeds|2 个后验粒子 × 2 个种子/);
+    expect(await page.isVisible('#ci-note')).toBe(true);
+
+    const ts = parseCsv(await download(page, '#download-csv'));
+    expect(ts.header.slice(0, 5)).toEqual(['arm', 'replicate', 'seed', 'particle', 'year']);
+    const row = (arm: string, r: number) => ts.rows.find((x) => x[0] === arm && x[1] === String(r) && x[4] === '2028')!;
+    // Replicates 0, 1 run the first draw and 2, 3 the second, in both arms (common random numbers).
+    for (const arm of ['policy', 'baseline']) {
+      expect(row(arm, 1)[3]).toBe(row(arm, 0)[3]);
+      expect(row(arm, 3)[3]).toBe(row(arm, 2)[3]);
+      expect(row(arm, 0)[3]).toBe(row('baseline', 0)[3]);
+    }
+    const { baseline } = runScenarios({ settings: { ...SETTINGS, replicates: 4, posterior: 1 } }, post.paths);
+    const j = post.particles.findIndex((p) => String(p.particle) === row('baseline', 2)[3]);
+    const ref = simulate(particleScenario(post, j, baseline), Number(row('baseline', 2)[2]));
+    const m = METRIC_NAMES.indexOf('stagnation_share');
+    expect(Number(row('baseline', 2)[5 + m])).toBeCloseTo(ref.metrics[2]![m]!, 8);
+
+    // The interval shown is that of the two draws' means, not of the four replicates.
+    const values = [0, 1, 2, 3].map((r) => Number(row('baseline', r)[5 + m]));
+    const summary = records(parseCsv(await download(page, '#download-summary')));
+    const s = summary.find((r) => r.arm === 'baseline' && r.metric === 'stagnation_share' && r.year === '2028')!;
+    const over = meanCI(groupMeans(values, [0, 0, 1, 1]), true);
+    expect(s.ci_low).toBe(csvNumber(over.low));
+    expect(s.ci_high).toBe(csvNumber(over.high));
+    await page.uncheck('#set-posterior');
   });
 
   it('made no request outside the local server and raised no page error', () => {

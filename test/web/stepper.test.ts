@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { parseScenario } from '../../src/scenario/load.js';
 import { simulate, YearStepper } from '../../src/model/simulate.js';
 import { buildWorld } from '../../src/world/world.js';
-import { leverSpecs, presets, runScenarios } from '../../src/web/levers.js';
+import { leverSpecs, leverValues, presets, runScenarios } from '../../src/web/levers.js';
 import { regionYear, postsPerRegion } from '../../src/report/regions.js';
 import { LEVERS, LEVER_TIPS_ZH, PRESETS_ZH } from '../../src/report/i18n.js';
 import { InputError } from '../../src/scenario/errors.js';
@@ -101,6 +101,20 @@ describe('the page’s scenarios', () => {
     expect(rulesAt(policy, 2027).behavior.unitOwnership).toBe(0.2);
     expect(rulesAt(policy, 2027).policy.barriers.crossSystem).toBe(0.3);
     expect(rulesAt(policy, 2027).policy.barriers.lineBlock).toBe(baseline.policy.barriers.lineBlock);
+  });
+
+  it('over a posterior, a lever the posterior sets keeps each particle\'s value unless the page changes it', () => {
+    const settings = { scale: 0.05, years: 5, burnIn: 5, replicates: 4, seed: 9, reformYear: 2027 };
+    const levers = { ...leverValues(runScenarios({ settings }).baseline), 'policy.maxTenure': 6, 'policy.disciplineStrength': 0.9 };
+    const fitted = ['policy.tenureEnforcement', 'policy.disciplineStrength', 'behavior.unitOwnership'];
+    const over = runScenarios({ levers, settings: { ...settings, posterior: 1 } }, fitted).policy.reforms[0]!;
+    expect(over.policy.maxTenure).toBe(6);
+    expect(over.policy.disciplineStrength).toBe(0.9);
+    expect('tenureEnforcement' in over.policy).toBe(false);
+    expect('unitOwnership' in (over.behavior ?? {})).toBe(false);
+    // Without the posterior the reform holds every lever sent.
+    const plain = runScenarios({ levers, settings }, fitted).policy.reforms[0]!;
+    expect(plain.policy.tenureEnforcement).toBe(levers['policy.tenureEnforcement']);
   });
 
   it('rejects bad values with the field, the value and what is allowed', () => {
