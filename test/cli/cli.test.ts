@@ -1,7 +1,7 @@
 /** End-to-end tests of the built CLI (npm test builds first): a run, determinism across threads, each kind of bad input, --force. */
-import { describe, expect, it, beforeAll } from 'vitest';
+import { describe, expect, it, beforeAll, afterAll } from 'vitest';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { METRIC_NAMES } from '../../src/metrics/definitions.js';
@@ -21,6 +21,10 @@ beforeAll(() => {
   if (!existsSync(bin)) throw new Error('build first: npm run build');
   tmp = mkdtempSync(path.join(os.tmpdir(), 'cadreflow-cli-'));
   writeFileSync(path.join(tmp, 'small.json'), JSON.stringify(SMALL));
+});
+
+afterAll(() => {
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
 });
 
 describe('cadreflow run', () => {

@@ -1,7 +1,7 @@
 /** End-to-end tests of `cadreflow compare` and of `--precision` for run and compare (the built CLI; npm test builds first). */
-import { describe, expect, it, beforeAll } from 'vitest';
+import { describe, expect, it, beforeAll, afterAll } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { HEADLINE, METRIC_NAMES } from '../../src/metrics/definitions.js';
@@ -27,6 +27,10 @@ beforeAll(() => {
   writeFileSync(path.join(tmp, 'tenure6.json'), JSON.stringify(TENURE));
   writeFileSync(path.join(tmp, 'longer.json'), JSON.stringify({ ...TENURE, name: 'longer', years: 2 }));
   writeFileSync(path.join(tmp, 'later.json'), JSON.stringify({ ...BASE, name: 'later', startYear: 2027 }));
+});
+
+afterAll(() => {
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
 });
 
 describe('cadreflow compare', { timeout: 120_000 }, () => {

@@ -4,7 +4,7 @@
  * in the environment), ending byte-identical to the sweep run in one process.
  * The real cluster test is test/slurm/slurm.test.ts.
  */
-import { describe, expect, it, beforeAll } from 'vitest';
+import { describe, expect, it, beforeAll, afterAll } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -39,6 +39,10 @@ beforeAll(() => {
   tmp = mkdtempSync(path.join(os.tmpdir(), 'cadreflow-slurm-unit-'));
   writeFileSync(path.join(tmp, 'grid.json'), JSON.stringify(SWEEP));
   expect(cf(['sweep', 'grid.json', '--out', 'ref', '--threads', '1', '--quiet']).code).toBe(0);
+});
+
+afterAll(() => {
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
 });
 
 describe('cadreflow slurm', () => {

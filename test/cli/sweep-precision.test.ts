@@ -8,9 +8,9 @@
  * the default allowances it varies, so a target of 1e-9 is never met and those points stop at
  * --max-replicates.
  */
-import { describe, expect, it, beforeAll } from 'vitest';
+import { describe, expect, it, beforeAll, afterAll } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { killAfter } from '../helpers.js';
@@ -51,6 +51,10 @@ beforeAll(() => {
   const r = cf(['sweep', 'prec.json', '--out', 'ref', '--threads', '1', ...PREC]);
   expect(r.code, r.err).toBe(0);
   refOut = r.out;
+});
+
+afterAll(() => {
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
 });
 
 describe('cadreflow sweep --precision', () => {

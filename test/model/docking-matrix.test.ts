@@ -12,7 +12,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseScenario } from '../../src/scenario/load.js';
@@ -184,6 +184,7 @@ describe('a vacancy matrix that does not describe chains is bad input', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'cadreflow-docking-'));
     writeFileSync(path.join(dir, 'chains.json'), JSON.stringify({ name: 'chains', docking: { mode: 'pull', vacancyMatrix: [[0, 0, 0, 0], [1, 0, 0, 0], [0, 0, 0, 1], [0, 0, 1, 0]] } }));
     const r = spawnSync(process.execPath, [bin, 'validate', 'chains.json'], { cwd: dir, encoding: 'utf8', env: { ...process.env, CADREFLOW_DEBUG: '' } });
+    rmSync(dir, { recursive: true, force: true });
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/^chains\.json: docking\.vacancyMatrix: .*: a vacancy at rank 2, 3 never ends in an outside hire/m);
     expect(r.stderr).not.toMatch(/\n\s+at /);
