@@ -1,10 +1,10 @@
 /** `cadreflow discover DIR`: scenario discovery (PRIM) on a finished sweep or optimize directory; README "Scenario discovery". */
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { InputError, inputError } from '../scenario/errors.js';
 import { parseCondition } from '../analysis/discover-cases.js';
 import { discover, discoveryText, writeDiscovery, type DiscoverOptions } from '../analysis/discover.js';
 import { intOption } from './options.js';
-import { unfinished } from './report.js';
 
 export interface DiscoverCliOptions {
   where?: string[];
@@ -75,9 +75,18 @@ export function discoverOptions(o: DiscoverCliOptions): DiscoverOptions {
   };
 }
 
+function isUnfinished(dir: string): boolean {
+  try {
+    return JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')).complete === false;
+  } catch {
+    return false; // discover says what is wrong with it
+  }
+}
+
 export async function discoverCommand(dir: string, o: DiscoverCliOptions): Promise<void> {
   const opts = discoverOptions(o);
-  const partial = unfinished(dir);
+  // The sweep's own message for an unfinished sweep, with the command that continues it (report.js loads the chart library: only then).
+  const partial = isUnfinished(dir) ? (await import('./report.js')).unfinished(dir) : undefined;
   if (partial) throw new InputError([{ path: '<DIR>', value: dir, allowed: 'complete results', message: `${partial.text}; discovery needs every run${partial.resume ? `: continue it with ${partial.resume}` : ''}` }]);
   const d = discover(dir, opts);
   const out = await writeDiscovery(d, opts);
