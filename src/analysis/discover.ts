@@ -220,8 +220,9 @@ export function discoveryText(d: Discovery): string {
     const w = Math.max(5, ...js.map((j) => c.inputs[j]!.name.length));
     const lim = js.map((j) => limitText(d, b.result!.limits, j));
     const lw = Math.max(5, ...lim.map((x) => x.length));
-    if (js.length) lines.push(`  ${'input'.padEnd(w)}  ${'box'.padEnd(lw)}  ${'observed range'.padEnd(16)} quasi-p`);
-    js.forEach((j, t) => lines.push(`  ${c.inputs[j]!.name.padEnd(w)}  ${lim[t]!.padEnd(lw)}  ${rangeText(d, j).padEnd(16)} ${fmt(b.qp![j]!)}`));
+    const rw = Math.max(14, ...js.map((j) => rangeText(d, j).length));
+    if (js.length) lines.push(`  ${'input'.padEnd(w)}  ${'box'.padEnd(lw)}  ${'observed range'.padEnd(rw)}  quasi-p`);
+    js.forEach((j, t) => lines.push(`  ${c.inputs[j]!.name.padEnd(w)}  ${lim[t]!.padEnd(lw)}  ${rangeText(d, j).padEnd(rw)}  ${fmt(b.qp![j]!)}`));
   }
   const none = d.boxOf.filter((b) => b === 0).length;
   const noneInterest = d.boxOf.filter((b, i) => b === 0 && c.y[i] === 1).length;
