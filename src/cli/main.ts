@@ -181,6 +181,28 @@ program
   .option('--seeds-per-particle <m>', 'seeds each drawn particle runs on, over the posterior (default 2)')
   .action(async (o) => (await import('./serve.js')).serveCommand(o));
 
+program
+  .command('discover')
+  .description('scenario discovery (PRIM): the boxes of lever and parameter ranges where a condition on a metric holds, from a finished sweep or optimize directory')
+  .argument('<dir>', 'results directory of sweep, merge or optimize')
+  .option('--where <condition>', 'the condition, METRIC OP NUMBER, e.g. "stagnation_share < 0.15" (repeatable: all must hold)', collect, [])
+  .option('--year <y>', 'sweeps: the metric in this reported year (default the last)')
+  .option('--window <from:to>', 'sweeps: the metric’s mean over these reported years')
+  .option('--versus <point>', 'sweeps: the difference against this design point, replicate by replicate (3 or point=3)')
+  .option('--cases <c>', 'sweeps: replicates (a case per run, default) or points (a case per point, the mean over its replicates)')
+  .option('--posterior <file>', 'sweeps over a posterior: where the posterior file is now (its SHA-256 must be the manifest’s)')
+  .option('--threshold <d>', 'the chosen step: the largest coverage with at least this density (default 0.8)')
+  .option('--box-step <s>', 'choose step s of the peeling trajectory instead (for boxes 1, 2, …: s1,s2,…)')
+  .option('--boxes <n>', 'boxes sought by covering (default 3)')
+  .option('--alpha <a>', 'share peeled at each step (default 0.05)')
+  .option('--paste-alpha <a>', 'share pasted at each step (default 0.05)')
+  .option('--min-mass <m>', 'smallest share of the cases in a box (default 0.05)')
+  .option('--no-paste', 'no pasting after peeling')
+  .option('--out <dir>', 'output directory (default DIR/discover)')
+  .option('--force', 'replace an existing output directory')
+  .option('--quiet', 'no table')
+  .action(async (dir, o) => (await import('./discover.js')).discoverCommand(dir, o));
+
 async function main(): Promise<void> {
   try {
     await program.parseAsync(process.argv);
