@@ -5,7 +5,12 @@
  *  - overhead: a sweep on one thread against the same runs called directly in a loop;
  *  - the machine's ceiling for two threads: two processes running directly at once, against one alone,
  *    each with all the runs, and each with half of them (what a worker of a two-thread sweep does);
- *  - longer sweeps (BENCH_LONG runs, 2000 by default, BENCH_LONG_REPS times) and 10 000 runs of ~2 ms on 1 and 2 threads.
+ *  - longer sweeps (BENCH_LONG runs, 2000 by default, BENCH_LONG_REPS times) and 10 000 runs of ~2 ms on 1 and 2 threads;
+ *  - a thread-count series (1, 2, 4, … up to the cores present, and the core count itself): a sweep of
+ *    BENCH_SERIES_RUNS small runs (128 by default; 0 skips) on N threads, beside the machine's ceiling for
+ *    the same runs on N cores — N processes at once, each running 1/N of them directly, warm-up included —
+ *    so that what the sweep loses to its fixed costs (worker start, compilation, the tail of unequal runs,
+ *    the main thread) is the difference of the two.
  * Each measurement runs in its own process. Prints a Markdown table for bench/RESULTS.md.
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -81,15 +86,17 @@ if (process.argv[2] === '--one') {
   const REPS = Number(process.env.BENCH_REPS ?? 3);
   // Two processes at once, each running the 400 runs directly (`whole`) or half of them (`split`, the
   // work of each worker in a two-thread sweep, warm-up included); returns the slower one's seconds.
-  const pairSecs = async (split: boolean) => {
-    const pair = [0, 1].map((part) => spawn(process.execPath, [me, '--one', 'direct', '400', '1', '1', ...(split ? [String(part), '2'] : [])], { stdio: ['ignore', 'pipe', 'inherit'] }));
-    const both = await Promise.all(pair.map((c) => new Promise<number>((res, rej) => {
+  const pairSecs = (split: boolean) => parallelSecs(2, 400, split);
+  // n processes at once, each running the `runs` runs directly, or with `split` its 1/n of them; the slowest's seconds.
+  async function parallelSecs(n: number, runs: number, split: boolean): Promise<number> {
+    const procs = Array.from({ length: n }, (_, part) => spawn(process.execPath, [me, '--one', 'direct', String(runs), '1', '1', ...(split ? [String(part), String(n)] : [])], { stdio: ['ignore', 'pipe', 'inherit'] }));
+    const all = await Promise.all(procs.map((c) => new Promise<number>((res, rej) => {
       let out = '';
       c.stdout!.on('data', (b) => (out += b));
       c.on('close', (code) => (code === 0 ? res((JSON.parse(out) as Record<string, number>).secs!) : rej(new Error(`exit ${code}`))));
     })));
-    return Math.max(...both);
-  };
+    return Math.max(...all);
+  }
   const t1s: number[] = [], t2s: number[] = [], directs: number[] = [], ratios: number[] = [], overheads: number[] = [], ceilings: number[] = [], splits: number[] = [];
   for (let i = 0; i < REPS; i++) {
     const t1 = run('sweep', 400, 1, 1).runsPerSec!;
@@ -107,6 +114,19 @@ if (process.argv[2] === '--one') {
   for (let i = 0; LONG > 0 && i < LONG_REPS; i++) { long1.push(run('sweep', LONG, 1, 1).runsPerSec!); long2.push(run('sweep', LONG, 2, 1).runsPerSec!); }
   const longRatios = long1.map((x, i) => long2[i]! / x);
   const tiny1 = run('sweep', 10000, 1, 0.1).runsPerSec!;
+  // The thread-count series: 1, 2, 4, … and the core count, each sweep beside its ceiling, alternated SERIES_REPS times.
+  const SERIES = Number(process.env.BENCH_SERIES_RUNS ?? 128), SERIES_REPS = Number(process.env.BENCH_SERIES_REPS ?? 3);
+  const cores = os.availableParallelism();
+  const counts = [...new Set([...Array.from({ length: Math.floor(Math.log2(cores)) + 1 }, (_, i) => 2 ** i), cores])].sort((a, b) => a - b);
+  const series = new Map<number, { sweep: number[]; ceiling: number[] }>(counts.map((n) => [n, { sweep: [], ceiling: [] }]));
+  for (let i = 0; SERIES > 0 && i < SERIES_REPS; i++) {
+    for (const n of counts) {
+      const e = series.get(n)!;
+      e.sweep.push(run('sweep', SERIES, n, 1).secs!);
+      e.ceiling.push(await parallelSecs(n, SERIES, true));
+      process.stderr.write(`${SERIES} runs on ${n} cores: ceiling (${n} processes, 1/${n} each) ${e.ceiling[e.ceiling.length - 1]!.toFixed(2)} s\n`);
+    }
+  }
   const list = (xs: number[], f = 1) => xs.map((x) => x.toFixed(f)).join(', ');
   let out = `### ${new Date().toISOString().slice(0, 10)} — sweeps (${os.cpus()[0]?.model ?? 'cpu'}, ${os.cpus().length} cores, Node ${process.version})\n\n`;
   out += `Scaling: medians of ${REPS} alternating repetitions (each value in brackets).\n\n`;
@@ -122,5 +142,16 @@ if (process.argv[2] === '--one') {
   if (long1.length) out += `| ${LONG} small runs (${long1.length} alternating repetitions): 1 thread, 2 threads, ratio | ${median(long1).toFixed(1)} (${list(long1)}), ${median(long2).toFixed(1)} (${list(long2)}) runs/s, ×${median(longRatios).toFixed(2)} (${list(longRatios, 2)}) |\n`;
   out += `| 10 000 runs of ~2 ms (scale 0.1): 1 thread, 2 threads, ratio | ${tiny1.toFixed(0)}, ${large.runsPerSec!.toFixed(0)} runs/s, ×${(large.runsPerSec! / tiny1).toFixed(2)} |\n`;
   out += `| same 400 runs called directly in a loop; sweep overhead on 1 thread | ${median(directs).toFixed(1)} runs/s; ${median(overheads).toFixed(1)}% (${list(overheads)}) |\n`;
+  if (SERIES > 0) {
+    const one = median(series.get(1)!.sweep);
+    out += `\nThread-count series: a sweep of ${SERIES} small runs (scale 1 of the tiny world) on N threads, and the machine's ceiling for the same runs on N cores (N processes at once, each running 1/N of the runs directly, its own warm-up included); medians of ${SERIES_REPS} alternating repetitions, seconds.\n\n`;
+    out += '| threads | sweep | speed-up over 1 thread | ceiling | ceiling\'s speed-up | sweep ÷ ceiling (share of the ceiling reached) | fixed cost (sweep − ceiling) |\n|---|---|---|---|---|---|---|\n';
+    const c1 = median(series.get(1)!.ceiling);
+    for (const n of counts) {
+      const e = series.get(n)!;
+      const sw = median(e.sweep), ce = median(e.ceiling);
+      out += `| ${n} | ${sw.toFixed(2)} (${list(e.sweep, 2)}) | ×${(one / sw).toFixed(2)} | ${ce.toFixed(2)} (${list(e.ceiling, 2)}) | ×${(c1 / ce).toFixed(2)} | ${(100 * ce / sw).toFixed(0)}% | ${(sw - ce).toFixed(2)} |\n`;
+    }
+  }
   process.stdout.write(out + '\n');
 }
