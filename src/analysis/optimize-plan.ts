@@ -212,7 +212,7 @@ function checkLevers(file: string, plan: Pick<OptimizePlan, 'base' | 'levers' | 
 
 export function loadOptimize(file: string, overrides: string[] = []): OptimizePlan {
   const raw = readJsonFile(file);
-  rejectScenarioFile(raw, file, 'optimization');
+  rejectScenarioFile(raw, file, 'multi-objective optimization');
   const r = OptimizeSchema.safeParse(raw);
   if (!r.success) throw new InputError(zodProblems(r.error, raw), file);
   const opt = r.data;

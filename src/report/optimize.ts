@@ -195,3 +195,15 @@ ${table(gens, () => false)}
   renameSync(`${out}.tmp`, out);
   return out;
 }
+
+/** The report of an optimization's results directory (`cadreflow report DIR`); undefined when DIR holds something else. */
+export function redrawOptimizeReport(dir: string): string | undefined {
+  const mf = path.join(dir, 'manifest.json');
+  if (!existsSync(mf) || !existsSync(path.join(dir, 'evaluations.csv'))) return undefined;
+  try {
+    if (JSON.parse(readFileSync(mf, 'utf8')).command !== 'optimize') return undefined;
+  } catch {
+    return undefined;
+  }
+  return writeOptimizeReport(dir);
+}
