@@ -37,7 +37,7 @@ const OPT = {
   base: 'base.json',
   replicates: 2,
   seed: 5,
-  budget: 10,
+  budget: 8,
   population: 4,
   reformYear: 2027,
   levers: {
@@ -105,8 +105,8 @@ describe('cadreflow optimize', () => {
       'allowance_cost', 'allowance_cost_ci_low', 'allowance_cost_ci_high',
       'vacancy_rate', 'violation', 'feasible', 'rank',
     ]);
-    expect(ev.rows.length).toBe(10);
-    expect(ev.rows.map((r) => Number(r[0]))).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(ev.rows.length).toBe(8);
+    expect(ev.rows.map((r) => Number(r[0]))).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     const c = (h: string) => ev.header.indexOf(h);
     for (const r of ev.rows) {
       const mt = Number(r[c('policy.maxTenure')]);
@@ -119,17 +119,17 @@ describe('cadreflow optimize', () => {
       expect(r[c('feasible')]).toBe(Number(r[c('vacancy_rate')]) <= 0.2 ? 'TRUE' : 'FALSE');
     }
     // No candidate is evaluated twice.
-    expect(new Set(ev.rows.map((r) => LEVERS.map((l) => r[c(l)]).join('|'))).size).toBe(10);
+    expect(new Set(ev.rows.map((r) => LEVERS.map((l) => r[c(l)]).join('|'))).size).toBe(8);
     // Generations: 4 random candidates, then offspring up to the budget.
     const gens = table('o1', 'generations.csv');
     expect(gens.header).toEqual(['generation', 'candidates', 'evaluated', 'evaluations', 'runs', 'feasible', 'front']);
     expect(Number(gens.rows[0]![2])).toBe(4);
-    expect(Number(gens.rows[gens.rows.length - 1]![3])).toBe(10);
-    expect(Number(gens.rows[gens.rows.length - 1]![4])).toBe(20);
+    expect(Number(gens.rows[gens.rows.length - 1]![3])).toBe(8);
+    expect(Number(gens.rows[gens.rows.length - 1]![4])).toBe(16);
     const m = JSON.parse(read('o1', 'manifest.json'));
     expect(m.complete).toBe(true);
     expect(m.stop).toBe('budget');
-    expect(m.evaluations).toBe(10);
+    expect(m.evaluations).toBe(8);
     expect(m.command).toBe('optimize');
   });
 
