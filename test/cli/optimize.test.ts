@@ -131,6 +131,7 @@ describe('cadreflow optimize', () => {
     expect(m.stop).toBe('budget');
     expect(m.evaluations).toBe(8);
     expect(m.command).toBe('optimize');
+    expect(cf(['validate', 'opt.json']).out).toMatch(/ok opt\.json: optimization "tiny" of "b", 4 levers, 2 objectives, 1 constraint: NSGA-II, 8 candidates × 2 replicates/);
   });
 
   it('puts exactly the non-dominated feasible candidates on the front, with ranks from a sort done here', () => {
