@@ -352,18 +352,20 @@ export async function runOptimize(plan: OptimizePlan, o: OptimizeOptions): Promi
         all.push(e);
         known.set(JSON.stringify(x), e);
       });
-    } else if (++idle >= IDLE_GENERATIONS) {
-      stop = 'exhausted';
-      break;
-    } else if (nsga.generation === resumedGenerations) {
+    } else {
+      idle++;
       // A generation without new candidates runs nothing, whether resumed or not.
-      resumedGenerations++;
+      if (nsga.generation === resumedGenerations) resumedGenerations++;
     }
     const evals = xs.map((x) => known.get(JSON.stringify(x))!);
     nsga.update(xs, evals);
     const front = frontOf(all).front;
     genRows.push([t, xs.length, fresh.length, all.length, all.length * R, all.filter((e) => e.violation === 0).length, front.length]);
     writeProgressFiles();
+    if (idle >= IDLE_GENERATIONS) {
+      stop = 'exhausted';
+      break;
+    }
   }
   stop ??= 'budget';
 

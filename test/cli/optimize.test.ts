@@ -237,6 +237,17 @@ describe('cadreflow optimize', () => {
     expect(read('o3', 'report.html')).toMatch(/parallel coordinates/);
   });
 
+  it('stops when ten generations in a row propose nothing new, each candidate run once', () => {
+    write('opt-small.json', { ...OPT, name: 'small', budget: 10, references: [], levers: { 'policy.matching': { values: ['directive', 'two-way'] } } });
+    const r = cf(['optimize', 'opt-small.json', '--out', 'o4', '--threads', '2']);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toMatch(/2 candidates × 2 replicates in 11 generations; stopped: ten generations in a row proposed nothing new/);
+    expect(table('o4', 'evaluations.csv').rows.length).toBe(2);
+    expect(table('o4', 'generations.csv').rows.map((g) => g[2])).toEqual(['2', ...Array(10).fill('0')]);
+    expect(JSON.parse(read('o4', 'manifest.json')).stop).toBe('exhausted');
+    expect(readdirSync(path.join(tmp, 'o4', 'generations'))).toEqual(['generation-1']);
+  });
+
   it('applies levers from the reform year, the base’s first reform year, or throughout', () => {
     write('opt-nr.json', { ...OPT, reformYear: undefined });
     const plain = loadOptimize(path.join(tmp, 'opt-nr.json'));
