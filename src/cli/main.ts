@@ -157,6 +157,18 @@ program
   .option('--quiet', 'no progress or table')
   .action(sensitivityCommand);
 
+program
+  .command('optimize')
+  .description('search the levers for the Pareto front of objectives under constraints (NSGA-II on common random numbers); checkpointed and resumable')
+  .argument('<optimization>', 'optimization JSON file')
+  .option('--threads <t>', 'worker threads (default: the number of cores)')
+  .option('--out <dir>', 'results directory (default: results/optimize-<name>)')
+  .option('--resume', 'continue an interrupted optimization in --out from its generations')
+  .option('--force', 'replace an existing results directory')
+  .option('--set <path=value>', 'override a field of the base scenario (repeatable)', collect, [])
+  .option('--quiet', 'no progress or table')
+  .action(async (file, o) => (await import('./optimize.js')).optimizeCommand(file, o));
+
 // report and serve load the chart library only when used.
 program
   .command('report')

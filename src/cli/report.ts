@@ -82,6 +82,12 @@ export async function reportCommand(dir: string, o: ReportCliOptions): Promise<v
     if (!o.quiet) process.stdout.write(`calibration report: ${path.relative(process.cwd(), posterior) || posterior} (2 charts, also as SVG in ${path.relative(process.cwd(), path.join(dir, 'charts')) || 'charts'})\n`);
     return;
   }
+  // So has an optimization (its Pareto front).
+  const front = (await import('../report/optimize.js')).redrawOptimizeReport(dir);
+  if (front) {
+    if (!o.quiet) process.stdout.write(`optimization report: ${path.relative(process.cwd(), front) || front} (the Pareto front, also as SVG in ${path.relative(process.cwd(), path.join(dir, 'charts')) || 'charts'})\n`);
+    return;
+  }
   const r = writeReport(dir, { lang: o.lang as 'en' | 'zh' | undefined, metric: o.metric, x: o.x, y: o.y, zoom: o.zoom });
   if (partial) process.stderr.write(`cadreflow: note: ${partial.text}; the report shows the runs written so far (and says so). Continue the sweep with: ${partial.resume}\n`);
   if (!o.quiet) {

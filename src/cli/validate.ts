@@ -11,9 +11,10 @@ import { InputError } from '../scenario/errors.js';
 import { loadSweep } from '../experiment/sweep-plan.js';
 import { loadCalibration } from '../analysis/calibrate.js';
 import { loadSensitivity } from '../analysis/sensitivity-plan.js';
+import { loadOptimize } from '../analysis/optimize-plan.js';
 import { scenarioJsonSchema } from '../scenario/schema.js';
 
-export type FileKind = 'scenario' | 'sweep' | 'calibration' | 'sensitivity' | 'json-schema';
+export type FileKind = 'scenario' | 'sweep' | 'calibration' | 'sensitivity' | 'optimization' | 'json-schema';
 
 /**
  * What a file is, from its fields: a sweep has `design`, a calibration
@@ -32,11 +33,13 @@ export function fileKind(file: string, raw: unknown): FileKind {
   if (has('design')) return 'sweep';
   if (has('targets') || has('validationReplicates') || has('calibrated')) return 'calibration';
   if (Array.isArray(o.outputs) || has('lastYears') || has('morris') || has('sobol')) return 'sensitivity';
+  if (has('objectives') || has('levers')) return 'optimization';
   if (!has('base') && !has('parameters')) return 'scenario';
   const folder = path.basename(path.dirname(path.resolve(file)));
   if (folder === 'calibration') return 'calibration';
   if (folder === 'sensitivity') return 'sensitivity';
   if (folder === 'sweeps') return 'sweep';
+  if (folder === 'optimize') return 'optimization';
   throw new InputError(
     [{ path: '', value: Object.keys(o), allowed: 'a scenario, or an experiment on a base scenario: a sweep (with design), a calibration (with targets) or a sensitivity analysis (with outputs)' }],
     file,
@@ -66,6 +69,10 @@ function validateOne(f: string): string {
   if (kind === 'sensitivity') {
     const plan = loadSensitivity(f);
     return `sensitivity analysis "${plan.sa.name}" of "${plan.base.name}", ${plural(plan.paths.length, 'parameter')}, ${plural(plan.sa.outputs.length, 'output')}, ${plan.method}: ${plural(plan.unit.length, 'point')} × ${plural(plan.sa.replicates, 'replicate')}`;
+  }
+  if (kind === 'optimization') {
+    const plan = loadOptimize(f);
+    return `optimization "${plan.opt.name}" of "${plan.base.name}", ${plural(plan.levers.length, 'lever')}, ${plural(plan.objectives.length, 'objective')}, ${plural(plan.constraints.length, 'constraint')}: NSGA-II, ${plural(plan.opt.budget, 'candidate')} × ${plural(plan.opt.replicates, 'replicate')}`;
   }
   const s = loadScenario(f);
   let w;
