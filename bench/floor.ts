@@ -42,7 +42,7 @@ function countDraws(): Counts {
     patch(path.join(tmp, 'src/random/hash.js'), 'function hashAt(base, c) {', 'function hashAt(base, c) {\n    globalThis.__draw = (globalThis.__draw ?? 0) + 1;');
     patch(path.join(tmp, 'src/random/hash.js'), 'export function hash2(a, b) {', 'export function hash2(a, b) {\n    globalThis.__base = (globalThis.__base ?? 0) + 1;');
     patch(path.join(tmp, 'src/random/stream.js'), '    next() {', '    next() {\n        globalThis.__next = (globalThis.__next ?? 0) + 1;');
-    patch(path.join(tmp, 'src/model/phases/fill.js'), 'st.drawFlags[nd++] = flags;', 'st.drawFlags[nd++] = flags;\n        globalThis.__cand = (globalThis.__cand ?? 0) + 1;');
+    patch(path.join(tmp, 'src/model/phases/fill/shortlist.js'), 'st.drawFlags[nd++] = flags;', 'st.drawFlags[nd++] = flags;\n        globalThis.__cand = (globalThis.__cand ?? 0) + 1;');
     const url = (f: string) => JSON.stringify(pathToFileURL(path.join(tmp, f)).href);
     const script = `
       const { parseScenario } = await import(${url('src/scenario/load.js')});

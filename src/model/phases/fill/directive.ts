@@ -1,0 +1,50 @@
+/**
+ * Directive matching (指令式调配) of the fill phase (phase 6, MODEL.md §3.6;
+ * the phase: ../fill.ts): open posts of a rank are taken in queue order; each
+ * offers itself to its shortlist's best score first, and a candidate may
+ * refuse — with a probability rising with the utility lost (utility.ts),
+ * falling with disciplineStrength, and for regulatory movers at
+ * (1 − disciplineStrength) of that. A post no one takes is closed (chains.ts).
+ * Reads: shortlists and scores, utilities. Writes: moves (chains.ts); draws of
+ * the refusal stream.
+ */
+import { uniform } from '../../../random/hash.js';
+import { MT_REGULATORY } from '../../../world/constants.js';
+import { closeUnfilled, move, moveType, popOpen } from './chains.js';
+import { shortlist } from './shortlist.js';
+import type { Ctx } from './state.js';
+
+export function refuses(ctx: Ctx, c: number, q: number): boolean {
+  const { sim } = ctx;
+  const w = sim.world;
+  const cu = ctx.cu;
+  cu.load(c);
+  const loss = cu.current(ctx.kNoise) - cu.at(w.postRegion[q]!, w.postRank[q]!, w.postSystem[q]!, ctx.kNoise);
+  if (loss <= 0) return false;
+  const ds = sim.k.disciplineStrength;
+  let pr = Math.min(1, sim.k.refusalScale * loss) * (1 - ds);
+  if (sim.store.mover[c] === MT_REGULATORY) pr *= 1 - ds;
+  return uniform(ctx.kRefuse, sim.store.key[c]!, q) < pr;
+}
+
+export function fillDirective(ctx: Ctx, r: number): void {
+  const { sim, st } = ctx;
+  while (st.qHead[r]! < st.qTail[r]!) {
+    const q = popOpen(st, r);
+    if (sim.occupant[q]! >= 0) continue;
+    const n = shortlist(ctx, q);
+    let done = false;
+    // Best score first; selection without sorting (shortlists are short).
+    const tried = st.candPromo; // reuse: bit 2 marks tried
+    for (let round = 0; round < n && !done; round++) {
+      let bi = -1;
+      for (let i = 0; i < n; i++) if (!(tried[i]! & 2) && (bi < 0 || st.candScore[i]! > st.candScore[bi]!)) bi = i;
+      tried[bi] = tried[bi]! | 2;
+      const c = st.cand[bi]!;
+      if (refuses(ctx, c, q)) continue;
+      move(sim, st, c, q, moveType(sim, c, q, (tried[bi]! & 1) === 1));
+      done = true;
+    }
+    if (!done) closeUnfilled(ctx, q);
+  }
+}

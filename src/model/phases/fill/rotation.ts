@@ -1,0 +1,72 @@
+/**
+ * Rotation (轮岗, 对调) in the fill phase (phase 6, MODEL.md §3.6; the phase:
+ * ../fill.ts): after the open posts of a rank are filled, mandatory movers
+ * still without a post swap posts pairwise. A swap opens no post.
+ * Reads: the mover pools, admissibility, refusals. Writes: the move log,
+ * posts, occupants; draws of the fill stream.
+ */
+import type { Sim } from '../../sim.js';
+import { STRIDE, R_CADRE } from '../../buckets.js';
+import { N_SYSTEMS } from '../../../world/constants.js';
+import { refuses } from './directive.js';
+import { admissible, isMandatory } from './shortlist.js';
+import { moverKey, type Ctx, type FillState } from './state.js';
+
+/**
+ * Rotation (轮岗, 对调): mandatory movers of rank r still without a post after
+ * the open posts are filled swap posts pairwise with another such mover of
+ * the province (same system first), where each may take the other's post and
+ * neither refuses. A swap opens no post, so it needs no vacancy.
+ */
+export function rotate(ctx: Ctx, r: number): void {
+  const { sim, st } = ctx;
+  const s = sim.store;
+  const w = sim.world;
+  const twoWay = sim.k.twoWay;
+  const k = sim.behavior.shortlist * 2;
+  for (let prov = 0; prov < w.provinces.length; prov++) {
+    for (let sys = 0; sys < N_SYSTEMS; sys++) {
+      const key = moverKey(st, prov, sys, r);
+      // Walk the pool (members who have moved are skipped: deletion is lazy).
+      const pool = st.pools;
+      for (let i = 0; i < pool.count(key); i++) {
+        const ia = pool.pos(key, i);
+        const a = pool.rec[ia * STRIDE + R_CADRE]!;
+        let partner = -1;
+        if (!s.moved[a] && isMandatory(s.mover[a]!)) {
+          for (let t = 0; t < k && partner < 0; t++) {
+            const otherKey = t < k - 2 ? key : moverKey(st, prov, ctx.rng.int(N_SYSTEMS), r);
+            const n = pool.count(otherKey);
+            if (n === 0) continue;
+            const ib = pool.pos(otherKey, ctx.rng.int(n));
+            const b = pool.rec[ib * STRIDE + R_CADRE]!;
+            if (b === a || s.moved[b] || !isMandatory(s.mover[b]!)) continue;
+            const pa = s.post[a]!, pb = s.post[b]!;
+            if (!admissible(sim, st, pool.rec, ia * STRIDE, pb, false) || !admissible(sim, st, pool.rec, ib * STRIDE, pa, false)) continue;
+            if (!twoWay && (refuses(ctx, a, pb) || refuses(ctx, b, pa))) continue;
+            partner = b;
+          }
+        }
+        if (partner >= 0) swap(sim, st, a, partner);
+      }
+    }
+  }
+}
+
+function swap(sim: Sim, st: FillState, a: number, b: number): void {
+  const s = sim.store;
+  const w = sim.world;
+  const pa = s.post[a]!, pb = s.post[b]!;
+  for (const [c, from, to] of [[a, pa, pb], [b, pb, pa]] as const) {
+    sim.log.push(c, from, to, s.region[c]!, w.postRegion[to]!, s.rank[c]!, w.postRank[to]!, s.mover[c]!, s.yearsInPost[c]!, s.yearsInRank[c]!);
+  }
+  for (const [c, to] of [[a, pb], [b, pa]] as const) {
+    sim.occupant[to] = c;
+    s.post[c] = to;
+    s.region[c] = w.postRegion[to]!;
+    s.moved[c] = 1;
+    st.moved.set(c);
+    s.satisfaction[c] = 0;
+    sim.postNeed[to] = 0;
+  }
+}

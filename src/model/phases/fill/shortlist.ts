@@ -1,0 +1,182 @@
+/**
+ * Shortlists of the fill phase (phase 6, MODEL.md §3.6; the phase: ../fill.ts):
+ * the candidates for an open post drawn from the pools (state.ts) — promotion-
+ * eligible cadres of the post's region and system, of a related region (or of
+ * any region of the province for a bureau-rank post under 下管一级) and of
+ * another system, planned movers (by prefecture below bureau rank under
+ * 下管一级), applicants — then judged (admissible: the constraints of a
+ * planned move, avoidance, structural needs, the unit's veto) and scored
+ * (score.ts, with planPriority for planned movers).
+ * Reads: the pools' records, the post's region, rank, system and needs.
+ * Writes: the shortlist in the fill state; draws of the fill stream.
+ */
+import type { Sim } from '../../sim.js';
+import { STRIDE, R_A, R_B, R_CADRE, R_PERF, R_UNIT, FL_AWAY, FL_EXCHANGED_IN_RANK, FL_KEY_POST, FL_PROMOTABLE, FL_WITHHELD } from '../../buckets.js';
+import { scoreOf } from '../../score.js';
+import { violatesAvoidance, NEED_ECONOMY, NEED_FEMALE, NEED_YOUNG, YOUNG_AGE } from '../plan.js';
+import { distance } from '../../../world/world.js';
+import { DOM_ECONOMY, F_HEAD, F_KEY, LEVEL_COUNTY, MT_CARE, MT_CULTIVATION, MT_DISCIPLINARY, MT_ELECTION, MT_REGULATORY, MT_STRUCTURAL, N_RANKS, N_SYSTEMS } from '../../../world/constants.js';
+import { MAX_SHORT, movers, promoKey, type Ctx, type FillState } from './state.js';
+
+export function isMandatory(type: number): boolean {
+  return type === MT_REGULATORY || type === MT_ELECTION || type === MT_STRUCTURAL || type === MT_DISCIPLINARY || type === MT_CULTIVATION;
+}
+
+/**
+ * Whether the cadre whose pool record is I[o..o+STRIDE) may take post q
+ * (constraints of its planned move, avoidance, needs, veto, ownership). The
+ * record is valid while the cadre has not moved this year, checked first.
+ */
+export function admissible(sim: Sim, st: FillState, I: Int32Array, o: number, q: number, promotion: boolean): boolean {
+  if (st.moved.has(I[o + R_CADRE]!)) return false;
+  const w = sim.world;
+  const k = sim.k;
+  const a = I[o + R_A]!;
+  const flags = a >>> 24;
+  if (flags & FL_AWAY) return false;
+  const g = w.postRegion[q]!;
+  const fromUnit = I[o + R_UNIT]!;
+  const region = w.unitRegion[fromUnit]!;
+  const fromSystem = w.unitSystem[fromUnit]!;
+  const b = I[o + R_B]!;
+  const type = (b >>> 8) & 0xff;
+  // 资格否决: a promotion needs an exchange at the current rank behind it, or must itself be one (交流提拔).
+  if (promotion && k.requireExchange && !(flags & FL_EXCHANGED_IN_RANK) && g === region && w.postSystem[q] === fromSystem) return false;
+  // The home region is read from the store only where it matters (avoidance at key posts, care moves): it is not in the record.
+  if (k.hometownAvoidance && (w.postFlags[q]! & (F_KEY | F_HEAD)) && violatesAvoidance(sim, sim.store.home[I[o + R_CADRE]!]!, g)) return false;
+  const need = sim.postNeed[q]!;
+  if (need) {
+    if ((need & NEED_FEMALE) && !((a >>> 16) & 0xff)) return false;
+    if ((need & NEED_YOUNG) && ((a >>> 8) & 0xff) >= YOUNG_AGE) return false;
+    if ((need & NEED_ECONOMY) && !(b & (1 << DOM_ECONOMY))) return false;
+  }
+  const sameUnit = fromUnit === w.postUnit[q];
+  if ((flags & FL_WITHHELD) && !sameUnit && !isMandatory(type)) return false;
+  switch (type) {
+    case MT_REGULATORY:
+      // A key-post holder moved by hometown avoidance must leave the home region, not just the post.
+      if (g === region && k.hometownAvoidance && (flags & FL_KEY_POST) && violatesAvoidance(sim, sim.store.home[I[o + R_CADRE]!]!, region)) return false;
+      return !sameUnit;
+    case MT_ELECTION:
+    case MT_STRUCTURAL:
+      return !sameUnit;
+    case MT_CULTIVATION:
+      return w.level[g] === LEVEL_COUNTY;
+    case MT_CARE: {
+      const home = sim.store.home[I[o + R_CADRE]!]!;
+      return distance(w, home, g) < distance(w, home, region);
+    }
+    case MT_DISCIPLINARY:
+      return g !== region;
+    default:
+      return true;
+  }
+}
+
+/** Adds the member at position i of the pools to the shortlist if new and admissible; returns the new length. */
+function addCand(ctx: Ctx, n: number, c: number, i: number, q: number, promotion: boolean): number {
+  const st = ctx.st;
+  for (let j = 0; j < n; j++) if (st.cand[j] === c) return n;
+  const I = st.pools.rec;
+  const o = i * STRIDE;
+  if (n >= MAX_SHORT || !admissible(ctx.sim, st, I, o, q, promotion)) return n;
+  const b = I[o + R_B]!;
+  const type = (b >>> 8) & 0xff;
+  st.cand[n] = c;
+  st.candPromo[n] = promotion ? 1 : 0;
+  // The organisation places the movers it planned before it promotes (MODEL.md §3.4–3.6).
+  const unit = I[o + R_UNIT]!;
+  const w = ctx.sim.world;
+  st.candScore[n] = scoreOf(ctx.sim, st.pools.recF[o + R_PERF]!, b >>> 16, b & 0xff, w.unitSystem[unit]!, w.unitRegion[unit]!, unit, q) + (isMandatory(type) || type === MT_CARE ? ctx.sim.k.planPriority : 0);
+  return n + 1;
+}
+
+const DR_PROMOTION = 1;
+const DR_NEED_PROMO = 2;
+
+/** Queues up to k draws from bucket `key` (the whole bucket if it has no more than k members); returns the new number of draws. */
+function drawFrom(ctx: Ctx, key: number, k: number, nd: number, flags: number): number {
+  const st = ctx.st;
+  const size = st.pools.count(key);
+  if (size === 0) return nd;
+  const draws = size < k ? size : k;
+  const base = st.pools.start[key]!;
+  for (let i = 0; i < draws; i++) {
+    st.drawPos[nd] = base + (size <= k ? i : ctx.rng.int(size));
+    st.drawFlags[nd++] = flags;
+  }
+  return nd;
+}
+
+/** A region related to g for cross-region promotion: its parent, one of its children or a sibling, with equal chances among those that exist. */
+function relatedRegion(ctx: Ctx, g: number): number {
+  const w = ctx.sim.world;
+  const par = w.parent[g]!;
+  const ca = w.childStart[g]!, cn = w.childStart[g + 1]! - ca;
+  const sa = par >= 0 ? w.childStart[par]! : 0, sn = par >= 0 ? w.childStart[par + 1]! - sa : 0;
+  const kinds = (par >= 0 ? 1 : 0) + (cn > 0 ? 1 : 0) + (sn > 1 ? 1 : 0);
+  if (kinds === 0) return g;
+  let k = Math.floor(ctx.rng.next() * kinds);
+  if (par >= 0 && k-- === 0) return par;
+  if (cn > 0 && k-- === 0) return w.children[ca + ctx.rng.int(cn)]!;
+  return w.children[sa + ctx.rng.int(sn)]!;
+}
+
+/** A region of g's province drawn uniformly (g itself included, and then the source is skipped): the province's field of choice for a bureau-rank post. */
+function anyRegion(ctx: Ctx, g: number): number {
+  const w = ctx.sim.world;
+  const k = w.provinceIndex[g]!;
+  const a = w.provRegionStart[k]!;
+  return w.provRegions[a + ctx.rng.int(w.provRegionStart[k + 1]! - a)]!;
+}
+
+/**
+ * The shortlist for post q, in st.cand[0..n), scored.
+ *
+ * In three steps, for speed: (1) all the random draws of the shortlist, in
+ * the order of the sources, into st.drawPos — which members are drawn depends
+ * only on the pools' sizes, not on who is admissible, so the draws (and the
+ * stream's sequence) are those of drawing and judging one by one; (2) the
+ * cadre of every draw, read in one loop whose loads do not depend on each
+ * other, so the processor fetches the records in parallel instead of
+ * waiting for each cache miss in turn; (3) judging the draws in order.
+ */
+export function shortlist(ctx: Ctx, q: number): number {
+  const { sim, st } = ctx;
+  const w = sim.world;
+  const k = sim.behavior.shortlist;
+  const r = w.postRank[q]!;
+  const g = w.postRegion[q]!;
+  const prov = w.provinceIndex[g]!;
+  const sys = w.postSystem[q]!;
+  const appl = st.applBase;
+  // 下管一级 (managementScope one-level-down): the province appoints to bureau-rank posts and to the
+  // province's own posts, from the whole province; a prefecture appoints to the posts below bureau rank
+  // of its own organs and counties, from its movers only.
+  const f = st.byPrefecture && r < 3 ? w.prefecture[g]! : -1;
+  let nd = 0;
+  if (r >= 1) {
+    nd = drawFrom(ctx, promoKey(g, sys, r - 1), k, nd, DR_PROMOTION);
+    const h = st.byPrefecture && r === 3 ? anyRegion(ctx, g) : relatedRegion(ctx, g);
+    if (h !== g) nd = drawFrom(ctx, promoKey(h, sys, r - 1), k, nd, DR_PROMOTION);
+    // Promotable cadres of the region in another system (a cross-system promotion, which barriers make harder to win).
+    nd = drawFrom(ctx, promoKey(g, (sys + 1 + ctx.rng.int(N_SYSTEMS - 1)) % N_SYSTEMS, r - 1), Math.max(1, k >> 1), nd, DR_PROMOTION);
+    nd = drawFrom(ctx, movers(st, f, prov, sys, r - 1), k, nd, DR_PROMOTION | DR_NEED_PROMO);
+    nd = drawFrom(ctx, appl + g * N_RANKS + r - 1, k, nd, DR_PROMOTION | DR_NEED_PROMO);
+  }
+  nd = drawFrom(ctx, movers(st, f, prov, sys, r), k, nd, 0);
+  // Movers of another system (a cross-system exchange, which barriers make harder to win).
+  nd = drawFrom(ctx, movers(st, f, prov, (sys + 1 + ctx.rng.int(N_SYSTEMS - 1)) % N_SYSTEMS, r), Math.max(1, k >> 1), nd, 0);
+  nd = drawFrom(ctx, appl + g * N_RANKS + r, k, nd, 0);
+  const I = st.pools.rec;
+  const pos = st.drawPos, cadre = st.drawCadre, fl = st.drawFlags;
+  for (let i = 0; i < nd; i++) cadre[i] = I[pos[i]! * STRIDE + R_CADRE]!;
+  let n = 0;
+  for (let i = 0; i < nd; i++) {
+    const f = fl[i]!;
+    const o = pos[i]! * STRIDE;
+    if ((f & DR_NEED_PROMO) && !((I[o + R_A]! >>> 24) & FL_PROMOTABLE)) continue;
+    n = addCand(ctx, n, cadre[i]!, pos[i]!, q, (f & DR_PROMOTION) !== 0);
+  }
+  return n;
+}
