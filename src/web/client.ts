@@ -167,7 +167,7 @@ function buildLevers(): void {
       div.dataset.path = l.path;
       div.title = lang === 'zh' ? (LEVER_TIPS_ZH[l.path] ?? l.description) : l.description;
       const id = leverId(l.path);
-      let html = `<label class="name" for="${l.kind === 'array' ? leverId(l.path, 0) : id}">${esc(L(l.label))}<span class="mark">${esc(t('changed'))}</span></label><span class="meta">${esc(rangeText(l))}</span>`;
+      let html = `<div class="namebar"><label class="name" for="${l.kind === 'array' ? leverId(l.path, 0) : id}">${esc(L(l.label))}</label><span class="mark">${esc(t('changed'))}</span></div><span class="meta">${esc(rangeText(l))}</span>`;
       if (l.kind === 'number' || l.kind === 'integer') {
         const step = l.kind === 'integer' ? 1 : Math.max((l.max! - l.min!) / 200, 0.001);
         html += `<div class="row"><input type="range" id="${id}-range" min="${l.min}" max="${l.max}" step="${step}" aria-label="${esc(L(l.label))}"><input type="number" id="${id}" min="${l.min}" max="${l.max}" step="${l.kind === 'integer' ? 1 : 'any'}"></div>`;
@@ -1111,10 +1111,14 @@ function bigText(o: unknown, min: number): unknown {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(o as Record<string, unknown>)) out[k] = typeof v === 'function' ? v : bigText(v, min);
   if (typeof out.fontSize === 'number' && out.fontSize < min) out.fontSize = min;
-  for (const k of ['axisLabel', 'label', 'textStyle', 'subtextStyle', 'nameTextStyle']) {
+  for (const k of ['axisLabel', 'label', 'edgeLabel', 'selectorLabel', 'textStyle', 'subtextStyle', 'nameTextStyle']) {
     const v = out[k];
     if (v && typeof v === 'object' && !Array.isArray(v) && (v as Record<string, unknown>).fontSize === undefined) out[k] = { ...(v as object), fontSize: min };
   }
+  // Axes, legends and Sankeys without those keys get them too (ECharts' default is 12 px).
+  for (const k of ['xAxis', 'yAxis']) if (out[k] && typeof out[k] === 'object' && !Array.isArray(out[k]) && !(out[k] as Record<string, unknown>).axisLabel) out[k] = { ...(out[k] as object), axisLabel: { fontSize: min } };
+  if (out.legend && typeof out.legend === 'object' && !(out.legend as Record<string, unknown>).selectorLabel) out.legend = { ...(out.legend as object), selectorLabel: { fontSize: min } };
+  if (out.type === 'sankey' && !out.edgeLabel) out.edgeLabel = { fontSize: min };
   return out;
 }
 

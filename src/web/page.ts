@@ -32,7 +32,8 @@ details.group > summary { cursor: pointer; font-weight: bold; color: var(--accen
 details.group[open] > summary { border-bottom: 1px solid #eceff1; margin-bottom: 6px; }
 details.group .count { font-weight: normal; color: var(--accent); font-size: 12px; margin-left: 6px; }
 .lever.changed { border-left: 4px solid var(--accent); padding-left: 8px; margin-left: -12px; background: #fdf2f1; }
-.lever .mark { display: none; margin-left: 6px; font-size: 11px; color: #fff; background: var(--accent); border-radius: 3px; padding: 0 5px; font-weight: normal; }
+.lever .namebar { display: flex; align-items: baseline; gap: 6px; }
+.lever .mark { display: none; font-size: 11px; color: #fff; background: var(--accent); border-radius: 3px; padding: 0 5px; font-weight: normal; }
 .lever.changed .mark { display: inline-block; }
 #size { font-size: 12px; color: var(--muted); flex-basis: 100%; }
 #size.over { color: var(--bad); font-weight: bold; }

@@ -133,7 +133,7 @@ function readBody(req: http.IncomingMessage, limit = 256 * 1024): Promise<string
 
 /**
  * The default cap of a run: 1.5 × 10^8 cadre-years, about five minutes on one laptop core
- * (DEFAULT_THROUGHPUT); the page's defaults (scale 0.1, 30 + 30 years, 6 replicates) are 1.1 × 10^7.
+ * (DEFAULT_THROUGHPUT); the page's defaults (scale 0.1, 30 + 30 years, 6 replicates) are about 10^7.
  */
 export const DEFAULT_MAX_CADRE_YEARS = 150_000_000;
 
