@@ -293,7 +293,6 @@ export const UI: Record<string, Pair> = {
   run: ['运行', 'Run'],
   running: ['运行中…', 'Running…'],
   cancelled: ['上一次运行已取消,新的运行已开始', 'The previous run was cancelled; a new run has started'],
-  cancelledByOther: ['此次运行已被新的运行取消', 'This run was cancelled by a newer run'],
   done: ['完成', 'Done'],
   failed: ['运行失败', 'The run failed'],
   badInput: ['输入有误', 'Bad input'],

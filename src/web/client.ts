@@ -677,7 +677,7 @@ function showDone(d: RunData): void {
   const n = d.start.replicates, ys = d.start.years;
   const reps = lang === 'en' && n === 1 ? 'replicate' : t('replicatesNote');
   const p = d.start.posterior;
-  const over = p ? (lang === 'zh' ? `,${n / p.seedsPerParticle} 个后验粒子 × ${p.seedsPerParticle} 个种子` : ` (${n / p.seedsPerParticle} particles of the posterior × ${p.seedsPerParticle} seeds)`) : '';
+  const over = p ? (lang === 'zh' ? `,${n / p.seedsPerParticle} 个后验粒子 × ${p.seedsPerParticle} 个随机种子` : ` (${n / p.seedsPerParticle} particles of the posterior × ${p.seedsPerParticle} seeds)`) : '';
   setStatus(`${t('done')} — ${n} ${reps}${over}, ${ys[0]}–${ys[ys.length - 1]}, ${(d.seconds ?? 0).toFixed(1)} s`, 'done');
 }
 
@@ -947,6 +947,13 @@ function flowTally(arm: number, upTo: number): FlowTally {
   return f;
 }
 
+/** On a narrow screen the Sankey's right margin (for the labels of its second column) is a share of the width, not 240 px. */
+function narrowSankey(o: EC.EChartsOption, width: number): EC.EChartsOption {
+  if (!width || width >= 600) return o;
+  const series = (o.series as Record<string, unknown>[]).map((x) => ({ ...x, right: Math.round(0.42 * width), label: { ...(x.label as object), fontSize: 10 } }));
+  return { ...o, series } as EC.EChartsOption;
+}
+
 function renderFlows(): void {
   const arm = Number($<HTMLSelectElement>('flow-arm').value || 0);
   const k = selectedYearIndex();
@@ -956,7 +963,7 @@ function renderFlows(): void {
   const parent = $('flows');
   const specs = { 'sankey-tiers': tierSankey(f, lang, t('flowsTiers')), 'sankey-types': typeSankey(f, lang, t('flowsTypes')) };
   for (const [id, spec] of Object.entries(specs)) {
-    draw(id, parent, () => sankeyOption(spec), 'tall');
+    draw(id, parent, () => narrowSankey(sankeyOption(spec), parent.clientWidth), 'tall');
     const label = new Map(spec.nodes.map((n) => [n.id, n.label.replace(/^→ /, '')]));
     altTable(id, spec.title ?? id, [t('from'), t('to'), `${t('flowCount')} (${spec.unit ?? ''})`], spec.links.filter((l) => l.value > 0).map((l) => [label.get(l.source) ?? l.source, label.get(l.target) ?? l.target, displayNumber(l.value)]));
   }

@@ -110,7 +110,7 @@ table.numbers td.bad { color: var(--bad); font-weight: bold; }
 .chart { width: 100%; height: 270px; }
 .chart.tall { height: 400px; }
 .chart.map { height: 560px; }
-@media (max-width: 600px) { .chart.map { height: 420px; } .chart.tall { height: 360px; } header.top h1 { font-size: 18px; } .layout { padding: 10px 8px 30px; } #banner, #notice { margin: 8px 8px 0; } }
+@media (max-width: 600px) { .chart.map { height: 420px; } .chart.tall { height: 360px; } header.top h1 { font-size: 18px; } header.top { padding: 10px 10px; } header.top p { font-size: 12px; } header.top button, header.top a.head-link { padding: 4px 9px; font-size: 13px; } .layout { padding: 10px 8px 30px; } #banner, #notice { margin: 8px 8px 0; } }
 .mapbar { display: flex; flex-wrap: wrap; align-items: center; gap: 10px; margin-bottom: 6px; }
 .mapbar input[type=range] { flex: 1 1 140px; min-width: 0; accent-color: var(--accent); }
 #map-year { font-weight: bold; min-width: 3.5em; }
@@ -245,6 +245,8 @@ export function roomHtml(): string {
 .room table { border-collapse: collapse; width: 100%; background: #fff; }
 .room th, .room td { border: 1px solid var(--line); padding: 6px 8px; vertical-align: top; text-align: left; overflow-wrap: anywhere; }
 .room td.num { text-align: right; white-space: nowrap; }
+.room tbody th, .room td.state { white-space: nowrap; overflow-wrap: normal; }
+.room thead th { overflow-wrap: normal; }
 .room td.good { color: var(--ok); font-weight: bold; }
 .room td.bad { color: var(--bad); font-weight: bold; }
 .room .ci { display: block; color: var(--muted); font-size: 12px; font-weight: normal; }

@@ -68,7 +68,7 @@ function render(): void {
     const st = `${t(states[r.state] ?? r.state)}${r.state === 'running' ? ` ${Math.round(100 * r.done)}%` : ''}${r.ahead !== undefined ? ` (${r.ahead})` : ''}`;
     const settings = `${t('settingsShort')}: ${t('scale')} ${r.settings.scale}, ${t('replicates')} ${r.settings.replicates}, ${t('reformYear')} ${r.settings.reformYear}, ${t('atYear')} ${r.year}`;
     const levers = r.changed.length ? `<ul>${r.changed.map((c) => `<li>${esc(leverLabel(c.path))}: ${esc(valueText(c.baseline))} → <b>${esc(valueText(c.value))}</b></li>`).join('')}</ul>` : esc(t('noChange'));
-    h += `<tr data-participant="${esc(r.participant)}" data-state="${esc(r.state)}"><th scope="row">${esc(who)}</th><td>${esc(st)}</td><td>${levers}<span class="ci">${esc(settings)}</span></td>`;
+    h += `<tr data-participant="${esc(r.participant)}" data-state="${esc(r.state)}"><th scope="row">${esc(who)}</th><td class="state">${esc(st)}</td><td>${levers}<span class="ci">${esc(settings)}</span></td>`;
     for (const m of cfg.headline) {
       const x = r.headline?.[m];
       if (!x) { h += '<td class="num">–</td>'; continue; }

@@ -327,7 +327,7 @@ describe.skipIf(!haveChromium)('the workshop page in chromium', () => {
     await setSettings(page, { ...SETTINGS, replicates: 4 });
     await page.click('#run');
     await page.waitForSelector('body[data-state="done"]', { timeout: 60_000 });
-    expect(await page.textContent('#status')).toMatch(/2 particles of the posterior × 2 seeds|2 个后验粒子 × 2 个种子/);
+    expect(await page.textContent('#status')).toMatch(/2 particles of the posterior × 2 seeds|2 个后验粒子 × 2 个随机种子/);
     expect(await page.isVisible('#ci-note')).toBe(true);
 
     const ts = parseCsv(await download(page, '#download-csv'));
