@@ -11,7 +11,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -61,6 +61,43 @@ async function download(p: Page, selector: string): Promise<string> {
 async function overflow(p: Page): Promise<{ scrollWidth: number; clientWidth: number }> {
   return p.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, clientWidth: document.documentElement.clientWidth }));
 }
+
+describe('cadreflow serve for a room', () => {
+  const main = path.join(root, 'dist', 'src', 'cli', 'main.js');
+  it('prints the machine\'s addresses as URLs to type with --host 0.0.0.0, and the trainer\'s view', async () => {
+    const child = spawn(process.execPath, [main, 'serve', '--host', '0.0.0.0', '--port', '0', '--no-posterior'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no address printed: ${out}`)), 30_000);
+        child.stdout!.on('data', (d: Buffer) => {
+          out += d.toString();
+          if (out.includes('press Ctrl+C')) { clearTimeout(timer); resolve(); }
+        });
+        child.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${out}`)));
+      });
+    } finally {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    }
+    const first = out.split('\n')[0]!;
+    expect(first).toMatch(/^CadreFlow workshop page: http:\/\/\S+:\d+\//);
+    expect(first).not.toContain('0.0.0.0');
+    expect(out).toMatch(/the trainer's view is http:\/\/\S+\/room/);
+  });
+
+  it('takes --max-cadre-years and refuses a bad one with exit code 2', () => {
+    let err: { status: number; stderr: Buffer } | undefined;
+    try {
+      execFileSync(process.execPath, [main, 'serve', '--max-cadre-years', 'lots'], { stdio: 'pipe' });
+    } catch (e) {
+      err = e as { status: number; stderr: Buffer };
+    }
+    expect(err?.status).toBe(2);
+    expect(err!.stderr.toString()).toContain('--max-cadre-years: "lots": an integer from 1000');
+  });
+});
 
 describe.skipIf(!haveChromium)('the workshop page for a room, in chromium', () => {
   beforeAll(async () => {
