@@ -344,6 +344,7 @@ export const UI: Record<string, Pair> = {
   join: ['加入 / 二维码', 'Join / QR code'],
   joinTitle: ['加入本次推演', 'Join this workshop'],
   joinText: ['同一网络中的电脑和手机可以打开:', 'Computers and phones on the same network can open:'],
+  joinLocalOnly: ['此服务器只接受本机访问:请用 cadreflow serve --host 0.0.0.0 启动,同一网络中的其他人才能加入。', 'This server only answers this computer: start it with cadreflow serve --host 0.0.0.0 for others on the network to join.'],
   shareText: ['本页当前政策的链接(打开即得到相同的杠杆和设置):', 'A link to the policy on this page (it opens with the same levers and settings):'],
   close: ['关闭', 'Close'],
   roomView: ['全场对比', 'Room view'],

@@ -668,6 +668,7 @@ function showQueued(ev: { ahead: number; running: number; waitSeconds: number; r
   const eta = t('waitAbout').replace('{w}', duration(ev.waitSeconds, lang)).replace('{r}', duration(ev.runSeconds, lang));
   const s = `${t('queued')} — ${ahead} · ${eta}`;
   setStatus(s, 'waiting');
+  $<HTMLProgressElement>('progress').value = 0;
   $('status').dataset.ahead = String(ev.ahead);
   document.body.dataset.state = 'waiting';
 }
@@ -1100,6 +1101,8 @@ function openJoin(): void {
   $<HTMLImageElement>('join-qr').src = `/api/qr?text=${encodeURIComponent(join)}`;
   $<HTMLImageElement>('join-qr').alt = `QR: ${join}`;
   $('share-link').textContent = shareLink();
+  // A server listening on this computer only: others cannot open it.
+  $('join-local').hidden = !urls.every((u) => /^http:\/\/(127\.|localhost|\[::1\])/.test(u));
   if (!d.open) d.showModal();
 }
 

@@ -220,6 +220,7 @@ export function pageHtml(): string {
   <h2 id="join-title" data-i18n="joinTitle"></h2>
   <p data-i18n="joinText"></p>
   <ul id="join-urls"></ul>
+  <p id="join-local" class="muted" data-i18n="joinLocalOnly" hidden></p>
   <img id="join-qr" alt="">
   <p class="muted" data-i18n="shareText"></p>
   <p class="share-link" id="share-link"></p>

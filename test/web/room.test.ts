@@ -264,6 +264,9 @@ describe.skipIf(!haveChromium)('the workshop page for a room, in chromium', () =
     await other.click('#join');
     await other.waitForFunction(() => (document.getElementById('join-qr') as HTMLImageElement).naturalWidth > 0);
     expect(await other.textContent('#share-link')).toContain('policy.maxTenure=7');
+    // This test's server listens on 127.0.0.1 only: the dialog says how to let others in.
+    expect(await other.textContent('#join-local')).toContain('--host 0.0.0.0');
+    expect(await other.isVisible('#join-local')).toBe(true);
     await other.click('#join-close');
     const qr = await fetch(new URL(`api/qr?text=${encodeURIComponent(server.url)}`, server.url));
     expect(qr.headers.get('content-type')).toContain('image/svg+xml');
