@@ -334,6 +334,7 @@ export const UI: Record<string, Pair> = {
   noData: ['尚无数据 — 请点击“运行”', 'No data yet — press Run'],
   reform: ['改革', 'reform'],
   replicatesNote: ['次重复', 'replicates'],
+  posterior: ['在后验分布上运行', 'Run over the posterior'],
   overPosterior: ['在后验分布上运行(参数不确定性)', 'Run over the posterior (parameter uncertainty)'],
   intervalsOverPosterior: ['区间为后验粒子均值的95%置信区间,包含参数的不确定性', 'Intervals: 95% CI over the drawn particles’ means, with the parameters’ uncertainty'],
   loadedPreset: ['已载入预设', 'Loaded preset'],

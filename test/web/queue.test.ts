@@ -148,6 +148,13 @@ describe('messages in the page\'s language', () => {
     expect(problemText(r!, 'en')).toBe('Reform from year: 2040: must be a whole number from 2026 to 2028');
   });
 
+  it('words the server\'s own codes: the cap, the posterior, a setting that is not one', () => {
+    expect(problemText({ path: 'settings', value: 2e9, allowed: '', code: 'tooLarge', params: { cadreYears: 1.84e9, max: 1.5e8, seconds: 1800 } }, 'zh')).toBe('运行设置: 运行规模 18.4 亿 干部·年,超过本服务器的上限 1.5 亿(约 30 分钟):请降低世界规模、年数或重复次数');
+    expect(problemText({ path: 'settings.posterior', value: 1, allowed: '', code: 'noPosterior' }, 'zh')).toBe('在后验分布上运行: 1: 本服务器没有后验分布,无法在后验上运行');
+    // An unknown code keeps the server's words.
+    expect(problemText({ path: 'policy.maxTenure', value: 3, allowed: 'something else', code: 'novel' }, 'en')).toBe('Tenure limit in one post: 3: something else');
+  });
+
   it('sets the reform year a few years after the first reported year by default', () => {
     expect(runScenarios({ settings: { years: 30 } }).settings.reformYear).toBe(2030);
     expect(runScenarios({ settings: { years: 3 } }).settings.reformYear).toBe(2028);
