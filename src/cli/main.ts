@@ -191,6 +191,7 @@ program
   .option('--posterior <file>', 'the posterior the page may run over (default: scenarios/gansu-posterior.csv, if present)')
   .option('--no-posterior', 'offer no run over a posterior')
   .option('--seeds-per-particle <m>', 'seeds each drawn particle runs on, over the posterior (default 2)')
+  .option('--max-cadre-years <n>', 'the largest run the page may start, in cadre-years: posts × (burn-in + years) × replicates × 2 arms (default 150000000, about five minutes on one core)')
   .action(async (o) => (await import('./serve.js')).serveCommand(o));
 
 program

@@ -70,7 +70,7 @@ export const METRICS: MetricDef[] = [
   { name: 'retire_rate', share: true, text: 'retirements this year / cadres', value: (t) => ratio(t.retirements, t.headcountStart) },
   { name: 'dismiss_rate', share: true, text: 'dismissals this year / cadres', value: (t) => ratio(t.dismissals, t.headcountStart) },
   { name: 'promotion_rate', share: true, text: 'promotions this year / cadres', value: (t) => ratio(t.promotions, t.headcountStart) },
-  // 五多五少 (seed §2.2) as ratios of move counts.
+  // 五多五少 (the study §2.2) as ratios of move counts.
   { name: 'ratio_horizontal_vertical', text: 'moves within a region level / moves between levels (横向多、纵向少)', value: (t) => ratio(t.horizontal, t.vertical) },
   { name: 'ratio_samepost_rotation', text: 'moves to the same domain / to another domain (同岗位多、轮岗少)', value: (t) => ratio(t.samePost, t.rotation) },
   { name: 'ratio_within_cross_system', text: 'moves within a system / across systems (系统内多、跨系统少)', value: (t) => ratio(t.withinSystem, t.crossSystemMoves) },

@@ -54,7 +54,7 @@ export interface Tally {
   teamNewExchanged: Float64Array;
   /** Occupied team posts at year end, by region level. */
   teamMembers: Float64Array;
-  // 五多五少 (seed §2.2): counts of moves.
+  // 五多五少 (the study §2.2): counts of moves.
   horizontal: number;
   vertical: number;
   samePost: number;

@@ -293,6 +293,15 @@ export interface MapSpec {
   labels?: boolean;
   valueName?: string;
   animation?: boolean;
+  /**
+   * Draw the province's outline as the union of discs of this radius (km) around the regions' seats:
+   * a darker disc under a lighter one leaves a line only on the union's edge. Off by default (the report).
+   */
+  outlineKm?: number;
+  /** Move overlapping labels apart (and hide those that still overlap). */
+  shiftLabels?: boolean;
+  /** Format of the legend's numbers (default 3 significant digits). */
+  format?: (v: number) => string;
 }
 
 /**
@@ -316,7 +325,12 @@ export function mapOption(s: MapSpec): EChartsOption {
   if (s.diverging && s.min === undefined && s.max === undefined) { const m = Math.max(Math.abs(lo), Math.abs(hi), 1e-9); lo = -m; hi = m; }
   if (lo === hi) { lo -= 1e-9; hi += 1e-9; }
   const size = (lv: number) => (lv >= 3 ? 16 : lv === 2 ? 11 : 7);
-  const fmt = (v: number) => (Number.isFinite(v) ? String(Number(v.toPrecision(3))) : '–');
+  const fmt = (v: number) => (Number.isFinite(v) ? (s.format ? s.format(v) : String(Number(v.toPrecision(3)))) : '–');
+  const disc = (r: number, color: string, z: number) => ({
+    type: 'scatter', silent: true, z, symbolSize: Math.max(2, 2 * r), itemStyle: { color, opacity: 1 }, tooltip: { show: false },
+    data: rs.map((g) => [g.x, g.y]), animation: false,
+  });
+  const outline = s.outlineKm ? [disc(s.outlineKm * k + 1.5, '#8d99a6', 0), disc(s.outlineKm * k, '#eef1f4', 1)] : [];
   return {
     animation: s.animation ?? false,
     textStyle: { fontFamily: FONT },
@@ -327,17 +341,20 @@ export function mapOption(s: MapSpec): EChartsOption {
     yAxis: { type: 'value', min: y0 - pad, max: y1 + pad, show: false },
     visualMap: {
       type: 'continuous', min: lo, max: hi, dimension: 2, right: 4, bottom: 10, itemHeight: 110, itemWidth: 12, precision: 3, calculable: false,
+      ...(outline.length ? { seriesIndex: outline.length } : {}),
       text: [`${s.valueName ? s.valueName + '\n' : ''}${fmt(hi)}`, fmt(lo)], textStyle: { fontSize: 9 },
       inRange: { color: s.diverging ? ['#2166ac', '#f7f7f7', '#b2182b'] : ['#fff5eb', '#fd8d3c', '#7f2704'] },
       outOfRange: { color: '#ccc' },
     },
     series: [
+      ...outline,
       {
         type: 'scatter',
+        ...(outline.length ? { z: 2 } : {}),
         symbolSize: (v: any) => size(v[3]),
         itemStyle: { borderColor: '#555', borderWidth: 0.5 },
         label: { show: !!s.labels, fontSize: 9, position: 'right', color: '#333', formatter: (p: any) => (p.data.value[3] === 2 ? p.data.name : '') },
-        labelLayout: { hideOverlap: true },
+        labelLayout: s.shiftLabels ? { moveOverlap: 'shiftY', hideOverlap: true } : { hideOverlap: true },
         data: [...rs].sort((a, b) => a.level - b.level).reverse().map((r) => ({ name: r.name, value: [r.x, r.y, Number.isFinite(r.value) ? r.value : null, r.level] })),
       } as any,
     ],

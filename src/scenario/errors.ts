@@ -13,6 +13,12 @@ export interface InputProblem {
   file?: string;
   /** A whole sentence that says it better than `path: value: allowed` (e.g. "results/x exists; use --force or --out"); printed after the file instead of them. */
   message?: string;
+  /**
+   * What went wrong as a code with its numbers (e.g. "max" with { max: 40 }), for a caller that words
+   * the problem itself in another language (the workshop page); `allowed` stays the English words.
+   */
+  code?: string;
+  params?: Record<string, unknown>;
 }
 
 export class InputError extends Error {

@@ -82,8 +82,24 @@ export function zodProblems(err: z.ZodError, raw: unknown, prefix: PropertyKey[]
       return { path: pathString([...path, k]), value: (obj as Record<string, unknown>)?.[k], allowed: describeAllowed(issue, false) };
     }
     const value = valueAt(raw, issue.path);
-    return { path: pathString(path), value, allowed: describeAllowed(issue, value === undefined) };
+    return { path: pathString(path), value, allowed: describeAllowed(issue, value === undefined), ...issueCode(issue, value === undefined) };
   });
+}
+
+/** The problem as a code and its numbers, for the workshop page to word in its language (InputProblem.code). */
+function issueCode(issue: z.core.$ZodIssue, missing: boolean): { code: string; params?: Record<string, unknown> } {
+  switch (issue.code) {
+    case 'invalid_type':
+      return missing ? { code: 'missing' } : { code: 'type', params: { expected: issue.expected } };
+    case 'too_small':
+      return { code: issue.origin === 'array' ? 'minItems' : issue.inclusive === false ? 'above' : 'min', params: { min: Number(issue.minimum) } };
+    case 'too_big':
+      return { code: issue.origin === 'array' ? 'maxItems' : issue.inclusive === false ? 'below' : 'max', params: { max: Number(issue.maximum) } };
+    case 'invalid_value':
+      return { code: 'enum', params: { values: issue.values } };
+    default:
+      return { code: 'other' };
+  }
 }
 
 /** Parses a `--set` value: JSON where it parses (numbers, booleans, arrays), else the plain string. */

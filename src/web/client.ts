@@ -9,7 +9,8 @@
 import type * as EC from 'echarts';
 import { lineBandOption, mapOption, sankeyOption, PALETTE } from '../report/charts.js';
 import { allEqual, csvNumber, displayNumber, groupMeans, meanCI, type MeanCI } from '../report/ci.js';
-import { LEVER_TIPS_ZH, PRESETS_ZH, metricLabel, regionMetricLabel, ui, unitLabel, type Lang } from '../report/i18n.js';
+import { LEVER_TIPS_ZH, PRESETS_EN, PRESETS_ZH, metricLabel, metricUnit, regionMetricLabel, titleOf, ui, unitLabel, type Lang } from '../report/i18n.js';
+import { bigNumber, duration, problemText, type Problem } from './words.js';
 import { tierSankey, typeSankey, type FlowTally } from '../report/flows.js';
 
 declare const echarts: typeof EC;
@@ -24,14 +25,20 @@ interface Region { code: string; name: string; nameEn: string; level: number; x:
 interface Config {
   version: string; levers: LeverSpec[]; groups: { id: string; label: [string, string]; note: [string, string] }[];
   settings: Record<string, { min: number; max: number; default: number; step: number }>; startYear: number;
-  presets: { file: string; name: string; description: string; levers: Record<string, unknown>; reformYear?: number }[];
+  presets: { file: string; name: string; description: string; levers: Record<string, unknown>; reformYear?: number; settings: Record<string, number> }[];
+  /** The reform year by default: this many years after the first reported year. */
+  reformAfter: number;
+  /** The server's threads, its cap on a run (cadre-years), posts at scale 1, and its speed (cadre-years a second per thread). */
+  threads: number; maxCadreYears: number; postsPerScale: number; throughput: number;
+  /** URLs others in the room can type. */
+  urls: string[];
   /** metrics: every column; unitRange: those in [0, 1], whose CIs stay in [0, 1] (MetricDef share, unitRange); shares: their y axes start at 0, as in the report. */
   metrics: string[]; unitRange: string[]; shares: string[]; headline: string[]; regionMetrics: string[]; tiers: string[]; flowTypes: string[]; directions: string[]; regions: Region[];
   /** The server's posterior (null: none): the page may run over it. */
   posterior: { file: string; particles: number; parameters: string[]; seedsPerParticle: number } | null;
 }
 /** posterior: the run is over the posterior; replicate k ran particle `particles[k]` (draw ⌊k/m⌋). */
-interface StartEvent { runId: number; cancelledPrevious: boolean; replicates: number; seeds: number[]; years: number[]; startYear: number; burnIn: number; firstYear: number; reformYear: number; settings: Record<string, number>; posterior?: { file: string; seedsPerParticle: number; particles: number[] } }
+interface StartEvent { runId: number; cancelledPrevious: boolean; tasks?: number; cadreYears?: number; replicates: number; seeds: number[]; years: number[]; startYear: number; burnIn: number; firstYear: number; reformYear: number; settings: Record<string, number>; posterior?: { file: string; seedsPerParticle: number; particles: number[] } }
 interface YearEvent { arm: number; replicate: number; year: number; metrics: (number | null)[]; regions: Record<string, (number | null)[]>; flows: { tierMatrix: number[]; typeDir: number[] } }
 
 interface RunData {
@@ -42,7 +49,7 @@ interface RunData {
   flows: ({ tierMatrix: number[]; typeDir: number[] } | undefined)[][][];
   /** Years complete (every replicate reported) per arm. */
   complete: [number, number];
-  state: 'running' | 'done' | 'failed' | 'cancelled';
+  state: 'running' | 'done' | 'failed' | 'cancelled' | 'lost';
   burnInYear?: number;
   seconds?: number;
 }
@@ -58,6 +65,10 @@ const ARRAY_LABELS: Record<string, [string, string][]> = {
 };
 const SETTING_KEYS = ['scale', 'replicates', 'years', 'burnIn', 'seed', 'reformYear'] as const;
 const QUICK = { scale: 0.04, replicates: 4, years: 15, burnIn: 15 };
+/** The province's outline on the map: the union of discs of this radius around the regions' seats (km). */
+const OUTLINE_KM = 45;
+/** Wider than this, the lever groups start open; narrower, closed (one column, Run first). */
+const WIDE = 900;
 
 let cfg: Config;
 let lang: Lang = 'zh';
@@ -71,6 +82,27 @@ const charts = new Map<string, EC.ECharts>();
 const options = new Map<string, () => EC.EChartsOption>();
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string): T => document.getElementById(id) as T;
+/** Present: the presentation mode (larger text on the page and in the charts). */
+let present = false;
+
+/**
+ * The participant: an id kept in localStorage, so that a reload, or another tab of the same browser,
+ * is the same participant (one run at a time; the trainer's view shows one row per browser).
+ * crypto.getRandomValues, not randomUUID: a page opened at http://192.168.x.y is not a secure context.
+ */
+function participantId(): string {
+  let id = localStorage.getItem('cadreflow-participant');
+  if (!id || !/^[A-Za-z0-9_-]{8,64}$/.test(id)) {
+    id = Array.from(crypto.getRandomValues(new Uint8Array(12)), (b) => b.toString(16).padStart(2, '0')).join('');
+    localStorage.setItem('cadreflow-participant', id);
+  }
+  return id;
+}
+
+/** A number for an input field: at most 6 significant digits (the exact value is kept aside, see setLever). */
+function fieldNumber(x: number): string {
+  return Number.isFinite(x) ? String(Number(x.toPrecision(6))) : '';
+}
 const t = (key: string) => ui(key, lang);
 const L = (p: [string, string]) => (lang === 'zh' ? p[0] : p[1]);
 const esc = (s: unknown) => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -121,18 +153,21 @@ function rangeText(l: LeverSpec): string {
 
 function buildLevers(): void {
   const root = $('levers');
+  const wasOpen = new Map(Array.from(root.querySelectorAll<HTMLDetailsElement>('details.group')).map((d) => [d.dataset.group, d.open]));
   root.innerHTML = '';
   for (const g of cfg.groups) {
-    const fs = document.createElement('fieldset');
+    const fs = document.createElement('details');
+    fs.className = 'group';
     fs.dataset.group = g.id;
-    fs.innerHTML = `<legend>${esc(L(g.label))}</legend><p class="note">${esc(L(g.note))}</p>`;
+    fs.open = wasOpen.get(g.id) ?? window.innerWidth > WIDE;
+    fs.innerHTML = `<summary><span class="legend">${esc(L(g.label))}</span><span class="count"></span></summary><p class="note">${esc(L(g.note))}</p>`;
     for (const l of cfg.levers.filter((x) => x.group === g.id)) {
       const div = document.createElement('div');
       div.className = 'lever';
       div.dataset.path = l.path;
       div.title = lang === 'zh' ? (LEVER_TIPS_ZH[l.path] ?? l.description) : l.description;
       const id = leverId(l.path);
-      let html = `<label class="name" for="${l.kind === 'array' ? leverId(l.path, 0) : id}">${esc(L(l.label))}</label><span class="meta">${esc(rangeText(l))}</span>`;
+      let html = `<div class="namebar"><label class="name" for="${l.kind === 'array' ? leverId(l.path, 0) : id}">${esc(L(l.label))}</label><span class="mark">${esc(t('changed'))}</span></div><span class="meta">${esc(rangeText(l))}</span>`;
       if (l.kind === 'number' || l.kind === 'integer') {
         const step = l.kind === 'integer' ? 1 : Math.max((l.max! - l.min!) / 200, 0.001);
         html += `<div class="row"><input type="range" id="${id}-range" min="${l.min}" max="${l.max}" step="${step}" aria-label="${esc(L(l.label))}"><input type="number" id="${id}" min="${l.min}" max="${l.max}" step="${l.kind === 'integer' ? 1 : 'any'}"></div>`;
@@ -150,11 +185,11 @@ function buildLevers(): void {
       if (l.kind === 'number' || l.kind === 'integer') {
         const range = div.querySelector<HTMLInputElement>(`#${id}-range`)!;
         const box = div.querySelector<HTMLInputElement>(`#${id}`)!;
-        range.addEventListener('input', () => { box.value = range.value; checkLever(l); });
-        box.addEventListener('input', () => { if (box.value !== '' && Number.isFinite(Number(box.value))) range.value = box.value; checkLever(l); });
+        range.addEventListener('input', () => { box.value = fieldNumber(Number(range.value)); checkLever(l); leversChanged(); });
+        box.addEventListener('input', () => { if (box.value !== '' && Number.isFinite(Number(box.value))) range.value = box.value; checkLever(l); leversChanged(); });
       } else {
-        div.querySelectorAll('input,select').forEach((el) => el.addEventListener('input', () => checkLever(l)));
-        div.querySelectorAll('input,select').forEach((el) => el.addEventListener('change', () => checkLever(l)));
+        div.querySelectorAll('input,select').forEach((el) => el.addEventListener('input', () => { checkLever(l); leversChanged(); }));
+        div.querySelectorAll('input,select').forEach((el) => el.addEventListener('change', () => { checkLever(l); leversChanged(); }));
       }
     }
     root.append(fs);
@@ -162,7 +197,23 @@ function buildLevers(): void {
 }
 
 function readNumber(el: HTMLInputElement): number {
-  return el.value.trim() === '' ? NaN : Number(el.value);
+  if (el.value.trim() === '') return NaN;
+  // A value set from a preset or a link with more digits than the field shows keeps them while the field is unchanged.
+  const exact = el.dataset.exact;
+  if (exact !== undefined && fieldNumber(Number(exact)) === el.value.trim()) return Number(exact);
+  return Number(el.value);
+}
+
+/** Shows x in a number field (6 significant digits at most), keeping the exact value aside. */
+function setNumberField(el: HTMLInputElement, x: unknown): void {
+  const v = Number(x);
+  if (typeof x === 'number' && Number.isFinite(v)) {
+    el.value = fieldNumber(v);
+    el.dataset.exact = String(v);
+  } else {
+    el.value = x === null || x === undefined ? '' : String(x);
+    delete el.dataset.exact;
+  }
 }
 
 /** The value of a lever as the controls hold it (numbers may be invalid: the server says why). */
@@ -177,12 +228,37 @@ function leverValue(l: LeverSpec): unknown {
 function setLever(l: LeverSpec, v: unknown): void {
   const id = leverId(l.path);
   if (l.kind === 'number' || l.kind === 'integer') {
-    $<HTMLInputElement>(id).value = String(v);
+    setNumberField($<HTMLInputElement>(id), v);
     $<HTMLInputElement>(`${id}-range`).value = String(v);
   } else if (l.kind === 'boolean') $<HTMLInputElement>(id).checked = !!v;
   else if (l.kind === 'enum') $<HTMLSelectElement>(id).value = String(v);
-  else (v as unknown[]).forEach((x, i) => { const el = $<HTMLInputElement>(leverId(l.path, i)); if (el) el.value = String(x); });
+  else (v as unknown[]).forEach((x, i) => { const el = $<HTMLInputElement>(leverId(l.path, i)); if (el) setNumberField(el, x); });
   checkLever(l);
+}
+
+/** Marks the levers that differ from the baseline, and counts them in each group's heading. */
+function markChanged(): void {
+  const base = baselineLevers();
+  const counts = new Map<string, number>();
+  for (const l of cfg.levers) {
+    const div = document.querySelector<HTMLElement>(`.lever[data-path="${l.path}"]`);
+    if (!div) continue;
+    const changed = JSON.stringify(leverValue(l)) !== JSON.stringify(base[l.path]);
+    div.classList.toggle('changed', changed);
+    div.dataset.changed = changed ? '1' : '0';
+    if (changed) counts.set(l.group, (counts.get(l.group) ?? 0) + 1);
+  }
+  document.querySelectorAll<HTMLElement>('details.group').forEach((d) => {
+    const n = counts.get(d.dataset.group!) ?? 0;
+    d.querySelector('.count')!.textContent = n ? `${n} ${t('changedCount')}` : '';
+  });
+}
+
+/** After any change of the levers or settings: the marks, the run's size and the page's URL. */
+function leversChanged(): void {
+  markChanged();
+  showSize();
+  writeUrl();
 }
 
 /** What is wrong with x as a number in [min, max] (whole if `integer`); null if nothing. */
@@ -232,7 +308,7 @@ function buildSettings(): void {
     const s = cfg.settings[k]!;
     return `<div class="setting" data-key="${k}"><label for="set-${k}">${esc(t(k))} <span class="muted" id="set-${k}-range">${s.min}–${s.max}</span></label><input type="number" id="set-${k}" min="${s.min}" max="${s.max}" step="${s.step === 1 ? 1 : 'any'}"><span class="err"></span></div>`;
   }).join('');
-  for (const k of SETTING_KEYS) $<HTMLInputElement>(`set-${k}`).addEventListener('input', () => { checkSetting(k); if (k === 'years') checkSetting('reformYear'); });
+  for (const k of SETTING_KEYS) $<HTMLInputElement>(`set-${k}`).addEventListener('input', () => { checkSetting(k); if (k === 'years') checkSetting('reformYear'); leversChanged(); });
   // Over the posterior: offered when the server has one.
   const p = cfg.posterior;
   if (p) {
@@ -241,7 +317,7 @@ function buildSettings(): void {
     div.dataset.key = 'posterior';
     div.innerHTML = `<label><input type="checkbox" id="set-posterior"> ${esc(t('overPosterior'))}</label><span class="muted" id="set-posterior-note">${esc(posteriorNote())}</span><span class="err"></span>`;
     root.append(div);
-    $<HTMLInputElement>('set-posterior').addEventListener('change', () => checkSetting('replicates'));
+    $<HTMLInputElement>('set-posterior').addEventListener('change', () => { checkSetting('replicates'); leversChanged(); });
   }
 }
 
@@ -276,7 +352,7 @@ function setSettings(v: Partial<Record<string, number>>): void {
   for (const [k, x] of Object.entries(v)) {
     if (k === 'posterior') continue;
     const el = document.getElementById(`set-${k}`) as HTMLInputElement | null;
-    if (el && x !== undefined && x !== null) { el.value = String(x); checkSetting(k); }
+    if (el && x !== undefined && x !== null) { setNumberField(el, x); checkSetting(k); }
   }
   // The reform year's range follows the years, which may have been set after it.
   if (document.getElementById('set-reformYear')) checkSetting('reformYear');
@@ -300,7 +376,7 @@ function applyLevers(values: Record<string, unknown>): string[] {
 
 // In Chinese, the shipped scenarios' names and descriptions in Chinese (a user's own scenario keeps its own).
 type Preset = Config['presets'][number];
-const presetName = (p: Preset) => (lang === 'zh' ? PRESETS_ZH[p.file]?.[0] : undefined) ?? p.name;
+const presetName = (p: Preset) => (lang === 'zh' ? PRESETS_ZH[p.file]?.[0] : PRESETS_EN[p.file]) ?? titleOf(p.name);
 const presetText = (p: Preset) => (lang === 'zh' ? PRESETS_ZH[p.file]?.[1] : undefined) ?? p.description;
 
 function buildPresets(): void {
@@ -316,11 +392,37 @@ function buildPresets(): void {
 function loadPreset(): void {
   const p = cfg.presets.find((x) => x.file === $<HTMLSelectElement>('preset').value);
   if (!p) return;
+  applyScenario(p);
+  notice(`${t('loadedPreset')}: ${presetName(p)}${Object.keys(p.settings ?? {}).length ? ` (${t('presetSettings')}: ${settingsText(p.settings)})` : ''}`);
+}
+
+/** Settings in words: "World scale 0.5, Years 6, Burn-in years 40". */
+function settingsText(st: Record<string, number>): string {
+  return Object.entries(st).filter(([k]) => SETTING_KEYS.includes(k as never)).map(([k, v]) => `${t(k)} ${fieldNumber(v)}`).join(', ');
+}
+
+/**
+ * Applies a scenario (a preset or a loaded file): its levers, the settings it names (scale, years,
+ * burn-in, replicates, seed; kept within the page's ranges) and its first reform's year when that is a
+ * reported year, else the default reform year.
+ */
+function applyScenario(p: { levers: Record<string, unknown>; reformYear?: number; settings?: Record<string, number> }): void {
   applyLevers(p.levers);
-  const s = getSettings();
-  const first = cfg.startYear, last = cfg.startYear + (s.years ?? 30) - 1;
-  setSettings({ reformYear: p.reformYear !== undefined && p.reformYear >= first && p.reformYear <= last ? p.reformYear : first });
-  notice(`${t('loadedPreset')}: ${presetName(p)}`);
+  const named: Record<string, number> = {};
+  for (const [k, v] of Object.entries(p.settings ?? {})) {
+    const r = cfg.settings[k];
+    if (r && SETTING_KEYS.includes(k as never)) named[k] = Math.min(r.max, Math.max(r.min, v));
+  }
+  setSettings(named);
+  const years = readNumber($<HTMLInputElement>('set-years'));
+  const n = Number.isInteger(years) ? years : cfg.settings.years!.default;
+  const first = cfg.startYear, last = cfg.startYear + n - 1;
+  setSettings({ reformYear: p.reformYear !== undefined && p.reformYear >= first && p.reformYear <= last ? p.reformYear : defaultReformYear(n) });
+  leversChanged();
+}
+
+function defaultReformYear(years: number): number {
+  return cfg.startYear + Math.min(cfg.reformAfter, Math.max(0, years - 1));
 }
 
 // ---------- policy packages ----------
@@ -365,12 +467,15 @@ function packageProblems(levers: Record<string, unknown>, settings: unknown): st
 async function loadPolicy(file: File): Promise<void> {
   try {
     const pkg = JSON.parse(await file.text());
+    // A scenario file (as scenarios/*.json or "Download scenario" writes): the server reads its levers.
+    if (isObject(pkg) && !('levers' in pkg) && pkg.format === undefined) return await loadScenarioFile(file.name, pkg);
     if (!isObject(pkg) || !isObject(pkg.levers)) throw new Error(lang === 'zh' ? '不是政策包(缺少 levers)' : 'not a policy package (no "levers")');
     // Nothing is applied unless everything can be: a bad package leaves the page as it was.
     const problems = packageProblems(pkg.levers, pkg.settings);
     if (problems.length) throw new Error(`\n${problems.join('\n')}`);
     const unknown = applyLevers(pkg.levers);
     if (isObject(pkg.settings)) setSettings(pkg.settings as Record<string, number>);
+    leversChanged();
     if (unknown.length) banner(`${t('badInput')}: ${file.name}: ${lang === 'zh' ? '未知杠杆' : 'unknown levers'} ${unknown.join(', ')}`);
     else notice(`${t('loadedPackage')}: ${file.name}`);
   } catch (e) {
@@ -378,23 +483,137 @@ async function loadPolicy(file: File): Promise<void> {
   }
 }
 
+/** The problems of a 400 answer in the page's language, one a line. */
+async function problemsOf(res: Response): Promise<string> {
+  try {
+    const body = (await res.json()) as { error?: string; problems?: Problem[] };
+    if (body.problems?.length) return body.problems.map((p) => problemText(p, lang)).join('\n');
+    return body.error ?? `${res.status} ${res.statusText}`;
+  } catch {
+    return `${res.status} ${res.statusText}`;
+  }
+}
+
+async function loadScenarioFile(name: string, raw: Record<string, unknown>): Promise<void> {
+  const res = await fetch('/api/scenario/levers', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(raw) });
+  if (!res.ok) throw new Error(`\n${await problemsOf(res)}`);
+  const p = (await res.json()) as Preset;
+  applyScenario(p);
+  notice(`${t('loadedScenario')}: ${name}${Object.keys(p.settings ?? {}).length ? ` (${t('presetSettings')}: ${settingsText(p.settings)})` : ''}`);
+}
+
+/** The levers and settings as a scenario file for `cadreflow run` (the server writes it: the baseline with the levers as a reform). */
+async function downloadScenario(): Promise<void> {
+  const res = await fetch('/api/scenario', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ levers: getLevers(), settings: getSettings() }) });
+  if (!res.ok) { banner(`${t('badInput')}:\n${await problemsOf(res)}`); return; }
+  download('workshop-scenario.json', 'application/json', JSON.stringify(await res.json(), null, 2) + '\n');
+}
+
+// ---------- the page's state in its URL ----------
+
+/** The levers that differ from the baseline and every setting, as a query string: a link reproduces the policy. */
+function stateQuery(): string {
+  const q = new URLSearchParams();
+  const base = baselineLevers();
+  for (const l of cfg.levers) {
+    const v = leverValue(l);
+    if (JSON.stringify(v) !== JSON.stringify(base[l.path])) q.set(l.path, Array.isArray(v) ? v.join(',') : String(v));
+  }
+  for (const [k, v] of Object.entries(getSettings())) if (v !== null) q.set(k, String(v));
+  return q.toString();
+}
+
+let urlReady = false;
+function writeUrl(): void {
+  if (!urlReady) return;
+  const q = stateQuery();
+  history.replaceState(null, '', q ? `?${q}` : location.pathname);
+  localStorage.setItem('cadreflow-state', q);
+}
+
+/** A link to this page with this policy, at an address others can open (the server's network address when opened locally). */
+function shareLink(): string {
+  const local = /^(127\.|localhost$|\[::1\]$)/.test(location.hostname);
+  const origin = local && cfg.urls?.length ? cfg.urls[0]!.replace(/\/$/, '') : location.origin;
+  const q = stateQuery();
+  return `${origin}/${q ? `?${q}` : ''}`;
+}
+
+/** Reads levers and settings from a query string; returns the problems (nothing is applied from a bad value). */
+function readState(query: string): string[] {
+  const q = new URLSearchParams(query);
+  const levers: Record<string, unknown> = {};
+  const settings: Record<string, number> = {};
+  const problems: string[] = [];
+  for (const [k, text] of q) {
+    const l = cfg.levers.find((x) => x.path === k);
+    if (l) {
+      const num = (x: string) => (x.trim() === '' ? NaN : Number(x));
+      const v = l.kind === 'boolean' ? (text === 'true' ? true : text === 'false' ? false : text) : l.kind === 'enum' ? text : l.kind === 'array' ? text.split(',').map(num) : num(text);
+      const p = leverProblem(l, v);
+      if (p) problems.push(`${L(l.label)}: ${text}: ${p}`);
+      else levers[k] = v;
+    } else if (k in cfg.settings) {
+      const r = cfg.settings[k]!;
+      const v = Number(text);
+      const p = numberProblem(v, r.step === 1, r.min, r.max);
+      if (p) problems.push(`${t(k)}: ${text}: ${p}`);
+      else settings[k] = v;
+    } else problems.push(`${k}: ${lang === 'zh' ? '不是本页面的杠杆或设置' : 'not a lever or setting of this page'}`);
+  }
+  applyLevers(levers);
+  setSettings(settings);
+  return problems;
+}
+
 // ---------- the run ----------
+
+/** The size of a run in cadre-years (as the server counts it) and its seconds at the server's speed; null while a setting is invalid. */
+function runSize(): { cadreYears: number; seconds: number } | null {
+  const st = getSettings();
+  const { scale, years, burnIn, replicates } = st;
+  if ([scale, years, burnIn, replicates].some((x) => x === null || x === undefined)) return null;
+  const cy = Math.round(cfg.postsPerScale * scale!) * (burnIn! + years!) * replicates! * 2;
+  return { cadreYears: cy, seconds: cy / (cfg.throughput * Math.max(1, Math.min(cfg.threads, 2 * replicates!))) };
+}
+
+/** Under Run: the run's size and time, a warning when it is slow, a refusal when it is over the server's cap. */
+function showSize(): void {
+  const el = document.getElementById('size');
+  if (!el || !cfg) return;
+  const z = runSize();
+  if (!z) { el.textContent = ''; el.className = ''; return; }
+  const over = z.cadreYears > cfg.maxCadreYears;
+  const fill = (key: string) => t(key).replace('{n}', bigNumber(z.cadreYears, lang)).replace('{t}', duration(z.seconds, lang)).replace('{max}', bigNumber(cfg.maxCadreYears, lang));
+  el.textContent = over ? fill('runTooLarge') : fill('runSize') + (z.seconds > 60 ? t('runSlow') : '');
+  el.className = over ? 'over' : z.seconds > 60 ? 'slow' : '';
+  el.dataset.cadreYears = String(z.cadreYears);
+  el.dataset.over = over ? '1' : '0';
+}
 
 async function startRun(): Promise<void> {
   banner(null);
   const token = ++requestSeq;
   const wasRunning = data?.state === 'running';
+  const z = runSize();
+  if (z && z.cadreYears > cfg.maxCadreYears) {
+    // Refused here, before anything runs (the server would refuse it too).
+    showSize();
+    banner(`${t('badInput')}:\n${$('size').textContent}${wasRunning ? `\n${t('runGoesOn')}` : ''}`);
+    if (!wasRunning) setStatus(t('badInput'), 'failed');
+    return;
+  }
   setStatus(t('running'), 'running');
+  const name = $<HTMLInputElement>('participant-name').value.trim();
   let res: Response;
   try {
-    res = await fetch('/api/run', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ levers: getLevers(), settings: getSettings() }) });
+    res = await fetch('/api/run', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ participant: participantId(), ...(name ? { name } : {}), levers: getLevers(), settings: getSettings() }) });
   } catch (e) {
-    if (token === requestSeq) { setStatus(t('failed'), 'failed'); banner(`${t('failed')}: ${(e as Error).message}`); }
+    if (token === requestSeq) { setStatus(t('noServer'), 'failed'); banner(`${t('noServer')}: ${(e as Error).message}`); }
     return;
   }
   if (!res.ok) {
-    let msg = `${res.status} ${res.statusText}`;
-    try { msg = (await res.json()).error ?? msg; } catch { /* keep the status line */ }
+    const msg = await problemsOf(res);
     if (token === requestSeq) {
       // A rejected request starts nothing: a run in progress goes on, and the page keeps following it.
       banner(`${res.status === 400 ? t('badInput') : t('failed')}:\n${msg}${wasRunning ? `\n${t('runGoesOn')}` : ''}`);
@@ -404,26 +623,54 @@ async function startRun(): Promise<void> {
     return;
   }
   runToken = token;
+  waiting = true;
   const reader = res.body!.getReader();
   const decoder = new TextDecoder();
   let buf = '';
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    buf += decoder.decode(value, { stream: true });
-    let i: number;
-    while ((i = buf.indexOf('\n\n')) >= 0) {
-      const block = buf.slice(0, i);
-      buf = buf.slice(i + 2);
-      let name = 'message';
-      let payload = '';
-      for (const line of block.split('\n')) {
-        if (line.startsWith('event: ')) name = line.slice(7);
-        else if (line.startsWith('data: ')) payload += line.slice(6);
+  let ended = false;
+  try {
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      buf += decoder.decode(value, { stream: true });
+      let i: number;
+      while ((i = buf.indexOf('\n\n')) >= 0) {
+        const block = buf.slice(0, i);
+        buf = buf.slice(i + 2);
+        let name = 'message';
+        let payload = '';
+        for (const line of block.split('\n')) {
+          if (line.startsWith('event: ')) name = line.slice(7);
+          else if (line.startsWith('data: ')) payload += line.slice(6);
+        }
+        if (name === 'done' || name === 'error' || name === 'cancelled') ended = true;
+        onEvent(token, name, payload ? JSON.parse(payload) : undefined);
       }
-      onEvent(token, name, payload ? JSON.parse(payload) : undefined);
     }
+  } catch {
+    /* the connection broke: said below */
   }
+  // A stream that stops without saying how the run ended: the connection (or the server) went away.
+  if (!ended && token === runToken) {
+    if (data && data.state === 'running') data.state = 'lost';
+    waiting = false;
+    setStatus(t('connectionLost'), 'failed');
+    banner(t('connectionLost'));
+    document.body.dataset.state = 'lost';
+  }
+}
+
+/** The page's run is waiting in the server's queue (no start event yet). */
+let waiting = false;
+
+function showQueued(ev: { ahead: number; running: number; waitSeconds: number; runSeconds: number }): void {
+  const ahead = ev.ahead === 0 ? t('nextInLine') : ev.ahead === 1 ? t('runAhead') : t('runsAhead').replace('{n}', String(ev.ahead));
+  const eta = t('waitAbout').replace('{w}', duration(ev.waitSeconds, lang)).replace('{r}', duration(ev.runSeconds, lang));
+  const s = `${t('queued')} — ${ahead} · ${eta}`;
+  setStatus(s, 'waiting');
+  $<HTMLProgressElement>('progress').value = 0;
+  $('status').dataset.ahead = String(ev.ahead);
+  document.body.dataset.state = 'waiting';
 }
 
 /** The status line of a finished run: replicates, years and seconds. */
@@ -431,7 +678,7 @@ function showDone(d: RunData): void {
   const n = d.start.replicates, ys = d.start.years;
   const reps = lang === 'en' && n === 1 ? 'replicate' : t('replicatesNote');
   const p = d.start.posterior;
-  const over = p ? (lang === 'zh' ? `,${n / p.seedsPerParticle} 个后验粒子 × ${p.seedsPerParticle} 个种子` : ` (${n / p.seedsPerParticle} particles of the posterior × ${p.seedsPerParticle} seeds)`) : '';
+  const over = p ? (lang === 'zh' ? `,${n / p.seedsPerParticle} 个后验粒子 × ${p.seedsPerParticle} 个随机种子` : ` (${n / p.seedsPerParticle} particles of the posterior × ${p.seedsPerParticle} seeds)`) : '';
   setStatus(`${t('done')} — ${n} ${reps}${over}, ${ys[0]}–${ys[ys.length - 1]}, ${(d.seconds ?? 0).toFixed(1)} s`, 'done');
 }
 
@@ -441,7 +688,10 @@ function onEvent(token: number, name: string, ev: any): void {
     if (name === 'cancelled') notice(t('cancelled'));
     return;
   }
-  if (name === 'start') {
+  if (name === 'queued') {
+    if (waiting) showQueued(ev);
+  } else if (name === 'start') {
+    waiting = false;
     const s = ev as StartEvent;
     const arr = <T>() => ARMS.map(() => Array.from({ length: s.replicates }, () => new Array<T>(s.years.length)));
     data = { start: s, metrics: arr(), regions: arr(), flows: arr(), complete: [0, 0], state: 'running' };
@@ -473,17 +723,25 @@ function onEvent(token: number, name: string, ev: any): void {
   } else if (name === 'done' && data) {
     data.state = 'done';
     data.seconds = ev.seconds;
+    // The server's speed, as measured from its finished runs, for the next estimates.
+    void fetch('/api/config').then((r) => r.json()).then((c: Config) => { cfg.throughput = c.throughput; showSize(); }).catch(() => undefined);
     showDone(data);
     $<HTMLProgressElement>('progress').value = 1;
     renderAll();
   } else if (name === 'error') {
+    waiting = false;
     if (data) data.state = 'failed';
     setStatus(t('failed'), 'failed');
     banner(`${t('failed')}: ${ev.message}`);
   } else if (name === 'cancelled') {
+    waiting = false;
     if (data) data.state = 'cancelled';
-    setStatus(t('cancelledByOther'), 'failed');
-    notice(t('cancelledByOther'));
+    // Only the participant's own newer run (from another tab of this browser) or the server stopping cancel a run.
+    const why = ev?.reason === 'stopping' ? t('serverStopped') : t('replacedByOwn');
+    setStatus(why, 'failed');
+    if (ev?.reason === 'stopping') banner(why);
+    else notice(why);
+    document.body.dataset.state = 'cancelled';
   }
 }
 
@@ -553,11 +811,36 @@ function chartCard(parent: HTMLElement, id: string, cls = ''): HTMLElement {
   const card = document.createElement('div');
   card.className = 'card';
   card.dataset.chart = id;
-  card.innerHTML = `<div class="dl"><button type="button" data-kind="png">${t('downloadPng')}</button><button type="button" data-kind="svg">${t('downloadSvg')}</button></div><div class="chart ${cls}" id="${id}"></div>`;
+  card.innerHTML = `<div class="dl-bar"><div class="dl"><button type="button" data-kind="png">${t('downloadPng')}</button><button type="button" data-kind="svg">${t('downloadSvg')}</button></div></div><div class="chart ${cls}" id="${id}" role="img"></div><details class="alt" data-alt="${id}"><summary>${esc(t('tableOfValues'))}</summary><div class="alt-wrap"><table></table></div></details>`;
   parent.append(card);
   card.querySelector('[data-kind=png]')!.addEventListener('click', () => downloadChart(id, 'png'));
   card.querySelector('[data-kind=svg]')!.addEventListener('click', () => downloadChart(id, 'svg'));
   return card.querySelector<HTMLElement>(`#${id}`)!;
+}
+
+/** The text alternative of a chart: the table of its values, under it (and its title as the chart's label). */
+function altTable(id: string, title: string, head: string[], rows: (string | number)[][]): void {
+  const el = document.getElementById(id);
+  const d = document.querySelector<HTMLDetailsElement>(`details[data-alt="${id}"]`);
+  if (!el || !d) return;
+  el.setAttribute('aria-label', title);
+  d.querySelector('summary')!.textContent = `${t('tableOfValues')}: ${title}`;
+  d.querySelector('table')!.innerHTML = `<thead><tr>${head.map((h) => `<th scope="col">${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows.map((r) => `<tr>${r.map((c, i) => (i === 0 ? `<th scope="row">${esc(c)}</th>` : `<td>${esc(c)}</td>`)).join('')}</tr>`).join('')}</tbody>`;
+}
+
+/** Shares are shown in percent (their changes in percentage points), other metrics as they are. */
+const isShare = (m: string) => cfg.shares.includes(m);
+const clamp01 = (x: number) => (Number.isFinite(x) ? Math.min(1, Math.max(0, x)) : x);
+/** A metric's interval as displayed: a metric in [0, 1] kept in [0, 1] (MetricDef share, unitRange). */
+function shown(m: string, x: MeanCI): MeanCI {
+  return cfg.unitRange.includes(m) ? { ...x, mean: x.mean, low: clamp01(x.low), high: clamp01(x.high) } : x;
+}
+/** A value of metric m in words: 12.3% for a share; a change of a share in pp. */
+function valueShown(m: string, x: number, change = false): string {
+  if (!Number.isFinite(x)) return '–';
+  const sign = change && x >= 0 ? '+' : '';
+  if (isShare(m)) return `${sign}${displayNumber(100 * x)}${change ? ' pp' : '%'}`;
+  return `${sign}${displayNumber(x)}`;
 }
 
 function draw(id: string, parent: HTMLElement, make: () => EC.EChartsOption, cls = ''): void {
@@ -565,7 +848,7 @@ function draw(id: string, parent: HTMLElement, make: () => EC.EChartsOption, cls
   options.set(id, make);
   let c = charts.get(id);
   if (!c) { c = echarts.init(el, null, { renderer: 'canvas' }); charts.set(id, c); }
-  c.setOption(make(), { notMerge: true });
+  c.setOption(present ? (bigText(make(), 14) as EC.EChartsOption) : make(), { notMerge: true });
   const st = data ? `${data.state}:${yearsComplete()}` : 'empty';
   el.dataset.years = String(yearsComplete());
   el.dataset.state = st;
@@ -599,23 +882,27 @@ function renderCharts(): void {
   const grid = $('charts');
   const years = data?.start.years ?? Array.from({ length: 30 }, (_, i) => cfg.startYear + i);
   const c = yearsComplete();
+  $('charts-note').textContent = t('percentNote');
   for (const m of cfg.headline) {
     const j = cfg.metrics.indexOf(m);
+    const f = isShare(m) ? 100 : 1;
+    const cisOf = (a: number) => years.map((_, k) => (data && k < c ? shown(m, metricCI(a, j, k)) : { mean: NaN, low: NaN, high: NaN, n: 0, sd: NaN }));
+    const cis = ARMS.map((_, a) => cisOf(a));
     draw(`chart-${m}`, grid, () => {
-      const series = ARMS.map((arm, a) => {
-        const cis = years.map((_, k) => (data && k < c ? metricCI(a, j, k) : { mean: NaN, low: NaN, high: NaN }));
-        return { name: t(arm), mean: cis.map((x) => x.mean), low: cis.map((x) => x.low), high: cis.map((x) => x.high), color: a === 0 ? PALETTE[0] : PALETTE[1], dashed: a === 1 };
-      });
+      const series = ARMS.map((arm, a) => ({ name: t(arm), mean: cis[a]!.map((x) => f * x.mean), low: cis[a]!.map((x) => f * x.low), high: cis[a]!.map((x) => f * x.high), color: a === 0 ? PALETTE[0] : PALETTE[1], dashed: a === 1 }));
       const marks = data ? [{ at: data.start.reformYear, label: `${t('reform')} ${data.start.reformYear}` }] : [];
-      return lineBandOption({ title: metricLabel(m, lang), subtitle: m, categories: years, series, marks, legend: true, fromZero: cfg.shares.includes(m) });
+      return lineBandOption({ title: metricLabel(m, lang), subtitle: m, categories: years, series, marks, legend: true, fromZero: isShare(m), yName: isShare(m) ? '%' : metricUnit(m, lang) });
     });
+    const ci = (x: MeanCI) => (Number.isFinite(x.low) ? ` [${valueShown(m, x.low)}, ${valueShown(m, x.high)}]` : '');
+    altTable(`chart-${m}`, metricLabel(m, lang), [t('year'), `${t('policy')} (95% CI)`, `${t('baseline')} (95% CI)`], years.slice(0, c).map((y, k) => [y, valueShown(m, cis[0]![k]!.mean) + ci(cis[0]![k]!), valueShown(m, cis[1]![k]!.mean) + ci(cis[1]![k]!)]));
   }
 }
 
 /** The interval under a number: [low, high], or "all replicates" when every replicate gave the value (no interval to show). */
-function ciText(x: MeanCI): string {
+function ciText(x: MeanCI, m?: string, change = false): string {
   if (allEqual(x)) return lang === 'zh' ? '各次重复相同' : 'all replicates';
-  return Number.isFinite(x.low) ? `[${displayNumber(x.low)}, ${displayNumber(x.high)}]` : '';
+  if (!Number.isFinite(x.low)) return '';
+  return m ? `[${valueShown(m, x.low, change)}, ${valueShown(m, x.high, change)}]` : `[${displayNumber(x.low)}, ${displayNumber(x.high)}]`;
 }
 
 function renderNumbers(): void {
@@ -632,15 +919,17 @@ function renderNumbers(): void {
     }
     const p = metricCI(0, j, k), b = metricCI(1, j, k), d = diffCI(j, k);
     const cell = (arm: string, x: MeanCI) =>
-      `<td data-metric="${m}" data-arm="${arm}" data-value="${csvNumber(x.mean)}"><span class="v">${displayNumber(x.mean)}</span><span class="ci">${ciText(x)}</span></td>`;
+      `<td data-metric="${m}" data-arm="${arm}" data-value="${csvNumber(x.mean)}"><span class="v">${valueShown(m, x.mean)}</span><span class="ci">${ciText(shown(m, x), m)}</span></td>`;
     const sig = Number.isFinite(d.low) && (d.low > 0 || d.high < 0);
     const dir = GOOD[m] ?? 0;
     const cls = sig && dir ? (Math.sign(d.mean) === dir ? 'good' : 'bad') : '';
-    const rel = Number.isFinite(b.mean) && b.mean !== 0 ? ` (${d.mean >= 0 ? '+' : ''}${displayNumber((100 * d.mean) / Math.abs(b.mean), 2)}%)` : '';
-    h += `<tr data-metric="${m}"><td>${esc(metricLabel(m, lang))}</td>${cell('policy', p)}${cell('baseline', b)}<td class="${cls}" data-metric="${m}" data-arm="difference" data-value="${csvNumber(d.mean)}"><span class="v">${d.mean >= 0 ? '+' : ''}${displayNumber(d.mean)}${rel}</span><span class="ci">${ciText(d)}</span></td></tr>`;
+    // A share's change is in percentage points; other metrics' changes also as a percentage of the baseline.
+    const rel = !isShare(m) && Number.isFinite(b.mean) && b.mean !== 0 ? ` (${d.mean >= 0 ? '+' : ''}${displayNumber((100 * d.mean) / Math.abs(b.mean), 2)}%)` : '';
+    h += `<tr data-metric="${m}"><td>${esc(metricLabel(m, lang))}</td>${cell('policy', p)}${cell('baseline', b)}<td class="${cls}" data-metric="${m}" data-arm="difference" data-value="${csvNumber(d.mean)}"><span class="v">${valueShown(m, d.mean, true)}${rel}</span><span class="ci">${ciText(d, m, true)}</span></td></tr>`;
   }
   const cap = data?.start.posterior ? `<caption class="muted" id="ci-note">${esc(t('intervalsOverPosterior'))}</caption>` : '';
   table.innerHTML = cap + h + '</tbody>';
+  $('numbers-note').textContent = t('percentNote');
 }
 
 function flowTally(arm: number, upTo: number): FlowTally {
@@ -659,6 +948,13 @@ function flowTally(arm: number, upTo: number): FlowTally {
   return f;
 }
 
+/** On a narrow screen the Sankey's right margin (for the labels of its second column) is a share of the width, not 240 px. */
+function narrowSankey(o: EC.EChartsOption, width: number): EC.EChartsOption {
+  if (!width || width >= 600) return o;
+  const series = (o.series as Record<string, unknown>[]).map((x) => ({ ...x, right: Math.round(0.42 * width), label: { ...(x.label as object), fontSize: 10 } }));
+  return { ...o, series } as EC.EChartsOption;
+}
+
 function renderFlows(): void {
   const arm = Number($<HTMLSelectElement>('flow-arm').value || 0);
   const k = selectedYearIndex();
@@ -666,8 +962,12 @@ function renderFlows(): void {
   const note = data && k >= 0 ? `${data.start.years[0]}–${data.start.years[k]} · ${f.runYears} ${lang === 'zh' ? '重复·年' : 'replicate-years'}` : t('noData');
   $('flow-note').textContent = note;
   const parent = $('flows');
-  draw('sankey-tiers', parent, () => sankeyOption(tierSankey(f, lang, t('flowsTiers'))), 'tall');
-  draw('sankey-types', parent, () => sankeyOption(typeSankey(f, lang, t('flowsTypes'))), 'tall');
+  const specs = { 'sankey-tiers': tierSankey(f, lang, t('flowsTiers')), 'sankey-types': typeSankey(f, lang, t('flowsTypes')) };
+  for (const [id, spec] of Object.entries(specs)) {
+    draw(id, parent, () => narrowSankey(sankeyOption(spec), parent.clientWidth), 'tall');
+    const label = new Map(spec.nodes.map((n) => [n.id, n.label.replace(/^→ /, '')]));
+    altTable(id, spec.title ?? id, [t('from'), t('to'), `${t('flowCount')} (${spec.unit ?? ''})`], spec.links.filter((l) => l.value > 0).map((l) => [label.get(l.source) ?? l.source, label.get(l.target) ?? l.target, displayNumber(l.value)]));
+  }
 }
 
 function renderMap(): void {
@@ -676,7 +976,8 @@ function renderMap(): void {
   const k = selectedYearIndex();
   $('map-year').textContent = data && k >= 0 ? String(data.start.years[k]) : '–';
   const el = $('map-card');
-  const w = Math.max(400, el.clientWidth || 800);
+  const w = el.clientWidth || 800;
+  const h = w < 600 ? 420 : present ? 640 : 560;
   const mean = (arm: number, g: number) => meanCI(data!.regions[arm]!.map((rep) => rep[k]?.[metric]?.[g] ?? NaN)).mean;
   const values = cfg.regions.map((r, g) => {
     if (metric === 'wageIndex') return r.wageIndex;
@@ -698,11 +999,22 @@ function renderMap(): void {
       range = { min: lo, max: hi };
     }
   }
+  // The legend's title and unit: shares in percent (a difference in percentage points), flows per 100 posts, ties an index.
+  const pct = metric === 'stagnation' || metric === 'vacancy';
+  const unit = pct ? (armSel === 'difference' ? 'pp' : '%') : metric === 'netReverse' || metric === 'inflow' ? (lang === 'zh' ? '每百岗位每年' : 'per 100 posts a year') : metric === 'ties' ? (lang === 'zh' ? '指数 0–1' : 'index 0–1') : (lang === 'zh' ? '指数' : 'index');
+  const f = pct ? 100 : 1;
+  const legend = `${metric === 'wageIndex' ? (lang === 'zh' ? '相对工资' : 'Relative pay') : regionMetricLabel(metric, lang)}\n(${unit})`;
+  const name = (r: Region) => (lang === 'zh' ? r.name : r.nameEn);
+  const scaled = values.map((v) => f * v);
   draw('map', el, () => mapOption({
     title: label, subtitle: fixed ? (lang === 'zh' ? '地区数据,政策与基线相同' : 'data of the regions, the same under the policy and the baseline') : `${armSel === 'difference' ? t('difference') : t(armSel)}${data && k >= 0 ? ` · ${data.start.years[k]}` : ''}`,
-    regions: cfg.regions.map((r, g) => ({ code: r.code, name: lang === 'zh' ? r.name : r.nameEn, level: r.level, x: r.x, y: r.y, value: values[g]! })),
-    width: w, height: 560, labels: true, diverging, ...range,
+    regions: cfg.regions.map((r, g) => ({ code: r.code, name: name(r), level: r.level, x: r.x, y: r.y, value: scaled[g]! })),
+    width: w, height: h, labels: true, diverging, ...(range.min !== undefined ? { min: f * range.min, max: f * range.max! } : {}),
+    valueName: legend, outlineKm: OUTLINE_KM, shiftLabels: true,
   }), 'map');
+  if ($('map').style.height !== `${h}px`) { $('map').style.height = `${h}px`; charts.get('map')?.resize(); }
+  $('map-note').textContent = t('mapOutline');
+  altTable('map', `${label} (${unit})`, [t('region'), t('value')], cfg.regions.map((r, g) => [name(r), Number.isFinite(scaled[g]!) ? displayNumber(scaled[g]!) : '–']));
 }
 
 function renderAll(): void {
@@ -773,7 +1085,51 @@ function applyLanguage(): void {
   $('footer').textContent = `CadreFlow ${cfg.version} · ${lang === 'zh' ? '模型见 docs/MODEL.md;基线为 scenarios/baseline.json' : 'model in docs/MODEL.md; the baseline is scenarios/baseline.json'}`;
   if (data?.state === 'done') showDone(data);
   else if (!data) setStatus(t('noData'), 'idle');
+  leversChanged();
   renderAll();
+}
+
+// ---------- joining, presentation ----------
+
+function openJoin(): void {
+  const d = $<HTMLDialogElement>('join-dialog');
+  const urls = cfg.urls?.length ? cfg.urls : [location.origin + '/'];
+  const list = $('join-urls');
+  list.innerHTML = urls.map((u) => `<li><a href="${esc(u)}">${esc(u)}</a></li>`).join('');
+  const local = /^(127\.|localhost$|\[::1\]$)/.test(location.hostname);
+  const join = local ? urls[0]! : `${location.origin}/`;
+  $<HTMLImageElement>('join-qr').src = `/api/qr?text=${encodeURIComponent(join)}`;
+  $<HTMLImageElement>('join-qr').alt = `QR: ${join}`;
+  $('share-link').textContent = shareLink();
+  // A server listening on this computer only: others cannot open it.
+  $('join-local').hidden = !urls.every((u) => /^http:\/\/(127\.|localhost|\[::1\])/.test(u));
+  if (!d.open) d.showModal();
+}
+
+/** Presentation mode: larger text on the page and at least 14 px in the charts. */
+function applyPresent(): void {
+  document.body.classList.toggle('present', present);
+  $('present').setAttribute('aria-pressed', String(present));
+  charts.forEach((c) => c.resize());
+  renderAll();
+}
+
+/** Chart text of at least `min` px (presentation mode): every fontSize below it raised, axis labels, legends and titles given one. */
+function bigText(o: unknown, min: number): unknown {
+  if (Array.isArray(o)) return o.map((x) => bigText(x, min));
+  if (o === null || typeof o !== 'object') return o;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(o as Record<string, unknown>)) out[k] = typeof v === 'function' ? v : bigText(v, min);
+  if (typeof out.fontSize === 'number' && out.fontSize < min) out.fontSize = min;
+  for (const k of ['axisLabel', 'label', 'edgeLabel', 'selectorLabel', 'textStyle', 'subtextStyle', 'nameTextStyle']) {
+    const v = out[k];
+    if (v && typeof v === 'object' && !Array.isArray(v) && (v as Record<string, unknown>).fontSize === undefined) out[k] = { ...(v as object), fontSize: min };
+  }
+  // Axes, legends and Sankeys without those keys get them too (ECharts' default is 12 px).
+  for (const k of ['xAxis', 'yAxis']) if (out[k] && typeof out[k] === 'object' && !Array.isArray(out[k]) && !(out[k] as Record<string, unknown>).axisLabel) out[k] = { ...(out[k] as object), axisLabel: { fontSize: min } };
+  if (out.legend && typeof out.legend === 'object' && !(out.legend as Record<string, unknown>).selectorLabel) out.legend = { ...(out.legend as object), selectorLabel: { fontSize: min } };
+  if (out.type === 'sankey' && !out.edgeLabel) out.edgeLabel = { fontSize: min };
+  return out;
 }
 
 // ---------- start ----------
@@ -788,14 +1144,32 @@ async function init(): Promise<void> {
   buildLevers();
   buildSettings();
   applyLevers(baselineLevers());
-  setSettings({ ...Object.fromEntries(Object.entries(cfg.settings).map(([k, s]) => [k, s.default])), reformYear: cfg.startYear });
+  setSettings({ ...Object.fromEntries(Object.entries(cfg.settings).map(([k, s]) => [k, s.default])), reformYear: defaultReformYear(cfg.settings.years!.default) });
+  // The levers and settings of the link, else those of the last visit (a reload keeps them).
+  const query = location.search.slice(1) || localStorage.getItem('cadreflow-state') || '';
+  const problems = query ? readState(query) : [];
+  $<HTMLInputElement>('participant-name').value = localStorage.getItem('cadreflow-name') ?? '';
+  $('participant-name').addEventListener('input', () => localStorage.setItem('cadreflow-name', $<HTMLInputElement>('participant-name').value.trim()));
+  present = localStorage.getItem('cadreflow-present') === '1';
   applyLanguage();
+  urlReady = true;
+  leversChanged();
+  if (problems.length) banner(`${t('badInput')} (URL):\n${problems.join('\n')}`);
   $('lang-switch').addEventListener('click', () => { lang = lang === 'zh' ? 'en' : 'zh'; localStorage.setItem('cadreflow-lang', lang); applyLanguage(); });
   $('run').addEventListener('click', () => void startRun());
   $('load-preset').addEventListener('click', loadPreset);
-  $('reset').addEventListener('click', () => { applyLevers(baselineLevers()); banner(null); });
-  $('quick').addEventListener('click', () => setSettings(QUICK));
-  $('standard').addEventListener('click', () => setSettings(Object.fromEntries(['scale', 'replicates', 'years', 'burnIn'].map((k) => [k, cfg.settings[k]!.default]))));
+  $('reset').addEventListener('click', () => { applyLevers(baselineLevers()); banner(null); leversChanged(); });
+  $('quick').addEventListener('click', () => { setSettings(QUICK); leversChanged(); });
+  $('standard').addEventListener('click', () => { setSettings(Object.fromEntries(['scale', 'replicates', 'years', 'burnIn'].map((k) => [k, cfg.settings[k]!.default]))); leversChanged(); });
+  $('download-scenario').addEventListener('click', () => void downloadScenario());
+  $('copy-link').addEventListener('click', () => {
+    const link = shareLink();
+    // The clipboard needs a secure context (not http://192.168.x.y): the link is shown in the join dialog as well.
+    void (navigator.clipboard?.writeText(link) ?? Promise.reject(new Error('no clipboard'))).then(() => notice(`${t('linkCopied')}: ${link}`), () => openJoin());
+  });
+  $('join').addEventListener('click', openJoin);
+  $('join-close').addEventListener('click', () => $<HTMLDialogElement>('join-dialog').close());
+  $('present').addEventListener('click', () => { present = !present; localStorage.setItem('cadreflow-present', present ? '1' : '0'); applyPresent(); });
   $('save-policy').addEventListener('click', savePolicy);
   $('load-policy').addEventListener('click', () => $<HTMLInputElement>('policy-file').click());
   $<HTMLInputElement>('policy-file').addEventListener('change', (e) => {
@@ -824,6 +1198,7 @@ async function init(): Promise<void> {
     }, 450);
   });
   window.addEventListener('resize', () => { charts.forEach((c) => c.resize()); renderMap(); });
+  applyPresent();
   document.body.dataset.ready = '1';
 }
 

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { scenarioJsonSchema, type Scenario } from '../scenario/schema.js';
 import { parseScenario, readJsonFile } from '../scenario/load.js';
 import { rulesAt } from '../model/policy-at.js';
-import { InputError, inputError, type InputProblem } from '../scenario/errors.js';
+import { InputError, type InputProblem } from '../scenario/errors.js';
 import { LEVERS } from '../report/i18n.js';
 import { PROJECT_ROOT } from '../experiment/manifest.js';
 
@@ -63,11 +63,27 @@ export const SETTINGS = {
   burnIn: { min: 0, max: 100, default: 30, step: 1 },
   replicates: { min: 1, max: 32, default: 6, step: 1 },
   seed: { min: 0, max: 4294967295, default: 20161, step: 1 },
-  reformYear: { min: 1950, max: 2300, default: 2026, step: 1 },
+  /** Default: REFORM_AFTER years after the first reported year (see defaultReformYear). */
+  reformYear: { min: 1950, max: 2300, default: 2030, step: 1 },
   /** 1: run over the server's posterior (replicates draw particles; intervals carry the parameters' uncertainty). */
   posterior: { min: 0, max: 1, default: 0, step: 1 },
 } as const;
 export type Settings = { -readonly [K in keyof typeof SETTINGS]: number };
+
+/** The reform year by default: this many years after the first reported year, so the charts show a before and an after. */
+export const REFORM_AFTER = 4;
+export function defaultReformYear(startYear: number, years: number): number {
+  return startYear + Math.min(REFORM_AFTER, Math.max(0, years - 1));
+}
+
+/** The settings a scenario file names (world.scale, years, burnIn, replicates, seed), as the page's settings. */
+function namedSettings(raw: Record<string, unknown>): Partial<Settings> {
+  const out: Partial<Settings> = {};
+  const world = raw.world as Record<string, unknown> | undefined;
+  if (typeof world?.scale === 'number') out.scale = world.scale;
+  for (const k of ['years', 'burnIn', 'replicates', 'seed'] as const) if (typeof raw[k] === 'number') out[k] = raw[k] as number;
+  return out;
+}
 
 const BASELINE_FILE = path.join(PROJECT_ROOT, 'scenarios', 'baseline.json');
 
@@ -105,6 +121,16 @@ export interface Preset {
   levers: Record<string, unknown>;
   /** Year of the preset's first reform, if any. */
   reformYear?: number;
+  /** The settings the file names (scale, years, burn-in, replicates, seed): loading the preset applies them. */
+  settings: Partial<Settings>;
+}
+
+/** A scenario (a preset or a file the page loads) as the page's levers, reform year and settings. */
+export function scenarioPreset(raw: Record<string, unknown>, file: string): Preset {
+  const { $schema: _s, ...rest } = raw;
+  const s = parseScenario(rest);
+  const years = s.reforms.map((r) => r.year).sort((a, b) => a - b);
+  return { file, name: s.name, description: s.description, levers: leverValues(s), reformYear: years[0], settings: namedSettings(rest) };
 }
 
 /** The shipped scenarios (scenarios/*.json, not the schema) as presets of lever values. */
@@ -113,10 +139,7 @@ export function presets(dir = path.join(PROJECT_ROOT, 'scenarios')): Preset[] {
   const out: Preset[] = [];
   for (const f of readdirSync(dir).filter((f) => f.endsWith('.json') && f !== 'schema.json').sort()) {
     try {
-      const { $schema: _s, ...raw } = readJsonFile(path.join(dir, f)) as Record<string, unknown>;
-      const s = parseScenario(raw);
-      const years = s.reforms.map((r) => r.year).sort((a, b) => a - b);
-      out.push({ file: f, name: s.name, description: s.description, levers: leverValues(s), reformYear: years[0] });
+      out.push(scenarioPreset(readJsonFile(path.join(dir, f)) as Record<string, unknown>, f));
     } catch {
       /* not a scenario file (or one of another version): not a preset */
     }
@@ -134,6 +157,8 @@ export interface RunPair {
   policy: Scenario;
   baseline: Scenario;
   settings: Settings;
+  /** The policy scenario as JSON (before defaults): what `scenarioFile` writes. */
+  policyRaw: Record<string, unknown>;
 }
 
 /**
@@ -143,26 +168,29 @@ export interface RunPair {
  * what is allowed (the same messages as the CLI's).
  */
 export function runScenarios(req: RunRequest, posteriorPaths: string[] = []): RunPair {
-  if (req === null || typeof req !== 'object' || Array.isArray(req)) throw inputError('', req, 'a JSON object with levers and settings');
+  if (req === null || typeof req !== 'object' || Array.isArray(req)) throw new InputError([{ path: '', value: req, allowed: 'a JSON object with levers and settings', code: 'request' }]);
   const problems: InputProblem[] = [];
-  for (const k of Object.keys(req)) if (k !== 'levers' && k !== 'settings') problems.push({ path: k, value: (req as Record<string, unknown>)[k], allowed: 'levers or settings (the two fields of a run request)' });
+  for (const k of Object.keys(req)) if (k !== 'levers' && k !== 'settings') problems.push({ path: k, value: (req as Record<string, unknown>)[k], allowed: 'levers or settings (the two fields of a run request)', code: 'unknownField' });
   const st = (req.settings ?? {}) as Record<string, unknown>;
-  for (const k of Object.keys(st)) if (!(k in SETTINGS)) problems.push({ path: `settings.${k}`, value: st[k], allowed: `one of the settings ${Object.keys(SETTINGS).join(', ')}` });
+  for (const k of Object.keys(st)) if (!(k in SETTINGS)) problems.push({ path: `settings.${k}`, value: st[k], allowed: `one of the settings ${Object.keys(SETTINGS).join(', ')}`, code: 'unknownSetting' });
   const settings = {} as Settings;
   for (const [k, r] of Object.entries(SETTINGS) as [keyof Settings, (typeof SETTINGS)[keyof Settings]][]) {
+    if (k === 'reformYear' && !(k in st)) continue; // its default depends on the years (below)
     // A setting sent empty (null) is an error, as an empty lever is; only one left out takes its default.
     const v = k in st ? st[k] : r.default;
     const integer = r.step === 1;
     if (typeof v !== 'number' || !Number.isFinite(v) || v < r.min || v > r.max || (integer && !Number.isInteger(v))) {
-      problems.push({ path: `settings.${k}`, value: v, allowed: `${integer ? 'an integer' : 'a number'} from ${r.min} to ${r.max}` });
+      problems.push({ path: `settings.${k}`, value: v, allowed: `${integer ? 'an integer' : 'a number'} from ${r.min} to ${r.max}`, code: 'range', params: { min: r.min, max: r.max, integer } });
     } else settings[k] = v;
   }
   const levers = (req.levers ?? {}) as Record<string, unknown>;
   const known = new Set(LEVERS.map((l) => l.path));
-  for (const k of Object.keys(levers)) if (!known.has(k)) problems.push({ path: k, value: levers[k], allowed: 'a lever of the page (MODEL.md §6); check the policy package' });
+  for (const k of Object.keys(levers)) if (!known.has(k)) problems.push({ path: k, value: levers[k], allowed: 'a lever of the page (MODEL.md §6); check the policy package', code: 'unknownLever' });
   if (problems.length) throw new InputError(problems);
 
   const base = baselineRaw();
+  const startYear = parseScenario({ ...base, reforms: [] }).startYear;
+  settings.reformYear ??= defaultReformYear(startYear, settings.years);
   const raw = { ...base, name: 'workshop-baseline', world: { ...(base.world as object), scale: settings.scale }, years: settings.years, burnIn: settings.burnIn, replicates: settings.replicates, seed: settings.seed, reforms: [], outputs: { ...((base.outputs as object) ?? {}), events: false } };
   let baseline: Scenario;
   try {
@@ -172,7 +200,7 @@ export function runScenarios(req: RunRequest, posteriorPaths: string[] = []): Ru
   }
   const last = baseline.startYear + baseline.years - 1;
   if (settings.reformYear < baseline.startYear || settings.reformYear > last) {
-    throw new InputError([{ path: 'settings.reformYear', value: settings.reformYear, allowed: `a reported year, from ${baseline.startYear} to ${last}` }]);
+    throw new InputError([{ path: 'settings.reformYear', value: settings.reformYear, allowed: `a reported year, from ${baseline.startYear} to ${last}`, code: 'range', params: { min: baseline.startYear, max: last, integer: true } }]);
   }
   const reform: { year: number; description: string; policy: Record<string, any>; behavior: Record<string, any> } = { year: settings.reformYear, description: 'the workshop’s policy', policy: {}, behavior: {} };
   // Over a posterior, a lever the posterior sets keeps each particle's value unless the page changes it.
@@ -184,8 +212,9 @@ export function runScenarios(req: RunRequest, posteriorPaths: string[] = []): Ru
     set(root === 'behavior' ? reform.behavior : reform.policy, rest.join('.'), v);
   }
   let policy: Scenario;
+  const policyRaw = { ...raw, name: 'workshop-policy', reforms: [reform] };
   try {
-    policy = parseScenario({ ...raw, name: 'workshop-policy', reforms: [reform] });
+    policy = parseScenario(policyRaw);
   } catch (e) {
     if (e instanceof InputError) {
       // Report the lever's path (policy.maxTenure), not the reform's (reforms[0].policy.maxTenure).
@@ -193,5 +222,22 @@ export function runScenarios(req: RunRequest, posteriorPaths: string[] = []): Ru
     }
     throw e;
   }
-  return { policy, baseline, settings };
+  return { policy, baseline, settings, policyRaw };
+}
+
+/**
+ * The policy of a run as a scenario file that `cadreflow run` accepts: the baseline with the
+ * page's settings and the levers as a reform from the reform year. `cadreflow run` on it gives the
+ * policy arm's numbers (the same scenario and replicate seeds); over a posterior add
+ * `--posterior` (the description says so).
+ */
+export function scenarioFile(req: RunRequest, posteriorPaths: string[] = [], posteriorFile?: string): Record<string, unknown> {
+  const { policyRaw, settings } = runScenarios(req, posteriorPaths);
+  const over = settings.posterior && posteriorFile ? ` Run over the posterior: cadreflow run FILE --posterior ${posteriorFile}.` : '';
+  const { outputs: _o, ...rest } = policyRaw as Record<string, unknown>;
+  return {
+    ...rest,
+    description: `A policy from the workshop page: scenarios/baseline.json with the levers changed from ${settings.reformYear}.${over}`,
+    outputs: policyRaw.outputs,
+  };
 }

@@ -18,7 +18,7 @@ import { csvNumber, displayNumber, groupMeans, meanCI } from '../../src/report/c
 import { particleScenario, readPosterior } from '../../src/experiment/posterior.js';
 import { runScenarios } from '../../src/web/levers.js';
 import { simulate } from '../../src/model/simulate.js';
-import { HEADLINE, METRIC_NAMES } from '../../src/metrics/definitions.js';
+import { HEADLINE, METRIC_NAMES, SHARES, UNIT_RANGE } from '../../src/metrics/definitions.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const haveChromium = existsSync(CHROMIUM);
@@ -102,8 +102,11 @@ describe.skipIf(!haveChromium)('the workshop page in chromium', () => {
     expect(await page.getAttribute('.lever[data-path="policy.maxTenure"]', 'title')).toContain('必须交流');
     expect(await page.textContent('#preset option[value="baseline.json"]')).toBe('现行规则(基线)');
     expect(levers.find((l) => l.path === 'policy.disciplineStrength')!.meta).not.toMatch(/0–1 · 范围 0–1/);
-    const groups = await page.$$eval('fieldset legend', (els) => els.map((e) => e.textContent));
+    const groups = await page.$$eval('details.group summary .legend', (els) => els.map((e) => e.textContent));
     expect(groups.length).toBe(6);
+    // Wide: the groups are open; nothing is marked changed on the baseline.
+    expect(await page.$$eval('details.group', (els) => els.every((e) => (e as HTMLDetailsElement).open))).toBe(true);
+    expect(await page.locator('.lever.changed').count()).toBe(0);
     expect(await page.inputValue('#lv-policy-maxTenure')).toBe('10');
   });
 
@@ -114,8 +117,14 @@ describe.skipIf(!haveChromium)('the workshop page in chromium', () => {
     await page.click('#run');
     await page.waitForSelector('#banner:not([hidden])');
     const text = await page.textContent('#banner');
-    expect(text).toContain('policy.maxTenure: 99: must be ≤ 40');
+    // In the page's language, with the lever's label (not its path).
+    expect(text).toContain('同一岗位任职上限: 99: 应 ≤ 40');
+    expect(text).not.toContain('policy.maxTenure');
+    expect(text).not.toMatch(/must be|allowed/);
     expect(await page.getAttribute('#status', 'data-state')).toBe('failed');
+    // The changed lever is marked, and its group counts it.
+    expect(await page.getAttribute('.lever[data-path="policy.maxTenure"]', 'data-changed')).toBe('1');
+    expect(await page.textContent('details.group[data-group="limits"] .count')).toBe('1 项已改');
   });
 
   it('runs the policy against the baseline; the numbers shown are those of the downloaded CSV', async () => {
@@ -138,10 +147,20 @@ describe.skipIf(!haveChromium)('the workshop page in chromium', () => {
       for (const arm of ['policy', 'baseline']) {
         const cell = page.locator(`td[data-metric="${m}"][data-arm="${arm}"]`);
         expect(await cell.getAttribute('data-value'), `${arm} ${m}`).toBe(at(arm, m).mean);
-        expect(await cell.locator('.v').textContent(), `${arm} ${m}`).toBe(displayNumber(Number(at(arm, m).mean)));
+        // Shares in percent, other metrics as they are.
+        const mean = Number(at(arm, m).mean);
+        expect(await cell.locator('.v').textContent(), `${arm} ${m}`).toBe(SHARES.has(m) ? `${displayNumber(100 * mean)}%` : displayNumber(mean));
+        if (UNIT_RANGE.has(m)) {
+          // Intervals of shares within [0, 1] (0–100%).
+          const ci = (await cell.locator('.ci').textContent()) ?? '';
+          for (const x of ci.match(/-?[\d.]+(?=%)/g) ?? []) expect(Number(x)).toBeGreaterThanOrEqual(0);
+          for (const x of ci.match(/-?[\d.]+(?=%)/g) ?? []) expect(Number(x)).toBeLessThanOrEqual(100);
+        }
       }
       const d = page.locator(`td[data-metric="${m}"][data-arm="difference"]`);
       expect(await d.getAttribute('data-value'), m).toBe(at('policy', m).diff_mean);
+      // A share's change in percentage points.
+      if (SHARES.has(m)) expect(await d.locator('.v').textContent(), m).toMatch(/ pp$/);
     }
 
     // The results CSV holds every replicate-year of both arms, and they are simulate()'s.
@@ -226,10 +245,33 @@ describe.skipIf(!haveChromium)('the workshop page in chromium', () => {
     expect(await page.isChecked('#lv-policy-registry')).toBe(true);
     expect(await page.inputValue('#lv-policy-keyMaxTenure')).toBe('5');
     expect(await page.inputValue('#set-reformYear')).toBe('2028');
-    expect(await page.textContent('#notice')).toContain('full-reform');
+    // An English title, not the file's name.
+    expect(await page.textContent('#notice')).toContain('Full reform');
+    expect(await page.textContent('#preset option[value="gansu-2008.json"]')).toBe('Gansu 2006–2010');
   });
 
-  it('a second run cancels the first, visibly', async () => {
+  it('applies the scale, years and burn-in a preset names, and shows no field with 17 digits', async () => {
+    const before = await page.evaluate(() => Object.fromEntries(['scale', 'years', 'burnIn', 'replicates', 'seed', 'reformYear'].map((k) => [k, (document.getElementById(`set-${k}`) as HTMLInputElement).value])));
+    await page.selectOption('#preset', 'gansu-calibrated.json');
+    await page.click('#load-preset');
+    // scenarios/gansu-calibrated.json: scale 0.12, 6 years, burn-in 40, 8 replicates.
+    expect(await page.inputValue('#set-scale')).toBe('0.12');
+    expect(await page.inputValue('#set-years')).toBe('6');
+    expect(await page.inputValue('#set-burnIn')).toBe('40');
+    expect(await page.inputValue('#set-replicates')).toBe('8');
+    const long = await page.$$eval('input[type=number]', (els) => els.map((e) => (e as HTMLInputElement).value).filter((v) => v.replace(/[^0-9]/g, '').length > 7));
+    expect(long).toEqual([]);
+    // The levers keep the file's exact values while their fields are unchanged.
+    const calibrated = JSON.parse(readFileSync(path.join(root, 'scenarios', 'gansu-calibrated.json'), 'utf8'));
+    const pkg = JSON.parse(await download(page, '#save-policy'));
+    expect(pkg.levers['behavior.unitOwnership']).toBe(calibrated.behavior.unitOwnership);
+    expect(pkg.levers['policy.tenureEnforcement']).toBe(calibrated.policy.tenureEnforcement);
+    await page.selectOption('#preset', 'full-reform.json');
+    await page.click('#load-preset');
+    await setSettings(page, before as unknown as Record<string, number>);
+  });
+
+  it('a participant\'s second run replaces their first, visibly', async () => {
     await setSettings(page, { ...SETTINGS, burnIn: 40, years: 20, reformYear: 2026 });
     await page.click('#run');
     await page.waitForSelector('body[data-state="running"]');
@@ -238,7 +280,7 @@ describe.skipIf(!haveChromium)('the workshop page in chromium', () => {
     await page.fill('#lv-policy-maxTenure', '99');
     await page.click('#run');
     await page.waitForFunction(() => /goes on/.test(document.getElementById('banner')?.textContent ?? ''));
-    expect(await page.textContent('#banner')).toMatch(/policy\.maxTenure: 99: must be ≤ 40/);
+    expect(await page.textContent('#banner')).toMatch(/Tenure limit in one post: 99: must be ≤ 40/);
     expect(await page.getAttribute('body', 'data-state')).toBe('running');
     await page.fill('#lv-policy-maxTenure', before);
     await page.click('#run');
@@ -281,11 +323,11 @@ describe.skipIf(!haveChromium)('the workshop page in chromium', () => {
     expect(await page.textContent('.setting[data-key="replicates"] .err')).toContain('2');
     await page.click('#run');
     await page.waitForSelector('#banner:not([hidden])');
-    expect(await page.textContent('#banner')).toMatch(/settings\.replicates: 3: .*multiple of 2/);
+    expect(await page.textContent('#banner')).toMatch(/Replicates: 3: .*multiple of 2/);
     await setSettings(page, { ...SETTINGS, replicates: 4 });
     await page.click('#run');
     await page.waitForSelector('body[data-state="done"]', { timeout: 60_000 });
-    expect(await page.textContent('#status')).toMatch(/2 particles of the posterior × 2 seeds|2 个后验粒子 × 2 个种子/);
+    expect(await page.textContent('#status')).toMatch(/2 particles of the posterior × 2 seeds|2 个后验粒子 × 2 个随机种子/);
     expect(await page.isVisible('#ci-note')).toBe(true);
 
     const ts = parseCsv(await download(page, '#download-csv'));
