@@ -14,7 +14,7 @@ import { recruit } from '../../population.js';
 import { recruitProbability } from '../../wages.js';
 import { uniform } from '../../../random/hash.js';
 import { MT_PROMOTION, MT_STRUCTURAL, MT_VOLUNTARY } from '../../../world/constants.js';
-import type { Ctx, FillState } from './state.js';
+import { leavePools, type Ctx, type FillState } from './state.js';
 
 /**
  * Every post vacant at the start of the phase starts a vacancy chain and is
@@ -75,6 +75,7 @@ export function move(sim: Sim, st: FillState | undefined, c: number, q: number, 
   const s = sim.store;
   const w = sim.world;
   const from = s.post[c]!;
+  if (st) leavePools(sim, st, c);
   sim.log.push(c, from, q, s.region[c]!, w.postRegion[q]!, s.rank[c]!, w.postRank[q]!, type, s.yearsInPost[c]!, s.yearsInRank[c]!);
   sim.occupant[from] = -1;
   sim.occupant[q] = c;

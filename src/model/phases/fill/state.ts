@@ -56,6 +56,15 @@ export class FillState {
   readonly drawCadre = new Int32Array(MAX_DRAWS);
   /** Cadres moved since the pools were built (the pools' records of them are stale). */
   readonly moved: MovedBits;
+  /**
+   * Members of each pool not yet moved this year (a pool's count() includes
+   * the stale records of those who have). A pool with none left is dead: its
+   * draws are still made, to keep the fill stream's sequence, but nothing
+   * drawn from it is read or judged.
+   */
+  readonly live: Int32Array;
+  /** What the pool keys of a cadre depend on this year (set by buildPools; read again when a member moves). */
+  keys: PoolKeys | undefined;
   /** Local index of a cadre in the current two-way batch, -1 otherwise (allocated when two-way matching is first used). */
   local?: Int32Array;
 
@@ -65,6 +74,7 @@ export class FillState {
     this.applBase = this.moverBase + w.provinces.length * N_SYSTEMS * N_RANKS;
     this.prefBase = this.applBase + w.nRegions * N_RANKS;
     this.pools = new Buckets(this.prefBase + w.nRegions * N_SYSTEMS * N_RANKS);
+    this.live = new Int32Array(this.prefBase + w.nRegions * N_SYSTEMS * N_RANKS);
     // Queues of (post, chain) pairs. They start small and grow (pushOpen): a year opens a fraction
     // of the posts, and keeping each open post's chain in its queue entry saves an array over all posts.
     this.queue = [];
@@ -123,10 +133,28 @@ export function buildPools(sim: Sim, st: FillState): void {
   st.pools.prepare(sim);
   placeMembers(sim, st, k);
   st.pools.finish();
+  const start = st.pools.start, live = st.live;
+  for (let key = 0; key < live.length; key++) live[key] = start[key + 1]! - start[key]!;
+  st.keys = k;
+}
+
+/**
+ * Cadre c, a pool member not moved since the pools were built, is about to
+ * move (its post, region and rank are still those of the build): each pool
+ * that lists it has one live member fewer.
+ */
+export function leavePools(sim: Sim, st: FillState, c: number): void {
+  const k = st.keys!;
+  keysOf(sim, k, c, sim.store.post[c]!);
+  const live = st.live;
+  if (k.kp >= 0) live[k.kp]!--;
+  if (k.km >= 0) live[k.km]!--;
+  if (k.ka >= 0) live[k.ka]!--;
+  if (k.kf >= 0) live[k.kf]!--;
 }
 
 /** What the pool keys of a cadre depend on, read once per build. */
-interface PoolKeys {
+export interface PoolKeys {
   minYears: Int32Array;
   maxAge: Int32Array;
   moverBase: number;
