@@ -11,6 +11,7 @@
 import type { Sim } from '../sim.js';
 import { drawBase, streamKey, uniformAt } from '../../random/hash.js';
 import { CadreUtility } from '../utility.js';
+import { ownershipKey, withheldBy } from './plan.js';
 import { topRank } from '../../world/constants.js';
 
 /** A region a cadre in g might look at: the k-th draw u from its field of view. */
@@ -39,6 +40,7 @@ export function apply(sim: Sim): void {
   const b = sim.behavior;
   const kLook = streamKey(sim.seed, 'apply.look', sim.year);
   const kNoise = streamKey(sim.seed, 'utility.noise', sim.year);
+  const kOwn = ownershipKey(sim);
   const K = b.alternatives * (p.registry ? 2 : 1);
   const cu = new CadreUtility(sim);
   for (let c = 0; c < s.capacity; c++) {
@@ -64,6 +66,6 @@ export function apply(sim: Sim): void {
     }
     if (bestG < 0) continue;
     s.satisfaction[c] = ucur - best;
-    if (planned || (best - ucur > b.applyThreshold && !s.withheld[c])) s.target[c] = bestG;
+    if (planned || (best - ucur > b.applyThreshold && !withheldBy(sim, kOwn, c))) s.target[c] = bestG;
   }
 }

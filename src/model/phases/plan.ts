@@ -2,7 +2,7 @@
  * Phase 4, Plan (调控机制, MODEL.md §3.4): the organisation department lists
  * this year's movers, each with an exchange type.
  * Reads: tenures, post flags, home, reserve, experience, family burden,
- * perfPct, ties, teams. Writes: mover (type), withheld, postNeed; starts
+ * perfPct, ties, teams. Writes: mover (type), withheld (where drawn: withheldBy), postNeed; starts
  * secondments (挂职) at once (they hold no regular post) and logs them.
  *
  * - regulatory: yearsInPost ≥ maxTenure (from rank tenureFromRank), key posts
@@ -52,7 +52,7 @@ export function plan(sim: Sim): void {
   const w = sim.world;
   const p = sim.policy;
   const b = sim.behavior;
-  const kOwn = streamKey(sim.seed, 'plan.ownership', sim.year);
+  const kOwn = ownershipKey(sim);
   const kCult = streamKey(sim.seed, 'plan.cultivation', sim.year);
   const kCare = streamKey(sim.seed, 'plan.care', sim.year);
   const kDisc = streamKey(sim.seed, 'plan.discipline', sim.year);
@@ -66,7 +66,6 @@ export function plan(sim: Sim): void {
     const post = s.post[c]!;
     if (post < 0 || s.secondRegion[c]! >= 0) continue;
     const key = s.key[c]!;
-    s.withheld[c] = uniform(kOwn, key) < b.unitOwnership * s.perfPct[c]! ? 1 : 0;
     const t = s.yearsInPost[c]!;
     // Only posts above staff rank carry flags (world.ts: leaders are rank ≥ 1), so most cadres skip this random read.
     const f = s.rank[c]! > 0 ? w.postFlags[post]! : 0;
@@ -85,14 +84,14 @@ export function plan(sim: Sim): void {
     if (t < p.minTenure) continue;
     if (s.reserve[c] && !(s.levelsServed[c]! & 1) && w.level[g]! >= 2 && uniform(kCult, key) < p.cultivationRate) {
       let who = c;
-      if (s.withheld[c]) who = weakestInUnit(sim, c);
+      if ((s.withheld[c] = withheldBy(sim, kOwn, c))) who = weakestInUnit(sim, c);
       if (who < 0) continue;
       if (who === c && uniform(kSec, key) < p.secondmentShare) second(sim, c, uniform(kSec, key, 1));
       else s.mover[who] = MT_CULTIVATION;
       continue;
     }
     if (s.familyBurden[c]! > CARE_BURDEN && distance(w, s.home[c]!, g) > CARE_DISTANCE && uniform(kCare, key) < p.careRate) {
-      if (!s.withheld[c]) s.mover[c] = MT_CARE;
+      if (!(s.withheld[c] = withheldBy(sim, kOwn, c))) s.mover[c] = MT_CARE;
       continue;
     }
     if (s.perfPct[c]! < DISCIPLINE_PCT && s.ties[c]! > DISCIPLINE_TIES && uniform(kDisc, key) < p.disciplineRate) {
@@ -100,6 +99,24 @@ export function plan(sim: Sim): void {
     }
   }
   planTeams(sim);
+}
+
+/** The key of this year's ownership draws (withheldBy). */
+export function ownershipKey(sim: Sim): number {
+  return streamKey(sim.seed, 'plan.ownership', sim.year);
+}
+
+/**
+ * Whether c's unit withholds c this year (unit ownership keeps its good
+ * cadres: probability unitOwnership·perfPct), for a cadre in post and not
+ * seconded at the plan. The draw is made only where it matters — a
+ * cultivation or care move in the plan, an application (apply.ts), a
+ * candidate's record in the fill phase — and is the same wherever it is made
+ * (kOwn = ownershipKey(sim)); s.withheld holds it only where the plan made it.
+ */
+export function withheldBy(sim: Sim, kOwn: number, c: number): number {
+  const x = sim.behavior.unitOwnership * sim.store.perfPct[c]!;
+  return x > 0 && uniform(kOwn, sim.store.key[c]!) < x ? 1 : 0;
 }
 
 /** The weakest cadre of c's unit and rank who is free to move: what a unit offers instead of a good one. */

@@ -14,6 +14,8 @@ import type { Sim } from '../../sim.js';
 import { Buckets, MovedBits, STRIDE, R_A, R_B, R_CADRE, R_PERF, R_UNIT, FL_AWAY, FL_EXCHANGED_IN_RANK, FL_KEY_POST, FL_PROMOTABLE, FL_WITHHELD } from '../../buckets.js';
 import { exchangedInRank, exchangeExperience } from '../../store.js';
 import type { CadreUtility } from '../../utility.js';
+import { ownershipKey, withheldBy } from '../plan.js';
+import { isMandatory } from './shortlist.js';
 import type { Stream } from '../../../random/stream.js';
 import { F_HEAD, F_KEY, N_RANKS, N_SYSTEMS } from '../../../world/constants.js';
 
@@ -211,13 +213,18 @@ function placeMembers(sim: Sim, st: FillState, k: PoolKeys): void {
   const pools = st.pools;
   const start = pools.start;
   const postCol = s.post, movedCol = s.moved;
+  const kOwn = ownershipKey(sim);
   for (let c = 0; c < s.capacity; c++) {
     const post = postCol[c]!;
     if (post < 0 || movedCol[c]) continue;
     keysOf(sim, k, c, post);
     const kp = k.kp, km = k.km, ka = k.ka, kf = k.kf;
     if (kp < 0 && km < 0 && ka < 0) continue;
-    const flags = (s.secondRegion[c]! >= 0 ? FL_AWAY : 0) | (s.withheld[c] ? FL_WITHHELD : 0) | (exchangedInRank(s, c) ? FL_EXCHANGED_IN_RANK : 0) | (kp >= 0 ? FL_PROMOTABLE : 0)
+    // Whether the unit withholds the cadre matters only for a move that is not mandatory (admissible), and
+    // is drawn only then; a cadre seconded before this year's plan was not planned, so not withheld.
+    const away = s.secondRegion[c]! >= 0;
+    const withheld = !away && !isMandatory(s.mover[c]!) && withheldBy(sim, kOwn, c);
+    const flags = (away ? FL_AWAY : 0) | (withheld ? FL_WITHHELD : 0) | (exchangedInRank(s, c) ? FL_EXCHANGED_IN_RANK : 0) | (kp >= 0 ? FL_PROMOTABLE : 0)
       | (w.postFlags[post]! & (F_KEY | F_HEAD) ? FL_KEY_POST : 0);
     const perf = s.performance[c]!;
     const a = s.rank[c]! | (s.age[c]! << 8) | (s.female[c]! << 16) | (flags << 24);
