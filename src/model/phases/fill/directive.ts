@@ -17,14 +17,20 @@ import type { Ctx } from './state.js';
 export function refuses(ctx: Ctx, c: number, q: number): boolean {
   const { sim } = ctx;
   const w = sim.world;
+  const ds = sim.k.disciplineStrength;
+  const regulatory = sim.store.mover[c] === MT_REGULATORY;
+  // The draw first: the probability of a refusal is at most (1 − ds), (1 − ds)² for a regulatory mover
+  // (as computed below, rounding included), so a draw at or above that is no refusal whatever the
+  // utilities, which are then not computed. The same draw and outcome as computing them first.
+  const u = uniform(ctx.kRefuse, sim.store.key[c]!, q);
+  if (u >= (regulatory ? (1 - ds) * (1 - ds) : 1 - ds)) return false;
   const cu = ctx.cu;
   cu.load(c);
   const loss = cu.current(ctx.kNoise) - cu.at(w.postRegion[q]!, w.postRank[q]!, w.postSystem[q]!, ctx.kNoise);
   if (loss <= 0) return false;
-  const ds = sim.k.disciplineStrength;
   let pr = Math.min(1, sim.k.refusalScale * loss) * (1 - ds);
-  if (sim.store.mover[c] === MT_REGULATORY) pr *= 1 - ds;
-  return uniform(ctx.kRefuse, sim.store.key[c]!, q) < pr;
+  if (regulatory) pr *= 1 - ds;
+  return u < pr;
 }
 
 export function fillDirective(ctx: Ctx, r: number): void {
