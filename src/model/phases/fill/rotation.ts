@@ -10,7 +10,7 @@ import { STRIDE, R_CADRE } from '../../buckets.js';
 import { N_SYSTEMS } from '../../../world/constants.js';
 import { refuses } from './directive.js';
 import { admissible, isMandatory } from './shortlist.js';
-import { leavePools, moverKey, type Ctx, type FillState } from './state.js';
+import { isStale, leavePools, moverKey, type Ctx, type FillState } from './state.js';
 
 /**
  * Rotation (轮岗, 对调): mandatory movers of rank r still without a post after
@@ -27,7 +27,7 @@ export function rotate(ctx: Ctx, r: number): void {
   for (let prov = 0; prov < w.provinces.length; prov++) {
     for (let sys = 0; sys < N_SYSTEMS; sys++) {
       const key = moverKey(st, prov, sys, r);
-      // Walk the pool (members who have moved are skipped: deletion is lazy).
+      // Walk the pool (members who have moved are skipped: deletion is lazy; their records are marked stale).
       const pool = st.pools;
       // A dead pool (every member moved) has no one left to swap, and its walk would draw nothing.
       if (st.live[key] === 0) continue;
@@ -35,14 +35,15 @@ export function rotate(ctx: Ctx, r: number): void {
         const ia = pool.pos(key, i);
         const a = pool.rec[ia * STRIDE + R_CADRE]!;
         let partner = -1;
-        if (!s.moved[a] && isMandatory(s.mover[a]!)) {
+        if (!isStale(st, ia) && isMandatory(s.mover[a]!)) {
           for (let t = 0; t < k && partner < 0; t++) {
             const otherKey = t < k - 2 ? key : moverKey(st, prov, ctx.rng.int(N_SYSTEMS), r);
             const n = pool.count(otherKey);
             if (n === 0) continue;
             const ib = pool.pos(otherKey, ctx.rng.int(n));
+            if (isStale(st, ib)) continue;
             const b = pool.rec[ib * STRIDE + R_CADRE]!;
-            if (b === a || s.moved[b] || !isMandatory(s.mover[b]!)) continue;
+            if (b === a || !isMandatory(s.mover[b]!)) continue;
             const pa = s.post[a]!, pb = s.post[b]!;
             if (!admissible(sim, st, pool.rec, ia * STRIDE, pb, false) || !admissible(sim, st, pool.rec, ib * STRIDE, pa, false)) continue;
             if (!twoWay && (refuses(ctx, a, pb) || refuses(ctx, b, pa))) continue;

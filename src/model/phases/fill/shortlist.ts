@@ -107,8 +107,12 @@ function drawFrom(ctx: Ctx, key: number, k: number, nd: number, flags: number): 
     return nd;
   }
   const base = st.pools.start[key]!;
+  const stale = st.stale;
   for (let i = 0; i < draws; i++) {
-    st.drawPos[nd] = base + (size <= k ? i : ctx.rng.int(size));
+    const p = base + (size <= k ? i : ctx.rng.int(size));
+    // A stale record (its cadre has moved) is no candidate: the draw is made, the record not read.
+    if (stale[p >>> 5]! & (1 << (p & 31))) continue;
+    st.drawPos[nd] = p;
     st.drawFlags[nd++] = flags;
   }
   return nd;

@@ -67,6 +67,14 @@ export class FillState {
   readonly live: Int32Array;
   /** What the pool keys of a cadre depend on this year (set by buildPools; read again when a member moves). */
   keys: PoolKeys | undefined;
+  /** The positions of each cadre's records in the pools, 4 per slot (promotion, mover, applicant, prefecture mover; valid where the cadre has that key this year). */
+  posOf: Int32Array;
+  /**
+   * The pool positions whose records are stale (their cadre has moved), one bit
+   * each: a draw of one is no candidate, known without reading the record,
+   * which at a million cadres is a miss to memory where these bits stay in cache.
+   */
+  stale: Int32Array;
   /** Local index of a cadre in the current two-way batch, -1 otherwise (allocated when two-way matching is first used). */
   local?: Int32Array;
 
@@ -82,6 +90,8 @@ export class FillState {
     this.queue = [];
     for (let r = 0; r < N_RANKS; r++) this.queue.push(new Int32Array(2 * Math.max(16, w.postsByRank[r]! >> 4)));
     this.moved = new MovedBits(sim.store.capacity);
+    this.posOf = new Int32Array(0);
+    this.stale = new Int32Array(0);
   }
 }
 
@@ -133,6 +143,10 @@ export function buildPools(sim: Sim, st: FillState): void {
   st.pools.start.fill(0);
   countMembers(sim, st, k);
   st.pools.prepare(sim);
+  const words = (st.pools.start[st.pools.start.length - 1]! + 31) >>> 5;
+  if (st.stale.length < words) st.stale = new Int32Array(words + (words >>> 3));
+  else st.stale.fill(0, 0, words);
+  if (st.posOf.length < 4 * sim.store.capacity) st.posOf = new Int32Array(4 * sim.store.capacity);
   placeMembers(sim, st, k);
   st.pools.finish();
   const start = st.pools.start, live = st.live;
@@ -148,11 +162,20 @@ export function buildPools(sim: Sim, st: FillState): void {
 export function leavePools(sim: Sim, st: FillState, c: number): void {
   const k = st.keys!;
   keysOf(sim, k, c, sim.store.post[c]!);
-  const live = st.live;
-  if (k.kp >= 0) live[k.kp]!--;
-  if (k.km >= 0) live[k.km]!--;
-  if (k.ka >= 0) live[k.ka]!--;
-  if (k.kf >= 0) live[k.kf]!--;
+  const live = st.live, stale = st.stale, pos = st.posOf, o = 4 * c;
+  if (k.kp >= 0) { live[k.kp]!--; setStale(stale, pos[o]!); }
+  if (k.km >= 0) { live[k.km]!--; setStale(stale, pos[o + 1]!); }
+  if (k.ka >= 0) { live[k.ka]!--; setStale(stale, pos[o + 2]!); }
+  if (k.kf >= 0) { live[k.kf]!--; setStale(stale, pos[o + 3]!); }
+}
+
+function setStale(stale: Int32Array, i: number): void {
+  stale[i >>> 5]! |= 1 << (i & 31);
+}
+
+/** Whether the record at pool position i is stale (its cadre has moved since the pools were built). */
+export function isStale(st: FillState, i: number): boolean {
+  return (st.stale[i >>> 5]! & (1 << (i & 31))) !== 0;
 }
 
 /** What the pool keys of a cadre depend on, read once per build. */
@@ -214,6 +237,7 @@ function placeMembers(sim: Sim, st: FillState, k: PoolKeys): void {
   const start = pools.start;
   const postCol = s.post, movedCol = s.moved;
   const kOwn = ownershipKey(sim);
+  const posOf = st.posOf;
   for (let c = 0; c < s.capacity; c++) {
     const post = postCol[c]!;
     if (post < 0 || movedCol[c]) continue;
@@ -230,10 +254,11 @@ function placeMembers(sim: Sim, st: FillState, k: PoolKeys): void {
     const a = s.rank[c]! | (s.age[c]! << 8) | (s.female[c]! << 16) | (flags << 24);
     const b = s.domainsServed[c]! | (s.mover[c]! << 8) | (Math.min(0xffff, exchangeExperience(s, c)) << 16);
     const unit = w.postUnit[post]!;
-    if (kp >= 0) writeMember(pools, start[kp]!++, c, unit, perf, a, b);
-    if (km >= 0) writeMember(pools, start[km]!++, c, unit, perf, a, b);
-    if (ka >= 0) writeMember(pools, start[ka]!++, c, unit, perf, a, b);
-    if (kf >= 0) writeMember(pools, start[kf]!++, c, unit, perf, a, b);
+    const o = 4 * c;
+    if (kp >= 0) writeMember(pools, (posOf[o] = start[kp]!++), c, unit, perf, a, b);
+    if (km >= 0) writeMember(pools, (posOf[o + 1] = start[km]!++), c, unit, perf, a, b);
+    if (ka >= 0) writeMember(pools, (posOf[o + 2] = start[ka]!++), c, unit, perf, a, b);
+    if (kf >= 0) writeMember(pools, (posOf[o + 3] = start[kf]!++), c, unit, perf, a, b);
   }
 }
 
