@@ -75,7 +75,7 @@ export function move(sim: Sim, st: FillState | undefined, c: number, q: number, 
   const s = sim.store;
   const w = sim.world;
   const from = s.post[c]!;
-  if (st) leavePools(sim, st, c);
+  if (st) leavePools(st, c);
   sim.log.push(c, from, q, s.region[c]!, w.postRegion[q]!, s.rank[c]!, w.postRank[q]!, type, s.yearsInPost[c]!, s.yearsInRank[c]!);
   sim.occupant[from] = -1;
   sim.occupant[q] = c;

@@ -29,8 +29,6 @@ export function rotate(ctx: Ctx, r: number): void {
       const key = moverKey(st, prov, sys, r);
       // Walk the pool (members who have moved are skipped: deletion is lazy; their records are marked stale).
       const pool = st.pools;
-      // A dead pool (every member moved) has no one left to swap, and its walk would draw nothing.
-      if (st.live[key] === 0) continue;
       for (let i = 0; i < pool.count(key); i++) {
         const ia = pool.pos(key, i);
         const a = pool.rec[ia * STRIDE + R_CADRE]!;
@@ -60,8 +58,8 @@ function swap(sim: Sim, st: FillState, a: number, b: number): void {
   const s = sim.store;
   const w = sim.world;
   const pa = s.post[a]!, pb = s.post[b]!;
-  leavePools(sim, st, a);
-  leavePools(sim, st, b);
+  leavePools(st, a);
+  leavePools(st, b);
   for (const [c, from, to] of [[a, pa, pb], [b, pb, pa]] as const) {
     sim.log.push(c, from, to, s.region[c]!, w.postRegion[to]!, s.rank[c]!, w.postRank[to]!, s.mover[c]!, s.yearsInPost[c]!, s.yearsInRank[c]!);
   }

@@ -100,12 +100,6 @@ function drawFrom(ctx: Ctx, key: number, k: number, nd: number, flags: number): 
   const size = st.pools.count(key);
   if (size === 0) return nd;
   const draws = size < k ? size : k;
-  if (st.live[key] === 0) {
-    // A dead pool: every member has moved, so no draw can be admissible. The draws are made all the
-    // same (the fill stream's sequence does not change), but no record is read or judged.
-    if (size > k) for (let i = 0; i < draws; i++) ctx.rng.next();
-    return nd;
-  }
   const base = st.pools.start[key]!;
   const stale = st.stale;
   for (let i = 0; i < draws; i++) {

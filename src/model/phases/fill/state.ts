@@ -59,15 +59,10 @@ export class FillState {
   /** Cadres moved since the pools were built (the pools' records of them are stale). */
   readonly moved: MovedBits;
   /**
-   * Members of each pool not yet moved this year (a pool's count() includes
-   * the stale records of those who have). A pool with none left is dead: its
-   * draws are still made, to keep the fill stream's sequence, but nothing
-   * drawn from it is read or judged.
+   * 4 words per slot, for the promotion, mover, applicant and prefecture-mover
+   * pools: during a build the cadre's keys in them (-1: not listed), then the
+   * position of its record in each (-1: none).
    */
-  readonly live: Int32Array;
-  /** What the pool keys of a cadre depend on this year (set by buildPools; read again when a member moves). */
-  keys: PoolKeys | undefined;
-  /** The positions of each cadre's records in the pools, 4 per slot (promotion, mover, applicant, prefecture mover; valid where the cadre has that key this year). */
   posOf: Int32Array;
   /**
    * The pool positions whose records are stale (their cadre has moved), one bit
@@ -84,7 +79,6 @@ export class FillState {
     this.applBase = this.moverBase + w.provinces.length * N_SYSTEMS * N_RANKS;
     this.prefBase = this.applBase + w.nRegions * N_RANKS;
     this.pools = new Buckets(this.prefBase + w.nRegions * N_SYSTEMS * N_RANKS);
-    this.live = new Int32Array(this.prefBase + w.nRegions * N_SYSTEMS * N_RANKS);
     // Queues of (post, chain) pairs. They start small and grow (pushOpen): a year opens a fraction
     // of the posts, and keeping each open post's chain in its queue entry saves an array over all posts.
     this.queue = [];
@@ -132,41 +126,33 @@ export function promoKey(g: number, sys: number, r: number): number {
  *    yearsInRank ≥ minYearsInRank[rank] and age ≤ promotionMaxAge[rank];
  *  - mover pool (province, system of the post, rank): a planned mover;
  *  - applicant pool (registered region, rank): an applicant.
- * Both passes compute the keys inline (poolKeys), with the columns and the
- * policy's thresholds in locals: they run over every slot of a million-cadre
- * store. The passes are separate functions, so that each is optimised with
- * the type feedback of its own loop (one loop with a pass flag was
- * deoptimised again and again).
+ * The first pass computes the keys (keysOf, with the policy's thresholds read
+ * once: poolKeys) and leaves them in st.posOf, which the second reads back in
+ * slot order and overwrites with the records' positions (kept for marking
+ * stale records when a member moves: leavePools). The passes are separate
+ * functions, so that each is optimised with the type feedback of its own loop
+ * (one loop with a pass flag was deoptimised again and again).
  */
 export function buildPools(sim: Sim, st: FillState): void {
   const k = poolKeys(sim, st);
+  if (st.posOf.length < 4 * sim.store.capacity) st.posOf = new Int32Array(4 * sim.store.capacity);
   st.pools.start.fill(0);
   countMembers(sim, st, k);
   st.pools.prepare(sim);
   const words = (st.pools.start[st.pools.start.length - 1]! + 31) >>> 5;
   if (st.stale.length < words) st.stale = new Int32Array(words + (words >>> 3));
   else st.stale.fill(0, 0, words);
-  if (st.posOf.length < 4 * sim.store.capacity) st.posOf = new Int32Array(4 * sim.store.capacity);
-  placeMembers(sim, st, k);
+  placeMembers(sim, st);
   st.pools.finish();
-  const start = st.pools.start, live = st.live;
-  for (let key = 0; key < live.length; key++) live[key] = start[key + 1]! - start[key]!;
-  st.keys = k;
 }
 
-/**
- * Cadre c, a pool member not moved since the pools were built, is about to
- * move (its post, region and rank are still those of the build): each pool
- * that lists it has one live member fewer.
- */
-export function leavePools(sim: Sim, st: FillState, c: number): void {
-  const k = st.keys!;
-  keysOf(sim, k, c, sim.store.post[c]!);
-  const live = st.live, stale = st.stale, pos = st.posOf, o = 4 * c;
-  if (k.kp >= 0) { live[k.kp]!--; setStale(stale, pos[o]!); }
-  if (k.km >= 0) { live[k.km]!--; setStale(stale, pos[o + 1]!); }
-  if (k.ka >= 0) { live[k.ka]!--; setStale(stale, pos[o + 2]!); }
-  if (k.kf >= 0) { live[k.kf]!--; setStale(stale, pos[o + 3]!); }
+/** Cadre c, a pool member not moved since the pools were built, is moving: its records become stale. */
+export function leavePools(st: FillState, c: number): void {
+  const stale = st.stale, pos = st.posOf, o = 4 * c;
+  for (let j = 0; j < 4; j++) {
+    const i = pos[o + j]!;
+    if (i >= 0) setStale(stale, i);
+  }
 }
 
 function setStale(stale: Int32Array, i: number): void {
@@ -179,7 +165,7 @@ export function isStale(st: FillState, i: number): boolean {
 }
 
 /** What the pool keys of a cadre depend on, read once per build. */
-export interface PoolKeys {
+interface PoolKeys {
   minYears: Int32Array;
   maxAge: Int32Array;
   moverBase: number;
@@ -218,19 +204,22 @@ function keysOf(sim: Sim, k: PoolKeys, c: number, post: number): void {
 function countMembers(sim: Sim, st: FillState, k: PoolKeys): void {
   const s = sim.store;
   const start = st.pools.start;
+  const posOf = st.posOf;
   const postCol = s.post, movedCol = s.moved;
   for (let c = 0; c < s.capacity; c++) {
     const post = postCol[c]!;
     if (post < 0 || movedCol[c]) continue;
     keysOf(sim, k, c, post);
-    if (k.kp >= 0) start[k.kp + 1]!++;
-    if (k.km >= 0) start[k.km + 1]!++;
-    if (k.ka >= 0) start[k.ka + 1]!++;
-    if (k.kf >= 0) start[k.kf + 1]!++;
+    const o = 4 * c;
+    if ((posOf[o] = k.kp) >= 0) start[k.kp + 1]!++;
+    if ((posOf[o + 1] = k.km) >= 0) start[k.km + 1]!++;
+    if ((posOf[o + 2] = k.ka) >= 0) start[k.ka + 1]!++;
+    if ((posOf[o + 3] = k.kf) >= 0) start[k.kf + 1]!++;
   }
 }
 
-function placeMembers(sim: Sim, st: FillState, k: PoolKeys): void {
+/** Writes the records, from the keys that countMembers left in st.posOf, and puts each record's position in their place. */
+function placeMembers(sim: Sim, st: FillState): void {
   const s = sim.store;
   const w = sim.world;
   const pools = st.pools;
@@ -241,8 +230,8 @@ function placeMembers(sim: Sim, st: FillState, k: PoolKeys): void {
   for (let c = 0; c < s.capacity; c++) {
     const post = postCol[c]!;
     if (post < 0 || movedCol[c]) continue;
-    keysOf(sim, k, c, post);
-    const kp = k.kp, km = k.km, ka = k.ka, kf = k.kf;
+    const o = 4 * c;
+    const kp = posOf[o]!, km = posOf[o + 1]!, ka = posOf[o + 2]!, kf = posOf[o + 3]!;
     if (kp < 0 && km < 0 && ka < 0) continue;
     // Whether the unit withholds the cadre matters only for a move that is not mandatory (admissible), and
     // is drawn only then; a cadre seconded before this year's plan was not planned, so not withheld.
@@ -254,7 +243,6 @@ function placeMembers(sim: Sim, st: FillState, k: PoolKeys): void {
     const a = s.rank[c]! | (s.age[c]! << 8) | (s.female[c]! << 16) | (flags << 24);
     const b = s.domainsServed[c]! | (s.mover[c]! << 8) | (Math.min(0xffff, exchangeExperience(s, c)) << 16);
     const unit = w.postUnit[post]!;
-    const o = 4 * c;
     if (kp >= 0) writeMember(pools, (posOf[o] = start[kp]!++), c, unit, perf, a, b);
     if (km >= 0) writeMember(pools, (posOf[o + 1] = start[km]!++), c, unit, perf, a, b);
     if (ka >= 0) writeMember(pools, (posOf[o + 2] = start[ka]!++), c, unit, perf, a, b);
