@@ -25,7 +25,8 @@ import type { Sim } from '../sim.js';
 import { CadreUtility } from '../utility.js';
 import { Stream } from '../../random/stream.js';
 import { streamKey } from '../../random/hash.js';
-import { N_RANKS } from '../../world/constants.js';
+import { N_RANKS, N_SYSTEMS } from '../../world/constants.js';
+import { systemBarrier } from '../score.js';
 import { buildPools, FillState, type Ctx } from './fill/state.js';
 import { startChains } from './fill/chains.js';
 import { fillDirective } from './fill/directive.js';
@@ -56,7 +57,9 @@ export function fill(sim: Sim): void {
     kRefuse: streamKey(sim.seed, 'fill.refuse', sim.year),
     kRecruit: streamKey(sim.seed, 'fill.recruit', sim.year),
     cu: new CadreUtility(sim),
+    barrier: new Float64Array(N_SYSTEMS * N_SYSTEMS),
   };
+  for (let a = 0; a < N_SYSTEMS; a++) for (let b = 0; b < N_SYSTEMS; b++) ctx.barrier[a * N_SYSTEMS + b] = systemBarrier(sim, a, b);
   for (let r = N_RANKS - 1; r >= 0; r--) {
     if (p.matching === 'two-way') fillTwoWay(ctx, r);
     else fillDirective(ctx, r);

@@ -12,7 +12,6 @@
  */
 import type { Sim } from '../../sim.js';
 import { STRIDE, R_A, R_B, R_CADRE, R_PERF, R_UNIT, FL_AWAY, FL_EXCHANGED_IN_RANK, FL_KEY_POST, FL_PROMOTABLE, FL_WITHHELD } from '../../buckets.js';
-import { scoreOf } from '../../score.js';
 import { violatesAvoidance, NEED_ECONOMY, NEED_FEMALE, NEED_YOUNG, YOUNG_AGE } from '../plan.js';
 import { distance } from '../../../world/world.js';
 import { DOM_ECONOMY, F_HEAD, F_KEY, LEVEL_COUNTY, MT_CARE, MT_CULTIVATION, MT_DISCIPLINARY, MT_ELECTION, MT_REGULATORY, MT_STRUCTURAL, N_RANKS, N_SYSTEMS } from '../../../world/constants.js';
@@ -52,43 +51,7 @@ export function admissible(sim: Sim, st: FillState, I: Int32Array, o: number, q:
   }
   const sameUnit = fromUnit === w.postUnit[q];
   if ((flags & FL_WITHHELD) && !sameUnit && !isMandatory(type)) return false;
-  switch (type) {
-    case MT_REGULATORY:
-      // A key-post holder moved by hometown avoidance must leave the home region, not just the post.
-      if (g === region && k.hometownAvoidance && (flags & FL_KEY_POST) && violatesAvoidance(sim, sim.store.home[I[o + R_CADRE]!]!, region)) return false;
-      return !sameUnit;
-    case MT_ELECTION:
-    case MT_STRUCTURAL:
-      return !sameUnit;
-    case MT_CULTIVATION:
-      return w.level[g] === LEVEL_COUNTY;
-    case MT_CARE: {
-      const home = sim.store.home[I[o + R_CADRE]!]!;
-      return distance(w, home, g) < distance(w, home, region);
-    }
-    case MT_DISCIPLINARY:
-      return g !== region;
-    default:
-      return true;
-  }
-}
-
-/** Adds the member at position i of the pools to the shortlist if new and admissible; returns the new length. */
-function addCand(ctx: Ctx, n: number, c: number, i: number, q: number, promotion: boolean): number {
-  const st = ctx.st;
-  for (let j = 0; j < n; j++) if (st.cand[j] === c) return n;
-  const I = st.pools.rec;
-  const o = i * STRIDE;
-  if (n >= MAX_SHORT || !admissible(ctx.sim, st, I, o, q, promotion)) return n;
-  const b = I[o + R_B]!;
-  const type = (b >>> 8) & 0xff;
-  st.cand[n] = c;
-  st.candPromo[n] = promotion ? 1 : 0;
-  // The organisation places the movers it planned before it promotes (MODEL.md §3.4–3.6).
-  const unit = I[o + R_UNIT]!;
-  const w = ctx.sim.world;
-  st.candScore[n] = scoreOf(ctx.sim, st.pools.recF[o + R_PERF]!, b >>> 16, b & 0xff, w.unitSystem[unit]!, w.unitRegion[unit]!, unit, q) + (isMandatory(type) || type === MT_CARE ? ctx.sim.k.planPriority : 0);
-  return n + 1;
+  return typeAllows(sim, type, I[o + R_CADRE]!, g, region, sameUnit, flags);
 }
 
 const DR_PROMOTION = 1;
@@ -172,15 +135,98 @@ export function shortlist(ctx: Ctx, q: number): number {
   // Movers of another system (a cross-system exchange, which barriers make harder to win).
   nd = drawFrom(ctx, movers(st, f, prov, (sys + 1 + ctx.rng.int(N_SYSTEMS - 1)) % N_SYSTEMS, r), Math.max(1, k >> 1), nd, 0);
   nd = drawFrom(ctx, appl + g * N_RANKS + r, k, nd, 0);
-  const I = st.pools.rec;
+  return judge(ctx, q, nd);
+}
+
+/**
+ * Step (3) of a shortlist: the nd draws judged in order, as addCand would
+ * (new to the list, room left, admissible, then scored) with the same checks
+ * and the same arithmetic, written out with the post's terms read once and the
+ * system barriers from a table (ctx.barrier). A drawn record is never stale
+ * (drawFrom leaves those out), so the check of this year's movers is not made.
+ */
+function judge(ctx: Ctx, q: number, nd: number): number {
+  const { sim, st } = ctx;
+  const w = sim.world;
+  const k = sim.k;
+  const I = st.pools.rec, F = st.pools.recF;
   const pos = st.drawPos, cadre = st.drawCadre, fl = st.drawFlags;
+  const cand = st.cand, candScore = st.candScore, candPromo = st.candPromo;
+  const barrier = ctx.barrier;
+  const g = w.postRegion[q]!;
+  const sysQ = w.postSystem[q]!;
+  const unitQ = w.postUnit[q]!;
+  const domBit = 1 << w.postDomain[q]!;
+  const levelQ = w.level[g]!;
+  const avoid = k.hometownAvoidance && (w.postFlags[q]! & (F_KEY | F_HEAD)) !== 0;
+  const need = sim.postNeed[q]!;
   for (let i = 0; i < nd; i++) cadre[i] = I[pos[i]! * STRIDE + R_CADRE]!;
   let n = 0;
   for (let i = 0; i < nd; i++) {
     const f = fl[i]!;
     const o = pos[i]! * STRIDE;
-    if ((f & DR_NEED_PROMO) && !((I[o + R_A]! >>> 24) & FL_PROMOTABLE)) continue;
-    n = addCand(ctx, n, cadre[i]!, pos[i]!, q, (f & DR_PROMOTION) !== 0);
+    const a = I[o + R_A]!;
+    const flags = a >>> 24;
+    if ((f & DR_NEED_PROMO) && !(flags & FL_PROMOTABLE)) continue;
+    const c = cadre[i]!;
+    let j = 0;
+    while (j < n && cand[j] !== c) j++;
+    if (j < n || n >= MAX_SHORT) continue;
+    // admissible(), in its order.
+    if (flags & FL_AWAY) continue;
+    const promotion = (f & DR_PROMOTION) !== 0;
+    const fromUnit = I[o + R_UNIT]!;
+    const region = w.unitRegion[fromUnit]!;
+    const fromSystem = w.unitSystem[fromUnit]!;
+    const b = I[o + R_B]!;
+    const type = (b >>> 8) & 0xff;
+    if (promotion && k.requireExchange && !(flags & FL_EXCHANGED_IN_RANK) && g === region && sysQ === fromSystem) continue;
+    if (avoid && violatesAvoidance(sim, sim.store.home[c]!, g)) continue;
+    if (need) {
+      if ((need & NEED_FEMALE) && !((a >>> 16) & 0xff)) continue;
+      if ((need & NEED_YOUNG) && ((a >>> 8) & 0xff) >= YOUNG_AGE) continue;
+      if ((need & NEED_ECONOMY) && !(b & (1 << DOM_ECONOMY))) continue;
+    }
+    const sameUnit = fromUnit === unitQ;
+    if ((flags & FL_WITHHELD) && !sameUnit && !isMandatory(type)) continue;
+    if (type !== 0 && !typeAllows(sim, type, c, g, region, sameUnit, flags)) continue;
+    // scoreOf(), in its order.
+    let sc = F[o + R_PERF]! + k.promotionExchangeBonus * (b >>> 16);
+    if (b & 0xff & domBit) sc += k.domainFit;
+    sc -= barrier[fromSystem * N_SYSTEMS + sysQ]!;
+    const dl = w.level[region]! - levelQ;
+    sc -= k.crossLevel * (dl < 0 ? -dl : dl);
+    if (sameUnit) sc += k.localBias;
+    if (region === g) sc += k.regionBias;
+    cand[n] = c;
+    candPromo[n] = promotion ? 1 : 0;
+    // The organisation places the movers it planned before it promotes (MODEL.md §3.4–3.6).
+    candScore[n] = sc + (isMandatory(type) || type === MT_CARE ? k.planPriority : 0);
+    n++;
   }
   return n;
+}
+
+/** The last checks of admissible(): those of the candidate's planned move of type `type`, in region `region`, for a post in g. */
+function typeAllows(sim: Sim, type: number, c: number, g: number, region: number, sameUnit: boolean, flags: number): boolean {
+  const w = sim.world;
+  switch (type) {
+    case MT_REGULATORY:
+      // A key-post holder moved by hometown avoidance must leave the home region, not just the post.
+      if (g === region && sim.k.hometownAvoidance && (flags & FL_KEY_POST) && violatesAvoidance(sim, sim.store.home[c]!, region)) return false;
+      return !sameUnit;
+    case MT_ELECTION:
+    case MT_STRUCTURAL:
+      return !sameUnit;
+    case MT_CULTIVATION:
+      return w.level[g] === LEVEL_COUNTY;
+    case MT_CARE: {
+      const home = sim.store.home[c]!;
+      return distance(w, home, g) < distance(w, home, region);
+    }
+    case MT_DISCIPLINARY:
+      return g !== region;
+    default:
+      return true;
+  }
 }

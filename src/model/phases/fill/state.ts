@@ -98,6 +98,8 @@ export interface Ctx {
   kRecruit: number;
   /** A candidate's utilities (refusals). */
   cu: CadreUtility;
+  /** systemBarrier(from, to) of this year at from·N_SYSTEMS + to. */
+  barrier: Float64Array;
 }
 
 /** Key of the planned movers of (province, system, rank): the organisation looks first in the post's own system. */
