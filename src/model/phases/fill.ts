@@ -27,6 +27,7 @@ import { Stream } from '../../random/stream.js';
 import { streamKey } from '../../random/hash.js';
 import { N_RANKS, N_SYSTEMS } from '../../world/constants.js';
 import { systemBarrier } from '../score.js';
+import { recruitProbability } from '../wages.js';
 import { buildPools, FillState, type Ctx } from './fill/state.js';
 import { startChains } from './fill/chains.js';
 import { fillDirective } from './fill/directive.js';
@@ -58,7 +59,9 @@ export function fill(sim: Sim): void {
     kRecruit: streamKey(sim.seed, 'fill.recruit', sim.year),
     cu: new CadreUtility(sim),
     barrier: new Float64Array(N_SYSTEMS * N_SYSTEMS),
+    recruitP: new Float64Array(sim.world.nRegions),
   };
+  for (let g = 0; g < sim.world.nRegions; g++) ctx.recruitP[g] = recruitProbability(sim, g);
   for (let a = 0; a < N_SYSTEMS; a++) for (let b = 0; b < N_SYSTEMS; b++) ctx.barrier[a * N_SYSTEMS + b] = systemBarrier(sim, a, b);
   for (let r = N_RANKS - 1; r >= 0; r--) {
     if (p.matching === 'two-way') fillTwoWay(ctx, r);

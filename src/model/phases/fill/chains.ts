@@ -11,7 +11,6 @@
  */
 import type { Sim } from '../../sim.js';
 import { recruit } from '../../population.js';
-import { recruitProbability } from '../../wages.js';
 import { uniform } from '../../../random/hash.js';
 import { MT_PROMOTION, MT_STRUCTURAL, MT_VOLUNTARY } from '../../../world/constants.js';
 import { leavePools, type Ctx, type FillState } from './state.js';
@@ -108,7 +107,7 @@ export function chainEnds(ctx: Ctx, completed: boolean): void {
 export function closeUnfilled(ctx: Ctx, q: number): void {
   const { sim, st } = ctx;
   const w = sim.world;
-  if (w.postRank[q] === 0 && uniform(ctx.kRecruit, q) < recruitProbability(sim, w.postRegion[q]!)) {
+  if (w.postRank[q] === 0 && uniform(ctx.kRecruit, q) < ctx.recruitP[w.postRegion[q]!]!) {
     recruit(sim, q);
     st.chainLen[st.chain]!++;
     chainEnds(ctx, true);

@@ -146,6 +146,8 @@ export function shortlist(ctx: Ctx, q: number): number {
  * (drawFrom leaves those out), so the check of this year's movers is not made.
  */
 function judge(ctx: Ctx, q: number, nd: number): number {
+  // Most shortlists for entry posts draw no one alive: then the post's terms are not even read.
+  if (nd === 0) return 0;
   const { sim, st } = ctx;
   const w = sim.world;
   const k = sim.k;

@@ -100,6 +100,8 @@ export interface Ctx {
   cu: CadreUtility;
   /** systemBarrier(from, to) of this year at from·N_SYSTEMS + to. */
   barrier: Float64Array;
+  /** recruitProbability of each region this year. */
+  recruitP: Float64Array;
 }
 
 /** Key of the planned movers of (province, system, rank): the organisation looks first in the post's own system. */
