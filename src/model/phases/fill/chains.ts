@@ -47,25 +47,36 @@ export function moveType(sim: Sim, c: number, q: number, promotion: boolean): nu
   return promotion ? MT_PROMOTION : MT_VOLUNTARY;
 }
 
-/** Queues open post q of vacancy chain k at its rank (the queue grows by half when full; readers index st.queue[r] afresh, never a saved reference). */
+/**
+ * Queues open post q of vacancy chain k at its rank, with the post's region and
+ * system (read here, where the caller has the post at hand, so that taking it
+ * from the queue reads no post array). An entry is 4 words: post, chain,
+ * region, system. The queue grows by half when full; readers index st.queue[r]
+ * afresh, never a saved reference.
+ */
 export function pushOpen(st: FillState, sim: Sim, q: number, k: number): void {
-  const r = sim.world.postRank[q]!;
+  const w = sim.world;
+  const r = w.postRank[q]!;
   let queue = st.queue[r]!;
-  const i = 2 * st.qTail[r]!++;
+  const i = 4 * st.qTail[r]!++;
   if (i === queue.length) {
-    const grown = new Int32Array(queue.length + 2 * ((queue.length >> 2) + 16));
+    const grown = new Int32Array(queue.length + 4 * ((queue.length >> 3) + 16));
     grown.set(queue);
     st.queue[r] = queue = grown;
   }
   queue[i] = q;
   queue[i + 1] = k;
+  queue[i + 2] = w.postRegion[q]!;
+  queue[i + 3] = w.postSystem[q]!;
 }
 
-/** Takes the next open post of rank r from its queue; its chain becomes st.chain. */
+/** Takes the next open post of rank r from its queue; its chain becomes st.chain, its region st.openRegion, its system st.openSystem. */
 export function popOpen(st: FillState, r: number): number {
-  const i = 2 * st.qHead[r]!++;
+  const i = 4 * st.qHead[r]!++;
   const queue = st.queue[r]!;
   st.chain = queue[i + 1]!;
+  st.openRegion = queue[i + 2]!;
+  st.openSystem = queue[i + 3]!;
   return queue[i]!;
 }
 

@@ -38,7 +38,7 @@ export function fillDirective(ctx: Ctx, r: number): void {
   while (st.qHead[r]! < st.qTail[r]!) {
     const q = popOpen(st, r);
     if (sim.occupant[q]! >= 0) continue;
-    const n = shortlist(ctx, q);
+    const n = shortlist(ctx, q, r, st.openRegion, st.openSystem);
     let done = false;
     // Best score first; selection without sorting (shortlists are short).
     const tried = st.candPromo; // reuse: bit 2 marks tried

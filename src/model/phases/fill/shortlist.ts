@@ -98,7 +98,7 @@ function anyRegion(ctx: Ctx, g: number): number {
 }
 
 /**
- * The shortlist for post q, in st.cand[0..n), scored.
+ * The shortlist for post q (of rank r, region g, system sys), in st.cand[0..n), scored.
  *
  * In three steps, for speed: (1) all the random draws of the shortlist, in
  * the order of the sources, into st.drawPos — which members are drawn depends
@@ -108,14 +108,11 @@ function anyRegion(ctx: Ctx, g: number): number {
  * other, so the processor fetches the records in parallel instead of
  * waiting for each cache miss in turn; (3) judging the draws in order.
  */
-export function shortlist(ctx: Ctx, q: number): number {
+export function shortlist(ctx: Ctx, q: number, r: number, g: number, sys: number): number {
   const { sim, st } = ctx;
   const w = sim.world;
   const k = sim.behavior.shortlist;
-  const r = w.postRank[q]!;
-  const g = w.postRegion[q]!;
   const prov = w.provinceIndex[g]!;
-  const sys = w.postSystem[q]!;
   const appl = st.applBase;
   // 下管一级 (managementScope one-level-down): the province appoints to bureau-rank posts and to the
   // province's own posts, from the whole province; a prefecture appoints to the posts below bureau rank
@@ -135,7 +132,7 @@ export function shortlist(ctx: Ctx, q: number): number {
   // Movers of another system (a cross-system exchange, which barriers make harder to win).
   nd = drawFrom(ctx, movers(st, f, prov, (sys + 1 + ctx.rng.int(N_SYSTEMS - 1)) % N_SYSTEMS, r), Math.max(1, k >> 1), nd, 0);
   nd = drawFrom(ctx, appl + g * N_RANKS + r, k, nd, 0);
-  return judge(ctx, q, nd);
+  return judge(ctx, q, g, sys, nd);
 }
 
 /**
@@ -145,7 +142,7 @@ export function shortlist(ctx: Ctx, q: number): number {
  * system barriers from a table (ctx.barrier). A drawn record is never stale
  * (drawFrom leaves those out), so the check of this year's movers is not made.
  */
-function judge(ctx: Ctx, q: number, nd: number): number {
+function judge(ctx: Ctx, q: number, g: number, sysQ: number, nd: number): number {
   // Most shortlists for entry posts draw no one alive: then the post's terms are not even read.
   if (nd === 0) return 0;
   const { sim, st } = ctx;
@@ -155,8 +152,6 @@ function judge(ctx: Ctx, q: number, nd: number): number {
   const pos = st.drawPos, cadre = st.drawCadre, fl = st.drawFlags;
   const cand = st.cand, candScore = st.candScore, candPromo = st.candPromo;
   const barrier = ctx.barrier;
-  const g = w.postRegion[q]!;
-  const sysQ = w.postSystem[q]!;
   const unitQ = w.postUnit[q]!;
   const domBit = 1 << w.postDomain[q]!;
   const levelQ = w.level[g]!;

@@ -46,6 +46,9 @@ export class FillState {
   readonly qTail = new Int32Array(N_RANKS);
   /** Vacancy chain of the open post being filled now (set when it is taken from its queue). */
   chain = 0;
+  /** Region and system of the open post last taken from a queue (popOpen). */
+  openRegion = 0;
+  openSystem = 0;
   /** Starting rank and length of each vacancy chain of the year. */
   chainRank = new Uint8Array(1024);
   chainLen = new Int32Array(1024);
@@ -79,10 +82,10 @@ export class FillState {
     this.applBase = this.moverBase + w.provinces.length * N_SYSTEMS * N_RANKS;
     this.prefBase = this.applBase + w.nRegions * N_RANKS;
     this.pools = new Buckets(this.prefBase + w.nRegions * N_SYSTEMS * N_RANKS);
-    // Queues of (post, chain) pairs. They start small and grow (pushOpen): a year opens a fraction
-    // of the posts, and keeping each open post's chain in its queue entry saves an array over all posts.
+    // Queues of (post, chain, region, system) entries. They start small and grow (pushOpen): a year opens a
+    // fraction of the posts, and keeping each open post's chain in its queue entry saves an array over all posts.
     this.queue = [];
-    for (let r = 0; r < N_RANKS; r++) this.queue.push(new Int32Array(2 * Math.max(16, w.postsByRank[r]! >> 4)));
+    for (let r = 0; r < N_RANKS; r++) this.queue.push(new Int32Array(4 * Math.max(16, w.postsByRank[r]! >> 4)));
     this.moved = new MovedBits(sim.store.capacity);
     this.posOf = new Int32Array(0);
     this.stale = new Int32Array(0);

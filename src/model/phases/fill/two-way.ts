@@ -33,7 +33,7 @@ export function fillTwoWay(ctx: Ctx, r: number): void {
     const ucur: number[] = [];
     for (let j = 0; j < batch.length; j++) {
       const q = batch[j]!;
-      const n = shortlist(ctx, q);
+      const n = shortlist(ctx, q, r, w.postRegion[q]!, w.postSystem[q]!);
       for (let i = 0; i < n; i++) {
         const c = st.cand[i]!;
         let li = local[c]!;
