@@ -60,16 +60,20 @@ function swap(sim: Sim, st: FillState, a: number, b: number): void {
   const pa = s.post[a]!, pb = s.post[b]!;
   leavePools(st, a);
   leavePools(st, b);
-  for (const [c, from, to] of [[a, pa, pb], [b, pb, pa]] as const) {
-    sim.log.push(c, from, to, s.region[c]!, w.postRegion[to]!, s.rank[c]!, w.postRank[to]!, s.mover[c]!, s.yearsInPost[c]!, s.yearsInRank[c]!);
-  }
-  for (const [c, to] of [[a, pb], [b, pa]] as const) {
-    sim.occupant[to] = c;
-    s.post[c] = to;
-    s.region[c] = w.postRegion[to]!;
-    s.moved[c] = 1;
-    st.moved.set(c);
-    s.satisfaction[c] = 0;
-    sim.postNeed[to] = 0;
-  }
+  sim.log.push(a, pa, pb, s.region[a]!, w.postRegion[pb]!, s.rank[a]!, w.postRank[pb]!, s.mover[a]!, s.yearsInPost[a]!, s.yearsInRank[a]!);
+  sim.log.push(b, pb, pa, s.region[b]!, w.postRegion[pa]!, s.rank[b]!, w.postRank[pa]!, s.mover[b]!, s.yearsInPost[b]!, s.yearsInRank[b]!);
+  takePost(sim, st, a, pb);
+  takePost(sim, st, b, pa);
+}
+
+/** Cadre c takes post `to` in a swap (its old post is taken by the other). */
+function takePost(sim: Sim, st: FillState, c: number, to: number): void {
+  const s = sim.store;
+  sim.occupant[to] = c;
+  s.post[c] = to;
+  s.region[c] = sim.world.postRegion[to]!;
+  s.moved[c] = 1;
+  st.moved.set(c);
+  s.satisfaction[c] = 0;
+  sim.postNeed[to] = 0;
 }
