@@ -6,7 +6,7 @@
  * posts, occupants; draws of the fill stream.
  */
 import type { Sim } from '../../sim.js';
-import { STRIDE, R_CADRE } from '../../buckets.js';
+import { STRIDE, R_B, R_CADRE } from '../../buckets.js';
 import { N_SYSTEMS } from '../../../world/constants.js';
 import { refuses } from './directive.js';
 import { admissible, isMandatory } from './shortlist.js';
@@ -33,7 +33,8 @@ export function rotate(ctx: Ctx, r: number): void {
         const ia = pool.pos(key, i);
         const a = pool.rec[ia * STRIDE + R_CADRE]!;
         let partner = -1;
-        if (!isStale(st, ia) && isMandatory(s.mover[a]!)) {
+        // The planned move's type from the record (the store's mover column does not change in the phase).
+        if (!isStale(st, ia) && isMandatory((pool.rec[ia * STRIDE + R_B]! >>> 8) & 0xff)) {
           for (let t = 0; t < k && partner < 0; t++) {
             const otherKey = t < k - 2 ? key : moverKey(st, prov, ctx.rng.int(N_SYSTEMS), r);
             const n = pool.count(otherKey);
@@ -41,7 +42,7 @@ export function rotate(ctx: Ctx, r: number): void {
             const ib = pool.pos(otherKey, ctx.rng.int(n));
             if (isStale(st, ib)) continue;
             const b = pool.rec[ib * STRIDE + R_CADRE]!;
-            if (b === a || !isMandatory(s.mover[b]!)) continue;
+            if (b === a || !isMandatory((pool.rec[ib * STRIDE + R_B]! >>> 8) & 0xff)) continue;
             const pa = s.post[a]!, pb = s.post[b]!;
             if (!admissible(sim, st, pool.rec, ia * STRIDE, pb, false) || !admissible(sim, st, pool.rec, ib * STRIDE, pa, false)) continue;
             if (!twoWay && (refuses(ctx, a, pb) || refuses(ctx, b, pa))) continue;
