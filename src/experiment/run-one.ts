@@ -59,7 +59,7 @@ export function runOne(scenario: Scenario, seed: number, opts: { check?: boolean
   const fd = opts.spells === undefined ? -1 : openSync(opts.spells, 'w');
   let r;
   try {
-    const spells = fd < 0 ? undefined : { replicate: opts.replicate ?? 0, sink: (chunk: string) => void writeSync(fd, chunk) };
+    const spells = fd < 0 ? undefined : { replicate: opts.replicate ?? 0, sink: (chunk: Uint8Array) => void writeSync(fd, chunk) };
     r = simulate(scenario, seed, { check: opts.check, events: opts.events, world: worldFor(scenario), spells });
   } finally {
     if (fd >= 0) closeSync(fd);

@@ -41,9 +41,10 @@ export interface SimulateOptions {
   phaseClock?: Float64Array;
   /**
    * Write career records (docs/SPELLS.md): every spell of the run, burn-in included, as CSV rows
-   * (no header) starting with `replicate`, handed to `sink` in chunks. Changes nothing else.
+   * (no header) starting with `replicate`, handed to `sink` in chunks of UTF-8 (views of a buffer
+   * that is reused once the call returns). Changes nothing else.
    */
-  spells?: { replicate: number; sink: (chunk: string) => void };
+  spells?: { replicate: number; sink: (chunk: Uint8Array) => void };
 }
 
 export interface RunResult {

@@ -152,6 +152,8 @@ export function flagOf(cell: string): boolean | undefined {
 
 /** Sex cell: 1 female, 0 male, -1 empty, undefined if unreadable. */
 export function sexOf(cell: string): number | undefined {
+  if (cell === 'M') return 0;
+  if (cell === 'F') return 1;
   switch (cell.trim().toLowerCase()) {
     case 'f': case 'female': case '女': return 1;
     case 'm': case 'male': case '男': return 0;

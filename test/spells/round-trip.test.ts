@@ -99,6 +99,11 @@ describe('run --spells, then observe: the same metrics', () => {
       });
       expect(compared).toBeGreaterThan(0);
       const spells = readFileSync(path.join(tmp, `run-${tag}`, 'spells.csv'), 'utf8');
+      if (what === 'directive matching') {
+        // The records do not depend on the threads.
+        expect(cf(['run', scenario, ...small, ...sets, '--replicates', '2', '--threads', '1', '--spells', '--quiet', '--out', `run1-${tag}`]).code).toBe(0);
+        expect(readFileSync(path.join(tmp, `run1-${tag}`, 'spells.csv')).equals(Buffer.from(spells))).toBe(true);
+      }
       if (what === 'directive matching' || what.startsWith('secondments')) {
         // Without post numbers (as a researcher's records): the posts are the spells' own, and
         // everything comes out the same but the vacancies, which need the posts nobody holds, and
