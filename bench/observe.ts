@@ -1,10 +1,10 @@
 /**
  * `node dist/bench/observe.js`: career records at scale (docs/SPELLS.md).
  *
- * 1. What `--spells` adds to a run: the same run (gansu preset, BENCH_OBSERVE_SCALE, default 1,
- *    about 130 000 cadres; 45 years of burn-in and 10 reported) with and without its records
- *    written to a file (as a worker writes them), alternated: without, with, with, without.
- * 2. `observe` on those records (about a million spells at scale 1), each time in a fresh
+ * 1. What `--spells` adds to a run: the same run (gansu preset, BENCH_OBSERVE_SCALE, default 1.2,
+ *    about 155 000 cadres; 45 years of burn-in and 10 reported) with and without its records
+ *    written to a file (as a worker writes them), alternated twice: without, with, with, without.
+ * 2. `observe` on those records (about a million spells at scale 1.2), each time in a fresh
  *    process on one core: the median of three, rows per second and the process's peak memory.
  *
  * Prints Markdown to paste into bench/RESULTS.md.
@@ -20,7 +20,7 @@ import { buildWorld } from '../src/world/world.js';
 import { observe } from '../src/spells/observe.js';
 import { SPELL_HEADER } from '../src/spells/format.js';
 
-const scale = Number(process.env.BENCH_OBSERVE_SCALE ?? 1);
+const scale = Number(process.env.BENCH_OBSERVE_SCALE ?? 1.2);
 const raw = { name: 'bench-observe', seed: 1, startYear: 2026, burnIn: 45, years: 10, world: { preset: 'gansu' as const, scale } };
 
 if (process.argv[2] === '--one') {
