@@ -8,3 +8,5 @@ export { METRICS, METRIC_NAMES, HEADLINE } from './metrics/definitions.js';
 export { runReplicates, replicateSeeds } from './experiment/replicates.js';
 export { runSeed } from './random/hash.js';
 export { summarize, t975 } from './experiment/stats.js';
+export { observe, type ObserveResult } from './spells/observe.js';
+export { SPELL_COLUMNS, SPELL_HEADER, KINDS } from './spells/format.js';

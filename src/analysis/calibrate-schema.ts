@@ -4,7 +4,9 @@
  * calibrated`. Parameters are dotted paths into the scenario with numeric
  * ranges; each target names a metric (METRIC_NAMES), the years it is read in
  * (one `year`, a `window` [from, to] or a list of `years`; the metric is
- * averaged over them within a run), an observed value, how it compares
+ * averaged over them within a run), an observed value — a figure, or a
+ * timeseries.csv of observed metrics (`observedFile`: `cadreflow observe` on
+ * career records, read as a run's is) — how it compares
  * (`equal`, `at-least`, `at-most`), a tolerance and a weight. `method` is
  * the search (nelder-mead, the default) or Bayesian calibration by ABC-SMC
  * (abc-smc, src/analysis/abc-smc.ts).
@@ -22,13 +24,15 @@ export const TargetSchema = z
     window: z.tuple([year, year]).optional().describe('[from, to]: the metric is averaged over these years within a run.'),
     years: z.array(year).min(1).optional().describe('A list of years (e.g. the election years) the metric is averaged over.'),
     relation: z.enum(['equal', 'at-least', 'at-most']).default('equal').describe('equal: the mean should be near observed; at-least / at-most: only a shortfall / excess counts.'),
-    observed: z.number().describe('The observed figure.'),
+    observed: z.number().optional().describe('The observed figure (or observedFile).'),
+    observedFile: z.string().min(1).optional().describe('Instead of observed: a timeseries.csv of observed metrics, relative to this file — cadreflow observe on career records (docs/SPELLS.md). The observed figure is the metric averaged over the target’s years within each replicate of the file, then over its replicates, as a run’s value is.'),
     tolerance: z.number().gt(0).optional().describe('How far the simulated mean may be from the observed value and still count as a fit; also the unit of the distance.'),
     weight: z.number().min(0).default(1).describe('Weight of the target in the distance.'),
     source: z.string().default('').describe('Where the observed figure comes from.'),
   })
   .strict()
   .refine((t) => [t.year, t.window, t.years].filter((x) => x !== undefined).length === 1, { message: 'exactly one of year, window or years' })
+  .refine((t) => (t.observed === undefined) !== (t.observedFile === undefined), { message: 'exactly one of observed (a figure) or observedFile (a timeseries.csv of observed metrics)' })
   .refine((t) => !t.window || t.window[1] >= t.window[0], { message: 'window must be [from, to] with from ≤ to', path: ['window'] });
 
 const seed = z.number().int().min(0).max(4294967295);

@@ -82,7 +82,9 @@ export function loadCalibration(file: string, o: CalibrationOverrides = {}): Cal
   const method = cal.method.type === 'nelder-mead'
     ? { ...cal.method, type: undefined, budget: undefined }
     : { ...cal.method, generations: undefined, minAcceptance: undefined };
-  const hash = createHash('sha256').update(JSON.stringify({ version: programVersion(), cal: { ...cal, method }, base, sets })).digest('hex').slice(0, 20);
+  // Observed figures read from files are part of what is fitted: a changed file is another calibration (absent otherwise, so that earlier hashes stand).
+  const observedFromFiles = targets.some((t) => t.observedFile !== undefined) ? { observed: targets.map((t) => t.observed) } : {};
+  const hash = createHash('sha256').update(JSON.stringify({ version: programVersion(), cal: { ...cal, method }, base, sets, ...observedFromFiles })).digest('hex').slice(0, 20);
   return { file, cal, baseRaw, sets, cliSets: o.set ?? [], base, paths, ranges, targets, hash };
 }
 

@@ -56,7 +56,6 @@ import { RunPool } from '../experiment/pool.js';
 import { csvRow } from '../experiment/csv.js';
 import { AbcSmc, summarizeParameter, type AbcPrior, type Particle, type StopReason } from './abc-smc.js';
 import { finiteMean, objective, runValue, type ResolvedTarget } from './calibrate-objective.js';
-import type { Target } from './calibrate-schema.js';
 
 export interface SbcParameter {
   /** A name; for the CadreFlow simulator, the dotted path of the scenario field. */
@@ -320,7 +319,7 @@ export function cadreflowSimulator(m: CadreFlowSbcModel): SbcSimulator & { close
       );
     },
     distance(simulated: number[], observed: number[]): number {
-      const withObserved: Target[] = targets.map((t, i) => ({ ...t, observed: observed[i]! }));
+      const withObserved: ResolvedTarget[] = targets.map((t, i) => ({ ...t, observed: observed[i]! }));
       return objective(withObserved, simulated);
     },
     close: () => pool.close(),

@@ -43,7 +43,8 @@ export function fitTable(rows: FitRow[]): string {
     r.target.label,
     r.target.metric,
     r.target.windowText,
-    `${r.target.relation === 'at-least' ? '≥ ' : r.target.relation === 'at-most' ? '≤ ' : ''}${r.target.observed}`,
+    // A figure read from a timeseries.csv (observedFile) is a mean: shown to 4 significant digits.
+    `${r.target.relation === 'at-least' ? '≥ ' : r.target.relation === 'at-most' ? '≤ ' : ''}${r.target.observedFile === undefined ? r.target.observed : Number(r.target.observed.toPrecision(4))}`,
     `${fmt(r.mean)} [${fmt(r.ciLow)}, ${fmt(r.ciHigh)}]`,
     r.target.tolerance === undefined ? '–' : `± ${r.target.tolerance}`,
     r.within === undefined ? '–' : r.within ? 'yes' : 'no',

@@ -37,6 +37,7 @@ program
   .option('--set <path=value>', 'override a scenario field, e.g. policy.maxTenure=8 (repeatable)', collect, [])
   .option('--out <dir>', 'results directory (default: results/<scenario name>)')
   .option('--events', 'also write events.csv, one row per move')
+  .option('--spells', 'also write spells.csv, the career records: one row per cadre per post held (docs/SPELLS.md)')
   .option('--check', 'check every invariant of the model each year')
   .option('--precision <metric=h>', 'add replicates (doubling) until the 95% CI half-width of the metric in the last year is at most h, e.g. stagnation_share=0.005')
   .option('--max-replicates <m>', 'with --precision: stop at m replicates (default 200)')
@@ -115,6 +116,18 @@ program
   .option('--seeds-per-particle <m>', 'with --posterior: seeds each drawn particle runs on (default 2)')
   .option('--submit', 'submit both jobs with sbatch and print their ids')
   .action(slurmCommand);
+
+program
+  .command('observe')
+  .description('the model’s metrics on career records: read a spells file (run --spells, or a researcher’s; docs/SPELLS.md) and write timeseries.csv for the years of a scenario')
+  .argument('<spells>', 'spells CSV file')
+  .requiredOption('--scenario <file>', 'scenario JSON file: the world (regions, posts) and the reported years')
+  .option('--set <path=value>', 'override a scenario field, as for run (repeatable)', collect, [])
+  .option('--out <dir>', 'results directory (default: results/observe-<file name>)')
+  .option('--skip-bad', 'set bad records aside (with the rest of each person’s career) in rejected.csv and go on, instead of stopping with exit code 2')
+  .option('--force', 'replace an existing results directory')
+  .option('--quiet', 'no table')
+  .action(async (file, o) => (await import('./observe.js')).observeCommand(file, o));
 
 program
   .command('schema')

@@ -1,5 +1,7 @@
 /** `cadreflow run`: replicates of a scenario in worker threads, the results directory and a table of headline metrics. */
 import path from 'node:path';
+import { closeSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { SPELL_HEADER } from '../spells/format.js';
 import { loadScenario } from '../scenario/load.js';
 import { buildWorld } from '../world/world.js';
 import { InputError } from '../scenario/errors.js';
@@ -28,6 +30,7 @@ export interface RunOptions {
   set?: string[];
   out?: string;
   events?: boolean;
+  spells?: boolean;
   check?: boolean;
   precision?: string;
   maxReplicates?: string;
@@ -73,7 +76,9 @@ export async function runCommand(file: string, o: RunOptions): Promise<void> {
       runBatch: async (from, to) => {
         const bar = progress(to - from, `run ${scenario.name}${from > 0 ? ` (replicates ${from + 1}–${to})` : ''}`, 'runs', o.quiet);
         const seeds = replicateSeeds(scenario, to).slice(from);
-        const rs = await runAll(seeds.map((seed, i) => ({ scenario: scenarioOf(from + i), seed, check: o.check, events })), { threads: Math.min(threads, to - from), onResult: () => bar.tick() });
+        const rs = await runAll(seeds.map((seed, i) => ({
+          scenario: scenarioOf(from + i), seed, check: o.check, events, replicate: from + i, ...(o.spells ? { spells: spellsPart(dir, from + i) } : {}),
+        })), { threads: Math.min(threads, to - from), onResult: () => bar.tick() });
         bar.stop();
         return rs;
       },
@@ -86,6 +91,7 @@ export async function runCommand(file: string, o: RunOptions): Promise<void> {
     dir.write('timeseries.csv', csvRow(TIMESERIES_HEADER) + timeseriesRows(results, 0, particles));
     dir.write('summary.csv', csvRow(SUMMARY_HEADER) + summaryRows(results, 0, groups));
     if (events) dir.write('events.csv', csvRow(EVENTS_HEADER) + eventRowsCsv(results));
+    if (o.spells) joinSpells(dir, n);
     const manifest = {
       ...baseManifest('run'),
       scenarioFile: path.resolve(file),
@@ -102,7 +108,7 @@ export async function runCommand(file: string, o: RunOptions): Promise<void> {
       seconds: secs,
       world: { regions: world.nRegions, posts: world.nPosts, cadresAtEnd: results.map((r) => r.cadres) },
       metrics: METRIC_NAMES,
-      files: ['timeseries.csv', 'summary.csv', ...(events ? ['events.csv'] : []), 'manifest.json'],
+      files: ['timeseries.csv', 'summary.csv', ...(events ? ['events.csv'] : []), ...(o.spells ? ['spells.csv'] : []), 'manifest.json'],
     };
     dir.write('manifest.json', JSON.stringify(manifest, null, 2) + '\n');
     (await import('../report/report.js')).writeReportAfterRun(dir.partial, dir.target);
@@ -124,5 +130,31 @@ export async function runCommand(file: string, o: RunOptions): Promise<void> {
   } catch (e) {
     dir.abandon();
     throw e;
+  }
+}
+
+/** Where replicate k writes its career records, in the partial results directory. */
+function spellsPart(dir: ResultsDir, k: number): string {
+  return dir.file(`.spells-${k}.part`);
+}
+
+/** spells.csv: the header, then the records of replicates 0 … n − 1 in order (copied in chunks; each part is removed). */
+function joinSpells(dir: ResultsDir, n: number): void {
+  const out = openSync(dir.file('spells.csv'), 'w');
+  const buf = Buffer.alloc(1 << 20);
+  try {
+    writeSync(out, csvRow(SPELL_HEADER));
+    for (let k = 0; k < n; k++) {
+      const part = spellsPart(dir, k);
+      const fd = openSync(part, 'r');
+      try {
+        for (let m; (m = readSync(fd, buf, 0, buf.length, null)) > 0;) writeSync(out, buf, 0, m);
+      } finally {
+        closeSync(fd);
+      }
+      rmSync(part);
+    }
+  } finally {
+    closeSync(out);
   }
 }

@@ -6,12 +6,15 @@
 import type { Scenario } from '../scenario/schema.js';
 import { simulate } from '../model/simulate.js';
 import { buildWorld, type World } from '../world/world.js';
+import { closeSync, openSync, writeSync } from 'node:fs';
 
 export interface RunTask {
   scenario: Scenario;
   seed: number;
   check?: boolean;
   events?: boolean;
+  /** Write the run's career records (spells rows, no header) to this file (run --spells). */
+  spells?: string;
   /** Design point and replicate, for messages and for fault injection in tests. */
   point?: number;
   replicate?: number;
@@ -51,9 +54,16 @@ function injectedFailure(opts: { point?: number; replicate?: number }): void {
   if (spec.split(',').includes(`${opts.point}/${opts.replicate}`)) throw new Error(`injected failure at point ${opts.point}, replicate ${opts.replicate}`);
 }
 
-export function runOne(scenario: Scenario, seed: number, opts: { check?: boolean; events?: boolean; point?: number; replicate?: number } = {}): PackedResult {
+export function runOne(scenario: Scenario, seed: number, opts: { check?: boolean; events?: boolean; spells?: string; point?: number; replicate?: number } = {}): PackedResult {
   injectedFailure(opts);
-  const r = simulate(scenario, seed, { check: opts.check, events: opts.events, world: worldFor(scenario) });
+  const fd = opts.spells === undefined ? -1 : openSync(opts.spells, 'w');
+  let r;
+  try {
+    const spells = fd < 0 ? undefined : { replicate: opts.replicate ?? 0, sink: (chunk: Uint8Array) => void writeSync(fd, chunk) };
+    r = simulate(scenario, seed, { check: opts.check, events: opts.events, world: worldFor(scenario), spells });
+  } finally {
+    if (fd >= 0) closeSync(fd);
+  }
   const m = r.metrics[0]?.length ?? 0;
   const metrics = new Float64Array(r.years.length * m);
   r.metrics.forEach((row, i) => metrics.set(row, i * m));

@@ -3,7 +3,7 @@
  * small pure function of the year's Tally. NaN where a metric is undefined
  * (e.g. no moves this year); it is written as an empty CSV cell.
  */
-import type { Tally } from './tally.js';
+import { TALLY_NEEDS, type Need, type Tally } from './tally.js';
 
 const ratio = (a: number, b: number): number => (b > 0 ? a / b : NaN);
 
@@ -89,4 +89,23 @@ export function computeMetrics(t: Tally): Float64Array {
   const out = new Float64Array(METRICS.length);
   for (let i = 0; i < METRICS.length; i++) out[i] = METRICS[i]!.value(t);
   return out;
+}
+
+/**
+ * What a metric needs of career records (cadreflow observe): the union of TALLY_NEEDS over the
+ * counts its value reads, found by reading them through a proxy (the definitions are
+ * straight-line expressions of the Tally, so one call reads every count they use).
+ */
+export function metricNeeds(m: MetricDef): Need[] {
+  const read = new Set<string>();
+  const dummy = new Float64Array(8);
+  const probe = new Proxy({}, { get: (_t, k) => { read.add(String(k)); return dummy; } });
+  m.value(probe as Tally);
+  const needs = new Set<Need>();
+  for (const k of read) {
+    const n = TALLY_NEEDS[k as keyof Tally];
+    if (!n) throw new Error(`metric ${m.name} reads ${k}, which is not a count of the Tally`);
+    for (const x of n) needs.add(x);
+  }
+  return [...needs].sort();
 }

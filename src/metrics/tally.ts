@@ -2,10 +2,43 @@
  * The counts behind the metrics of MODEL.md §5, gathered in one pass over
  * cadres, one over this year's moves, one over posts and one over teams. The
  * metric definitions (definitions.ts) are small pure functions of a Tally.
+ *
+ * The passes read a TallySource: the columns, the year's move log and the
+ * counters that a running Sim has, and that `cadreflow observe` rebuilds year
+ * by year from a spells file (src/spells/rebuild.ts). Both call this code, so
+ * a simulation and its career records are measured by one implementation.
+ * TALLY_NEEDS says what each count needs of the records.
  */
-import type { Sim } from '../model/sim.js';
+import type { YearCounters } from '../model/sim.js';
+import type { CadreStore } from '../model/store.js';
+import type { MoveLog } from '../model/move-log.js';
+import type { World } from '../world/world.js';
+import type { Policy } from '../scenario/schema.js';
 import { BASE_PAY, F_HEAD, F_KEY, F_LEADER, F_TEAM, LEVEL_PREFECTURE, MT_RETURN, MT_SECONDMENT, N_RANKS, popcount8, SYS_LINE } from '../world/constants.js';
 import { allowanceShare } from '../model/wages.js';
+
+/** The world as the tally reads it: regions, posts (flags, units, systems, domains), units of posts by region, teams. */
+export type TallyWorld = Pick<World, 'nRegions' | 'level' | 'hardship' | 'prefecture' | 'wageIndex' | 'nPosts' | 'postRegion' | 'postFlags'
+  | 'postSystem' | 'postDomain' | 'postUnit' | 'nUnits' | 'unitPostStart' | 'teamStart' | 'teamPosts'>;
+/** The cadre columns the tally reads (slot-indexed; a slot is empty when post < 0). */
+export type TallyStore = Pick<CadreStore, 'capacity' | 'post' | 'yearsInPost' | 'rank' | 'region' | 'secondRegion' | 'home' | 'domainsServed'
+  | 'levelsServed' | 'systemsServed' | 'regionsServed' | 'yearsInRegion' | 'ties'>;
+/** The year's moves as the tally reads them. */
+export type TallyLog = Pick<MoveLog, 'n' | 'type' | 'fromPost' | 'toPost' | 'fromRegion' | 'toRegion' | 'fromRank' | 'toRank' | 'tenure' | 'rankYears'>;
+
+/** What the tally reads: a Sim is one; observe builds another from career records. */
+export interface TallySource {
+  /** The calendar year whose end the state describes. */
+  year: number;
+  world: TallyWorld;
+  store: TallyStore;
+  /** Occupant of each post, -1 = vacant. */
+  occupant: Int32Array;
+  log: TallyLog;
+  counters: YearCounters;
+  policy: Pick<Policy, 'hardshipAllowance' | 'tenureFromRank' | 'maxTenure'>;
+  scenario: { outputs: { stagnationYears: number } };
+}
 
 export interface Tally {
   year: number;
@@ -81,12 +114,47 @@ export interface Tally {
   chainsLen: Float64Array;
 }
 
+/**
+ * What a count needs of career records (cadreflow observe, docs/SPELLS.md): a column of the
+ * spells file (rank, region, system, domain, leader, team, key — key_post and head —, home,
+ * start_kind, end_kind); `history`, careers known from entry (start_kind given, and in that
+ * year no one in post whose career began before the records); `posts`, every spell in a post
+ * of the scenario's world (so that posts nobody holds are known: vacancies); `chains`, vacancy
+ * chains traced through the posts of the world (posts and start kinds, in a model that fills
+ * vacancies by chains: not push docking); or `ties`, local ties, a latent trait that career
+ * records do not carry.
+ */
+export type Need = 'rank' | 'region' | 'system' | 'domain' | 'leader' | 'team' | 'key' | 'home' | 'start_kind' | 'end_kind' | 'history' | 'posts' | 'ties' | 'chains';
+
+/** A move is counted unless it is a promotion within the unit (region × system × domain): it needs all four. */
+const MOVE: readonly Need[] = ['rank', 'region', 'system', 'domain'];
+
+/** The needs of each count of the Tally; a metric needs those of the counts it reads (definitions.ts metricNeeds). */
+export const TALLY_NEEDS: { readonly [K in keyof Tally]: readonly Need[] } = {
+  year: [], headcount: [], headcountStart: [], stagnant: [], yearsInPostSum: [],
+  stagnantByRank: ['rank'], byRank: ['rank'], senior: ['rank'], tenureSubject: ['rank'], overdue: ['rank'],
+  byLevel: ['rank', 'region'], stagnantByLevel: ['rank', 'region'], allowanceCost: ['rank', 'region'],
+  domainsSum: ['domain', 'history'], composite: ['rank', 'domain', 'region', 'history'], grassroots: ['rank', 'region', 'history'],
+  crossSystem: ['system', 'history'], tiesSum: ['ties'],
+  keyHolders: ['rank', 'key', 'region'], keyLocal: ['rank', 'key', 'region', 'home'],
+  moves: MOVE, fastMoves: MOVE, crossRegion: MOVE, reverse: MOVE, forward: MOVE, levelMoves: MOVE, downward: MOVE,
+  horizontal: MOVE, vertical: MOVE, samePost: MOVE, rotation: MOVE, withinSystem: MOVE, crossSystemMoves: MOVE,
+  partyGov: MOVE, professional: MOVE, leaders: [...MOVE, 'leader'], nonLeaders: [...MOVE, 'leader'],
+  longTenureTransfers3: ['rank'], promotions: ['rank'], promByRank: ['rank'],
+  promotionsExchanged: ['rank', 'region', 'system'], promExByRank: ['rank', 'region', 'system'], promYearsByRank: ['rank', 'history'],
+  teamNew: ['team', 'region'], teamNewExchanged: ['team', 'region'], teamMembers: ['team', 'region'],
+  teams: ['team', 'region'], teamsStagnant: ['team', 'region', 'history'],
+  posts: ['posts'], vacant: ['posts'], hardshipPosts: ['posts'], hardshipVacant: ['posts'],
+  quits: ['end_kind'], retirements: ['end_kind'], dismissals: ['end_kind'], recruits: ['start_kind'],
+  chainsDone: ['chains', 'start_kind'], chainsLen: ['chains', 'start_kind'],
+};
+
 /** A team member counts as exchanged in if they came from another region within this many years (板结 of teams). */
 export const TEAM_RECENT_YEARS = 5;
 /** A full term (一届): the study's "任职时间较长" read as five years or more in the post. */
 export const LONG_TENURE_YEARS = 5;
 
-export function tally(sim: Sim): Tally {
+export function tally(sim: TallySource): Tally {
   const w = sim.world;
   const t: Tally = {
     year: sim.year, headcount: 0, headcountStart: sim.counters.headcountStart, stagnant: 0,
@@ -111,7 +179,7 @@ export function tally(sim: Sim): Tally {
 // The passes are separate functions: each loop is then optimised with its own
 // type feedback, where one long function was deoptimised year after year.
 
-function tallyCadres(sim: Sim, t: Tally): void {
+function tallyCadres(sim: TallySource, t: Tally): void {
   const s = sim.store;
   const w = sim.world;
   const p = sim.policy;
@@ -178,7 +246,7 @@ function tallyCadres(sim: Sim, t: Tally): void {
   t.keyHolders = keyHolders; t.keyLocal = keyLocal; t.tenureSubject = tenureSubject; t.overdue = overdue; t.allowanceCost = allowanceCost;
 }
 
-function tallyMoves(sim: Sim, t: Tally): void {
+function tallyMoves(sim: TallySource, t: Tally): void {
   const w = sim.world;
   // Moves (returns from secondment are not moves; promotions within the unit are not exchange moves).
   const log = sim.log;
@@ -233,7 +301,7 @@ function tallyMoves(sim: Sim, t: Tally): void {
  * functions: as one, V8 optimised it inside the first loop and deoptimised it
  * at the code after, year after year.)
  */
-function tallyPosts(sim: Sim, t: Tally): void {
+function tallyPosts(sim: TallySource, t: Tally): void {
   const w = sim.world;
   const nR = w.nRegions;
   const hardship = w.hardship;
@@ -252,7 +320,7 @@ function tallyPosts(sim: Sim, t: Tally): void {
 }
 
 /** Teams: stagnant if no member arrived from another region in the last TEAM_RECENT_YEARS years; members by region level. */
-function tallyTeams(sim: Sim, t: Tally): void {
+function tallyTeams(sim: TallySource, t: Tally): void {
   const s = sim.store;
   const w = sim.world;
   for (let g = 0; g < w.nRegions; g++) {

@@ -57,3 +57,28 @@ export class MoveLog {
     this.type[i] = type; this.tenure[i] = tenure; this.rankYears[i] = rankYears;
   }
 }
+
+/**
+ * The year's leavers, for career records (run --spells): the cadre's id (CadreStore.id, read
+ * before its slot is freed) and how it left (constants EXIT_*). Written by the exit phases only
+ * when a Sim has one (Sim.exitLog); cleared by its reader.
+ */
+export class ExitLog {
+  n = 0;
+  id = new Int32Array(256);
+  kind = new Uint8Array(256);
+
+  clear(): void {
+    this.n = 0;
+  }
+
+  push(id: number, kind: number): void {
+    if (this.n === this.id.length) {
+      const id2 = new Int32Array(this.n * 2), k2 = new Uint8Array(this.n * 2);
+      id2.set(this.id); k2.set(this.kind);
+      this.id = id2; this.kind = k2;
+    }
+    this.id[this.n] = id;
+    this.kind[this.n++] = kind;
+  }
+}

@@ -102,6 +102,7 @@ export function initialPopulation(sim: Sim): void {
     if (uniform(seedKey, p, 0) >= fill) continue;
     const c = s.allocate();
     s.key[c] = hash2(seedKey, p);
+    s.id[c] = sim.nextId++;
     drawTraits(sim, c);
     seat(sim, c, p);
     const ib = drawBase(INIT, s.key[c]!);
@@ -136,6 +137,7 @@ export function recruit(sim: Sim, p: number): number {
   const s = sim.store;
   const c = s.allocate();
   s.key[c] = hash2(hash2(sim.seed, RECRUIT), hash2(sim.year, p));
+  s.id[c] = sim.nextId++;
   drawTraits(sim, c);
   seat(sim, c, p);
   const rb = drawBase(RECRUIT, s.key[c]!);

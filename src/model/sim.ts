@@ -7,7 +7,7 @@
 import type { Behavior, Policy, Scenario } from '../scenario/schema.js';
 import type { World } from '../world/world.js';
 import { CadreStore } from './store.js';
-import { MoveLog } from './move-log.js';
+import { MoveLog, type ExitLog } from './move-log.js';
 import { hotParams, type HotParams } from './params.js';
 
 export interface YearCounters {
@@ -54,6 +54,10 @@ export interface Sim {
   /** Attractiveness of a region to a typical recruit, relative to the best region of its province (≤ 0). */
   attract: Float64Array;
   log: MoveLog;
+  /** The year's leavers, kept only while career records are written (run --spells); null otherwise. */
+  exitLog: ExitLog | null;
+  /** The id (CadreStore.id) the next cadre created gets. */
+  nextId: number;
   counters: YearCounters;
   /** Run invariant checks every year. */
   check: boolean;
@@ -85,6 +89,8 @@ export function createSim(scenario: Scenario, world: World, seed: number): Sim {
     lnPayAway: new Float64Array(n),
     attract: new Float64Array(n),
     log: new MoveLog(Math.max(1024, world.nPosts >> 4), world.nRegions),
+    exitLog: null,
+    nextId: 0,
     counters: newCounters(),
     check: false,
     scratch: new ArrayBuffer(0),

@@ -20,6 +20,7 @@ import { eventRows, record } from './phases/record.js';
 import { checkInvariants, snapshot, type Snapshot } from './invariants.js';
 import { compact } from './compact.js';
 import { dockingPull, dockingPush } from './phases/docking.js';
+import { SpellWriter } from '../spells/write.js';
 
 export const PHASES = ['age', 'exit', 'appraise', 'plan', 'apply', 'fill', 'update', 'record'] as const;
 const STEPS: ((sim: Sim) => void)[] = [age, exit, appraise, plan, apply, fill, update];
@@ -38,6 +39,12 @@ export interface SimulateOptions {
   world?: World;
   /** Milliseconds spent in each phase (order of PHASES), accumulated as the run goes (for benchmarks that time single years). */
   phaseClock?: Float64Array;
+  /**
+   * Write career records (docs/SPELLS.md): every spell of the run, burn-in included, as CSV rows
+   * (no header) starting with `replicate`, handed to `sink` in chunks of UTF-8 (views of a buffer
+   * that is reused once the call returns). Changes nothing else.
+   */
+  spells?: { replicate: number; sink: (chunk: Uint8Array) => void };
 }
 
 export interface RunResult {
@@ -134,8 +141,15 @@ export function simulate(scenario: Scenario, seed: number, opts: SimulateOptions
   const run = new YearStepper(scenario, seed, world, { check: opts.check, phaseClock: opts.phaseClock });
   const result: RunResult = { seed: seed >>> 0, years: [], metrics: [], phaseSeconds: {}, cadres: 0, posts: world.nPosts };
   if (opts.events) result.events = [];
+  const spells = opts.spells ? new SpellWriter(run.sim, opts.spells.replicate, opts.spells.sink) : undefined;
+  spells?.begin();
   while (!run.done) {
     const { year, metrics } = run.step();
+    if (spells) {
+      const t0 = performance.now();
+      spells.afterYear();
+      run.clock[PHASES.length - 1]! += performance.now() - t0;
+    }
     if (!metrics) continue;
     result.years.push(year);
     result.metrics.push(metrics);
@@ -146,6 +160,7 @@ export function simulate(scenario: Scenario, seed: number, opts: SimulateOptions
     }
     opts.onYear?.(year, metrics);
   }
+  spells?.end();
   PHASES.forEach((p, i) => (result.phaseSeconds[p] = run.clock[i]! / 1000));
   result.cadres = run.sim.store.count;
   return result;

@@ -20,6 +20,12 @@ export class CadreStore {
   /** Post held (the home post while seconded); -1 = free slot. */
   readonly post: Int32Array;
   readonly key: Uint32Array;
+  /**
+   * The cadre's number in its run, 0, 1, 2, … in order of creation (Sim.nextId): unique,
+   * unlike the 32-bit draw key, and kept as slots are reordered. Career records
+   * (spells.csv) name cadres by it; the dynamics never read it.
+   */
+  readonly id: Int32Array;
   readonly age: Uint8Array;
   readonly female: Uint8Array;
   readonly rank: Uint8Array;
@@ -81,6 +87,7 @@ export class CadreStore {
     this.capacity = capacity;
     this.post = new Int32Array(capacity).fill(-1);
     this.key = new Uint32Array(capacity);
+    this.id = new Int32Array(capacity);
     this.age = new Uint8Array(capacity);
     this.female = new Uint8Array(capacity);
     this.rank = new Uint8Array(capacity);
@@ -192,7 +199,7 @@ function gather8(col: Uint8Array, out: Uint8Array, order: Int32Array, n: number)
 }
 
 const COLUMNS = [
-  'post', 'key', 'age', 'female', 'rank', 'region', 'home', 'identity', 'yearsInPost', 'yearsInRank', 'yearsInRegion',
+  'post', 'key', 'id', 'age', 'female', 'rank', 'region', 'home', 'identity', 'yearsInPost', 'yearsInRank', 'yearsInRegion',
   'ability', 'performance', 'perfPct', 'reserve', 'domainsServed', 'levelsServed', 'systemsServed', 'regionsServed',
   'moves', 'lastMoveYear', 'lastMoveType', 'ties', 'familyPeak', 'familyBurden', 'wWage', 'wHome', 'wUrban', 'wCareer',
   'secondRegion', 'secondmentLeft', 'satisfaction', 'mover', 'withheld', 'target', 'moved',

@@ -66,6 +66,11 @@ export const MT_PROMOTION = 8;
 export const MT_SECONDMENT = 9;
 export const MT_RETURN = 10;
 
+/** How a cadre leaves the service (ExitLog, career records). */
+export const EXIT_RETIREMENT = 1;
+export const EXIT_QUIT = 2;
+export const EXIT_DISMISSAL = 3;
+
 /** Base pay by rank, in units of a staff member's base pay (MODEL.md §4.3). */
 export const BASE_PAY = [1, 1.3, 1.8, 2.6] as const;
 

@@ -27,7 +27,7 @@ import { streamKey, uniform } from '../../random/hash.js';
 import { Stream } from '../../random/stream.js';
 import { recruit } from '../population.js';
 import { move } from './fill.js';
-import { MT_PROMOTION, MT_VOLUNTARY, N_RANKS } from '../../world/constants.js';
+import { EXIT_QUIT, MT_PROMOTION, MT_VOLUNTARY, N_RANKS } from '../../world/constants.js';
 import type { Scenario } from '../../scenario/schema.js';
 
 /** Exits at the fixed hazards. */
@@ -39,6 +39,7 @@ export function dockingExit(sim: Sim): void {
     const post = s.post[c]!;
     if (post < 0) continue;
     if (uniform(key, s.key[c]!) < h[s.rank[c]!]!) {
+      sim.exitLog?.push(s.id[c]!, EXIT_QUIT);
       sim.occupant[post] = -1;
       s.release(c);
       sim.counters.quits++;

@@ -1,7 +1,7 @@
 /**
  * Phase 2, Exit (MODEL.md §3.2).
  * Reads: age, sex, rank, region pay, satisfaction, ties, perfPct.
- * Writes: frees the slots of leavers and vacates their posts; counters.
+ * Writes: frees the slots of leavers and vacates their posts; counters; the exit log, if kept.
  * Retirement at the age limit (by sex and rank, optional 2025 raise); quits
  * with a hazard that rises with the gap between market pay (the region's
  * wageIndex) and the pay actually paid, and with dissatisfaction; dismissal
@@ -10,6 +10,7 @@
 import type { Sim } from '../sim.js';
 import { retirementAge } from '../sim.js';
 import { streamKey, uniform } from '../../random/hash.js';
+import { EXIT_DISMISSAL, EXIT_QUIT, EXIT_RETIREMENT } from '../../world/constants.js';
 
 const QUIT = 'exit.quit';
 const DISMISS = 'exit.dismiss';
@@ -37,7 +38,7 @@ export function exit(sim: Sim): void {
     if (post < 0) continue;
     let leave = 0;
     if (s.age[c]! >= retire[s.female[c]! * 4 + s.rank[c]!]!) {
-      leave = 1;
+      leave = EXIT_RETIREMENT;
       sim.counters.retirements++;
     } else {
       const young = s.age[c]! < 35 ? 2 : 1;
@@ -46,14 +47,15 @@ export function exit(sim: Sim): void {
       const e = dis > 0 ? Math.exp(b.quitPayGap * gap[g]! + b.quitDissatisfaction * dis) : expSatisfied[g]!;
       const hq = b.quitBase * young * e;
       if (uniform(quitKey, s.key[c]!) < hq) {
-        leave = 1;
+        leave = EXIT_QUIT;
         sim.counters.quits++;
       } else if (uniform(dismissKey, s.key[c]!) < b.dismissRate * s.ties[c]! * 2 * (1 - s.perfPct[c]!)) {
-        leave = 1;
+        leave = EXIT_DISMISSAL;
         sim.counters.dismissals++;
       }
     }
     if (leave) {
+      sim.exitLog?.push(s.id[c]!, leave);
       sim.occupant[post] = -1;
       s.release(c);
     }
