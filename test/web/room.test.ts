@@ -126,9 +126,12 @@ describe.skipIf(!haveChromium)('the workshop page for a room, in chromium', () =
 
   it('runs five participants at once: each run completes with simulate()\'s numbers, none is cancelled, the waiting see their place', async () => {
     const tenures = [4, 6, 8, 12, 15];
+    // Runs long enough (120 simulated years, about 1.8 million cadre-years) that the first is still
+    // running when the second participant presses Run 0.3 s later, on any machine of today's speed.
+    const LONG = { ...SETTINGS, burnIn: 100, years: 20 };
     const pages = await Promise.all(tenures.map(() => open()));
     for (const [i, p] of pages.entries()) {
-      await setSettings(p, SETTINGS);
+      await setSettings(p, LONG);
       await p.fill('#lv-policy-maxTenure', String(tenures[i]));
       await p.fill('#participant-name', `P${i + 1}`);
       // Record the largest "runs ahead" each page is told while it waits.
@@ -153,7 +156,7 @@ describe.skipIf(!haveChromium)('the workshop page for a room, in chromium', () =
       expect(await p.isHidden('#notice'), `participant ${i + 1}`).toBe(true);
       expect(await p.isHidden('#banner'), `participant ${i + 1}`).toBe(true);
       const ts = parseCsv(await download(p, '#download-csv'));
-      const { policy, baseline } = runScenarios({ levers: { 'policy.maxTenure': tenures[i] }, settings: SETTINGS });
+      const { policy, baseline } = runScenarios({ levers: { 'policy.maxTenure': tenures[i] }, settings: LONG });
       for (const [arm, sc] of [['policy', policy], ['baseline', baseline]] as const) {
         const row = ts.rows.find((r) => r[0] === arm && r[1] === '1' && r[3] === '2028')!;
         const ref = simulate(sc, Number(row[2]));
