@@ -4,9 +4,9 @@
  * with its line number (exit code 2), and --skip-bad, which sets bad records aside in
  * rejected.csv with the rest of each person's career.
  */
-import { describe, expect, it, beforeAll } from 'vitest';
+import { describe, expect, it, beforeAll, afterAll } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -30,6 +30,10 @@ function rows(file: string): Record<string, string>[] {
 beforeAll(() => {
   if (!existsSync(bin)) throw new Error('build first: npm run build');
   tmp = mkdtempSync(path.join(os.tmpdir(), 'cadreflow-observe-'));
+});
+
+afterAll(() => {
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
 });
 
 describe('observe: a researcher’s records', () => {

@@ -3,9 +3,9 @@
  * the commands in their README, and a calibration target can read its observed figure from an
  * observed timeseries.csv (observedFile), as scenarios/calibration/synthetic-records.json does.
  */
-import { describe, expect, it, beforeAll } from 'vitest';
+import { describe, expect, it, beforeAll, afterAll } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadCalibration } from '../../src/analysis/calibrate.js';
@@ -33,6 +33,10 @@ function windowMean(file: string, metric: string): number {
 beforeAll(() => {
   if (!existsSync(bin)) throw new Error('build first: npm run build');
   tmp = mkdtempSync(path.join(os.tmpdir(), 'cadreflow-records-'));
+});
+
+afterAll(() => {
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
 });
 
 describe('scenarios/records: synthetic career records', () => {

@@ -12,9 +12,9 @@
  * tenth significant digit that timeseries.csv writes. Every other metric is a ratio of whole
  * counts and must be identical.
  */
-import { describe, expect, it, beforeAll } from 'vitest';
+import { describe, expect, it, beforeAll, afterAll } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { METRIC_NAMES } from '../../src/metrics/definitions.js';
@@ -40,6 +40,10 @@ const NOT_MEASURED = ['mean_ties'];
 beforeAll(() => {
   if (!existsSync(bin)) throw new Error('build first: npm run build');
   tmp = mkdtempSync(path.join(os.tmpdir(), 'cadreflow-spells-'));
+});
+
+afterAll(() => {
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
 });
 
 const small = ['--set', 'world.scale=0.05', '--set', 'burnIn=45', '--set', 'years=5', '--set', 'startYear=2026'];
