@@ -30,12 +30,12 @@
  */
 import { existsSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { measureRuns } from '../experiment/run-values.js';
 import { inputError } from '../scenario/errors.js';
 import { makeDir, resumableDir } from '../experiment/results-dir.js';
 import { csvRow } from '../experiment/csv.js';
 import { baseManifest } from '../experiment/manifest.js';
 import { RunPool } from '../experiment/pool.js';
-import { LineReader } from '../experiment/line-reader.js';
 import { loadSweep } from '../experiment/sweep-plan.js';
 import { readProgress, runSweep } from '../experiment/sweep-run.js';
 import { hash3, hashString, runSeed } from '../random/hash.js';
@@ -94,37 +94,8 @@ export function generationSweep(plan: CalibrationPlan, t: number, thetas: number
  * nelder-mead search computes them, from a sweep's timeseries.csv.
  */
 export function targetMeans(file: string, plan: CalibrationPlan, points: number): number[][] {
-  const r = new LineReader(file);
-  try {
-    const header = r.next()!.split(',');
-    const iPoint = header.indexOf('point');
-    const iRep = header.indexOf('replicate');
-    const iYear = header.indexOf('year');
-    const cols = plan.targets.map((t) => header.indexOf(t.metric));
-    const years = plan.targets.map((t) => new Set(t.yearList));
-    // (point, replicate) → per target: sum and count of its finite values in its years.
-    const runs = Array.from({ length: points }, () => new Map<number, { s: number[]; n: number[] }>());
-    for (let line = r.next(); line !== undefined; line = r.next()) {
-      if (!line) continue;
-      const c = line.split(',');
-      const p = Number(c[iPoint]);
-      const k = Number(c[iRep]);
-      const y = Number(c[iYear]);
-      let e = runs[p]!.get(k);
-      if (!e) runs[p]!.set(k, (e = { s: plan.targets.map(() => 0), n: plan.targets.map(() => 0) }));
-      for (let j = 0; j < cols.length; j++) {
-        if (!years[j]!.has(y) || c[cols[j]!] === '') continue;
-        const v = Number(c[cols[j]!]);
-        if (Number.isFinite(v)) {
-          e.s[j]! += v;
-          e.n[j]!++;
-        }
-      }
-    }
-    return runs.map((m) => plan.targets.map((_, j) => round(finiteMean([...m.values()].map((e) => (e.n[j]! ? e.s[j]! / e.n[j]! : NaN))))));
-  } finally {
-    r.close();
-  }
+  // Per point, per target: the replicates' per-run values (in replicate order), then their mean.
+  return measureRuns(file, plan.targets, points).map((perTarget) => perTarget.map((runs) => round(finiteMean(runs))));
 }
 
 /** Writes a file whole or not at all (a crash leaves the earlier version). */

@@ -42,7 +42,7 @@ import { inputError } from '../scenario/errors.js';
 import { makeDir, resumableDir } from '../experiment/results-dir.js';
 import { csvRow } from '../experiment/csv.js';
 import { baseManifest } from '../experiment/manifest.js';
-import { LineReader } from '../experiment/line-reader.js';
+import { measureRuns } from '../experiment/run-values.js';
 import { readProgress, runSweep } from '../experiment/sweep-run.js';
 import type { SweepPlan } from '../experiment/sweep-plan.js';
 import type { Point } from '../experiment/sweep-schema.js';
@@ -126,50 +126,6 @@ function evaluationCells(plan: OptimizePlan, e: Evaluated, rank: number): (strin
     ...e.constraints,
     e.violation, e.violation === 0, rank,
   ];
-}
-
-/**
- * Per point, per measure, the per-run values (the mean of the metric over the
- * measure's years, undefined years left out; NaN if undefined in all of them),
- * in replicate order, from a sweep's timeseries.csv.
- */
-export function measureRuns(file: string, measures: Measure[], points: number): number[][][] {
-  const r = new LineReader(file);
-  try {
-    const header = r.next()!.split(',');
-    const iPoint = header.indexOf('point');
-    const iRep = header.indexOf('replicate');
-    const iYear = header.indexOf('year');
-    const cols = measures.map((m) => header.indexOf(m.metric));
-    const years = measures.map((m) => new Set(m.yearList));
-    const runs = Array.from({ length: points }, () => new Map<number, { s: number[]; n: number[] }>());
-    for (let line = r.next(); line !== undefined; line = r.next()) {
-      if (!line) continue;
-      const c = line.split(',');
-      const p = Number(c[iPoint]);
-      const k = Number(c[iRep]);
-      const y = Number(c[iYear]);
-      let e = runs[p]!.get(k);
-      if (!e) runs[p]!.set(k, (e = { s: measures.map(() => 0), n: measures.map(() => 0) }));
-      for (let j = 0; j < cols.length; j++) {
-        if (!years[j]!.has(y) || c[cols[j]!] === '') continue;
-        const v = Number(c[cols[j]!]);
-        if (Number.isFinite(v)) {
-          e.s[j]! += v;
-          e.n[j]!++;
-        }
-      }
-    }
-    return runs.map((m) => {
-      const reps = [...m.keys()].sort((a, b) => a - b);
-      return measures.map((_, j) => reps.map((k) => {
-        const e = m.get(k)!;
-        return e.n[j]! ? e.s[j]! / e.n[j]! : NaN;
-      }));
-    });
-  } finally {
-    r.close();
-  }
 }
 
 /** Objectives with their CIs, constraint means, total violation and the minimised objectives, from per-run values. */

@@ -12,8 +12,9 @@
  * the objective of each evaluation in order. Self-contained like the other
  * reports (report.ts): static SVG, no script, no external URL.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { writeReportFiles } from './report-files.js';
 import type { EChartsOption } from 'echarts';
 import { FONT, PALETTE } from './charts.js';
 import { inlineSvg, renderSvg } from './svg.js';
@@ -183,16 +184,7 @@ ${table(gens, () => false)}
 </body>
 </html>
 `;
-  const chartsDir = path.join(dir, 'charts');
-  const tmp = path.join(dir, `.charts.tmp-${process.pid}`);
-  rmSync(tmp, { recursive: true, force: true });
-  mkdirSync(tmp, { recursive: true });
-  writeFileSync(path.join(tmp, 'pareto-front.svg'), svg);
-  rmSync(chartsDir, { recursive: true, force: true });
-  renameSync(tmp, chartsDir);
-  const out = path.join(dir, 'report.html');
-  writeFileSync(`${out}.tmp`, html);
-  renameSync(`${out}.tmp`, out);
+  const out = writeReportFiles(dir, html, [{ file: 'pareto-front.svg', svg }]);
   return out;
 }
 

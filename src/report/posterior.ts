@@ -8,8 +8,9 @@
  * weight, above it their weighted correlation. Self-contained like the other
  * reports (report.ts): static SVG, no script, no external URL.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { writeReportFiles } from './report-files.js';
 import type { EChartsOption } from 'echarts';
 import { FONT, PALETTE } from './charts.js';
 import { inlineSvg, renderSvg } from './svg.js';
@@ -174,17 +175,7 @@ ${table(readCsv(path.join(dir, 'fit.csv')), (c) => [3, 4, 5, 6, 7, 10, 12].inclu
 </body>
 </html>
 `;
-  const chartsDir = path.join(dir, 'charts');
-  const tmp = path.join(dir, `.charts.tmp-${process.pid}`);
-  rmSync(tmp, { recursive: true, force: true });
-  mkdirSync(tmp, { recursive: true });
-  writeFileSync(path.join(tmp, 'posterior-pairs.svg'), pairs);
-  writeFileSync(path.join(tmp, 'posterior-tolerance.svg'), eps);
-  rmSync(chartsDir, { recursive: true, force: true });
-  renameSync(tmp, chartsDir);
-  const out = path.join(dir, 'report.html');
-  writeFileSync(`${out}.tmp`, html);
-  renameSync(`${out}.tmp`, out);
+  const out = writeReportFiles(dir, html, [{ file: 'posterior-pairs.svg', svg: pairs }, { file: 'posterior-tolerance.svg', svg: eps }]);
   return out;
 }
 

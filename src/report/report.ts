@@ -5,8 +5,9 @@
  * same charts as separate SVG files in DIR/charts/ for papers. No script and
  * no external URL: it opens offline and prints as it looks.
  */
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
+import { writeReportFiles } from './report-files.js';
 import { HEADLINE, SHARES, UNIT_RANGE } from '../metrics/definitions.js';
 import { rulesAt } from '../model/policy-at.js';
 import { parseScenario } from '../scenario/load.js';
@@ -669,17 +670,8 @@ ${b.sections.join('\n')}
 /** Writes DIR/report.html and DIR/charts/*.svg (replacing earlier ones); returns the files written. */
 export function writeReport(dir: string, o: ReportOptions = {}): { html: string; charts: string[]; kind: string } {
   const built = buildReport(dir, o);
+  const out = writeReportFiles(dir, built.html, built.charts);
   const chartsDir = path.join(dir, 'charts');
-  const tmpCharts = path.join(dir, `.charts.tmp-${process.pid}`);
-  rmSync(tmpCharts, { recursive: true, force: true });
-  mkdirSync(tmpCharts, { recursive: true });
-  for (const c of built.charts) writeFileSync(path.join(tmpCharts, c.file), c.svg);
-  if (existsSync(chartsDir)) rmSync(chartsDir, { recursive: true, force: true });
-  renameSync(tmpCharts, chartsDir);
-  const out = path.join(dir, 'report.html');
-  const tmp = `${out}.tmp-${process.pid}`;
-  writeFileSync(tmp, built.html);
-  renameSync(tmp, out);
   return { html: out, charts: readdirSync(chartsDir).map((f) => path.join(chartsDir, f)), kind: built.kind };
 }
 
