@@ -1,6 +1,6 @@
 /**
  * The workshop page and the trainer's view: markup and style. Their words are
- * filled in by the clients (src/web/client.ts, src/web/room.ts) from
+ * filled in by the clients (src/web/client.ts with src/web/client/, src/web/room.ts) from
  * src/report/i18n.ts, in Chinese or English; the controls are built from
  * /api/config. One column below 900 px (Run and the headline numbers first,
  * then the levers, then the charts); a presentation mode with larger text. Everything is served by the local

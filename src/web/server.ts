@@ -97,7 +97,7 @@ function webWorkerFile(): string {
 }
 
 /** Browser modules served to the page: compiled files of src/report and src/web that import nothing else. */
-const MODULES = new Set(['report/charts.js', 'report/i18n.js', 'report/ci.js', 'report/flows.js', 'web/client.js', 'web/room.js', 'web/words.js']);
+const MODULES = new Set(['report/charts.js', 'report/i18n.js', 'report/ci.js', 'report/flows.js', 'web/client.js', 'web/client/state.js', 'web/client/levers.js', 'web/client/run.js', 'web/client/charts.js', 'web/client/map.js', 'web/room.js', 'web/words.js']);
 
 function moduleFile(rel: string): string {
   const local = path.join(distSrc, rel);
