@@ -12,7 +12,7 @@ import { loadCalibration, runCalibration, type CalibrationOutcome, type Calibrat
 import type { PosteriorRow } from '../analysis/calibrate-abc.js';
 import type { CalibrationSlurm } from '../analysis/calibrate-slurm.js';
 import { intOption, resumeHint } from './options.js';
-import { progress, type Progress } from './progress.js';
+import { interruptible, progress, type Progress } from './progress.js';
 import { cliEntry } from './slurm.js';
 
 export interface CalibrateCliOptions {
@@ -127,14 +127,7 @@ export async function calibrateCommand(file: string, o: CalibrateCliOptions): Pr
     notes.push(text);
     process.stderr.write(`note: ${text}\n`);
   };
-  const stop = { requested: false };
-  const onSigint = () => {
-    if (stop.requested) process.exit(130);
-    stop.requested = true;
-    process.stderr.write(`\ninterrupted: finishing the ${plan.cal.method.type === 'abc-smc' ? 'runs in progress and keeping the generations done' : 'evaluations in progress and keeping the history'} (Ctrl-C again to quit at once)\n`);
-  };
-  process.on('SIGINT', onSigint);
-  process.on('SIGTERM', onSigint);
+  const { stop, release } = interruptible(plan.cal.method.type === 'abc-smc' ? 'runs in progress and keeping the generations done' : 'evaluations in progress and keeping the history');
   const abc = plan.cal.method.type === 'abc-smc';
   let bar: Progress = progress(plan.cal.method.type === 'nelder-mead' ? plan.cal.method.budget : 0, `calibrate ${plan.cal.name}`, 'evaluations', o.quiet || abc);
   const t0 = performance.now();
@@ -180,7 +173,6 @@ export async function calibrateCommand(file: string, o: CalibrateCliOptions): Pr
       process.stdout.write(`after (best point), ${plan.cal.validationReplicates} replicates on fresh seeds:\n${fitTable(res.fit!)}\n`);
     }
   } finally {
-    process.off('SIGINT', onSigint);
-    process.off('SIGTERM', onSigint);
+    release();
   }
 }

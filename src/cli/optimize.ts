@@ -6,7 +6,7 @@ import { loadOptimize, leverCell, type OptimizePlan } from '../analysis/optimize
 import { runOptimize, type OptimizeOutcome } from '../analysis/optimize.js';
 import { displayNumber } from '../report/ci.js';
 import { intOption, resumeHint } from './options.js';
-import { progress, type Progress } from './progress.js';
+import { interruptible, progress, type Progress } from './progress.js';
 
 export interface OptimizeCliOptions {
   threads?: string;
@@ -54,14 +54,7 @@ export async function optimizeCommand(file: string, o: OptimizeCliOptions): Prom
     throw e instanceof InputError && !e.file ? e.withFile(file) : e;
   }
   const out = o.out ?? path.join('results', `optimize-${plan.opt.name}`);
-  const stop = { requested: false };
-  const onSigint = () => {
-    if (stop.requested) process.exit(130);
-    stop.requested = true;
-    process.stderr.write('\ninterrupted: finishing the runs in progress and keeping what is done (Ctrl-C again to quit at once)\n');
-  };
-  process.on('SIGINT', onSigint);
-  process.on('SIGTERM', onSigint);
+  const { stop, release } = interruptible();
   let bar: Progress | undefined;
   const t0 = performance.now();
   try {
@@ -94,7 +87,6 @@ export async function optimizeCommand(file: string, o: OptimizeCliOptions): Prom
       }
     }
   } finally {
-    process.off('SIGINT', onSigint);
-    process.off('SIGTERM', onSigint);
+    release();
   }
 }

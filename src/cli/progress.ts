@@ -52,3 +52,27 @@ export function progress(total: number, label: string, unit = 'runs', quiet = fa
     stop() {},
   };
 }
+
+/**
+ * Ctrl-C (and SIGTERM) during a long command: the first asks it to finish the
+ * runs in progress and keep what is done (`stop.requested`, which the command
+ * polls), saying `what`; a second quits at once (exit code 130). `release()`
+ * removes the handlers when the command ends.
+ */
+export function interruptible(what = 'runs in progress and keeping what is done'): { stop: { requested: boolean }; release(): void } {
+  const stop = { requested: false };
+  const onSignal = () => {
+    if (stop.requested) process.exit(130);
+    stop.requested = true;
+    process.stderr.write(`\ninterrupted: finishing the ${what} (Ctrl-C again to quit at once)\n`);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return {
+    stop,
+    release() {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    },
+  };
+}

@@ -5,7 +5,7 @@ import { defaultThreads } from '../experiment/pool.js';
 import { loadSensitivity, parseMethod } from '../analysis/sensitivity-plan.js';
 import { runSensitivity, sensitivityTable, sobolWarning } from '../analysis/sensitivity.js';
 import { intOption, resumeHint } from './options.js';
-import { progress } from './progress.js';
+import { interruptible, progress } from './progress.js';
 
 export interface SensitivityCliOptions {
   method?: string;
@@ -27,14 +27,7 @@ export async function sensitivityCommand(file: string, o: SensitivityCliOptions)
     throw e instanceof InputError && !e.file ? e.withFile(file) : e;
   }
   const out = o.out ?? path.join('results', `${plan.sa.name}-${plan.method}`);
-  const stop = { requested: false };
-  const onSigint = () => {
-    if (stop.requested) process.exit(130);
-    stop.requested = true;
-    process.stderr.write('\ninterrupted: finishing the runs in progress and keeping what is done (Ctrl-C again to quit at once)\n');
-  };
-  process.on('SIGINT', onSigint);
-  process.on('SIGTERM', onSigint);
+  const { stop, release } = interruptible();
   let bar: ReturnType<typeof progress> | undefined;
   let last = 0;
   const t0 = performance.now();
@@ -68,7 +61,6 @@ export async function sensitivityCommand(file: string, o: SensitivityCliOptions)
       process.stdout.write(sensitivityTable(res.rows!, plan.method) + '\n');
     }
   } finally {
-    process.off('SIGINT', onSigint);
-    process.off('SIGTERM', onSigint);
+    release();
   }
 }

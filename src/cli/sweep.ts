@@ -9,7 +9,7 @@ import { runSweep, type SweepOutcome } from '../experiment/sweep-run.js';
 import { defaultThreads } from '../experiment/pool.js';
 import { InputError } from '../scenario/errors.js';
 import { intOption, resumeHint } from './options.js';
-import { progress } from './progress.js';
+import { interruptible, progress } from './progress.js';
 import { maxReplicatesOption, parsePrecision } from '../experiment/precision.js';
 import { precisionSummaryLines } from '../experiment/sweep-precision.js';
 
@@ -59,14 +59,7 @@ export async function sweepCommand(file: string, o: SweepCliOptions): Promise<vo
   const { pr, max } = sweepPosterior(plan, file, o, posterior, seedsPerParticle, maxReplicatesOption(o.maxReplicates, plan.replicates, targets.length > 0));
   const precision = targets.length ? { targets, max } : undefined;
   const out = o.out ?? path.join('results', shard ? `${plan.sweep.name}-shard-${shard.index}-of-${shard.count}` : plan.sweep.name);
-  const stop = { requested: false };
-  const onSigint = () => {
-    if (stop.requested) process.exit(130);
-    stop.requested = true;
-    process.stderr.write('\ninterrupted: finishing the runs in progress and keeping what is done (Ctrl-C again to quit at once)\n');
-  };
-  process.on('SIGINT', onSigint);
-  process.on('SIGTERM', onSigint);
+  const { stop, release } = interruptible();
   let bar: ReturnType<typeof progress> | undefined;
   let last = 0;
   const t0 = performance.now();
@@ -103,8 +96,7 @@ export async function sweepCommand(file: string, o: SweepCliOptions): Promise<vo
       process.exitCode = 130;
     }
   } finally {
-    process.off('SIGINT', onSigint);
-    process.off('SIGTERM', onSigint);
+    release();
   }
 }
 
