@@ -122,17 +122,21 @@ footer { color: var(--muted); font-size: 12px; padding: 0 20px 20px; }
 }
 `;
 
-export function pageHtml(): string {
+/** The start of both pages, up to </head>: the shared style (with `css` added) and the page's scripts. */
+function head(css: string, scripts: string): string {
   return `<!DOCTYPE html>
 <html lang="zh-CN">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>CadreFlow</title>
-<style>${CSS}</style>
-<script src="/assets/echarts.min.js"></script>
-<script type="module" src="/assets/web/client.js"></script>
-</head>
+<style>${CSS}${css}</style>
+${scripts}
+</head>`;
+}
+
+export function pageHtml(): string {
+  return `${head('', '<script src="/assets/echarts.min.js"></script>\n<script type="module" src="/assets/web/client.js"></script>')}
 <body>
 <a class="skip" href="#run" id="skip" data-i18n="skipToRun"></a>
 <header class="top">
@@ -234,14 +238,7 @@ export function pageHtml(): string {
 }
 
 /** The trainer's view: every participant's latest run side by side (src/web/room.ts fills it from /api/room). */
-export function roomHtml(): string {
-  return `<!DOCTYPE html>
-<html lang="zh-CN">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>CadreFlow</title>
-<style>${CSS}
+const ROOM_CSS = `
 .room { padding: 14px 20px 40px; }
 .room table { border-collapse: collapse; width: 100%; background: #fff; }
 .room th, .room td { border: 1px solid var(--line); padding: 6px 8px; vertical-align: top; text-align: left; overflow-wrap: anywhere; }
@@ -253,9 +250,11 @@ export function roomHtml(): string {
 .room .ci { display: block; color: var(--muted); font-size: 12px; font-weight: normal; }
 .room ul { margin: 0; padding-left: 16px; }
 .room .wrap { overflow-x: auto; }
-</style>
-<script type="module" src="/assets/web/room.js"></script>
-</head>
+
+`;
+
+export function roomHtml(): string {
+  return `${head(ROOM_CSS, '<script type="module" src="/assets/web/room.js"></script>')}
 <body>
 <header class="top">
   <div><h1 data-i18n="roomTitle">CadreFlow</h1><p data-i18n="roomSubtitle"></p></div>

@@ -8,9 +8,10 @@
  * and see a failed run reported. Screenshots go to test/artifacts/.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { CHROMIUM, CHROMIUM_ARGS, haveChromium, requireChromium } from './browser.js';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { startServer, type RunningServer } from '../../src/web/server.js';
 import { parseCsv, records } from '../../src/report/csv-read.js';
@@ -20,12 +21,8 @@ import { runScenarios } from '../../src/web/levers.js';
 import { simulate } from '../../src/model/simulate.js';
 import { HEADLINE, METRIC_NAMES, SHARES, UNIT_RANGE } from '../../src/metrics/definitions.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
 // A missing browser fails the suite instead of skipping it (.ci/run installs it).
-it(`has Debian's chromium at ${CHROMIUM}`, () => {
-  expect(haveChromium, `${CHROMIUM} is missing: apt-get install -y chromium`).toBe(true);
-});
+requireChromium();
 
 const root = path.resolve(__dirname, '..', '..');
 const artifacts = path.join(root, 'test', 'artifacts');
@@ -60,7 +57,7 @@ describe.skipIf(!haveChromium)('the workshop page in chromium', () => {
       locale: 'zh-CN',
       viewport: { width: 1440, height: 1000 },
       acceptDownloads: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: CHROMIUM_ARGS,
     });
     page = ctx.pages()[0] ?? (await ctx.newPage());
     page.on('pageerror', (e) => pageErrors.push(e.message));
