@@ -8,6 +8,7 @@ import type { Sim } from './sim.js';
 import { drawBase, hash2, hashString, normalAt, uniform, uniformAt } from '../random/hash.js';
 import { identityOfSystem, LEVEL_COUNTY } from '../world/constants.js';
 import type { World } from '../world/world.js';
+import { setBase } from './draws.js';
 
 const TRAITS = hashString('cadre.traits');
 const INIT = hashString('init.population');
@@ -154,6 +155,7 @@ export function recruit(sim: Sim, p: number): number {
   s.ties[c] = s.home[c] === w.postRegion[p] ? 0.3 : 0;
   s.familyBurden[c] = s.familyPeak[c]! * lifeCycle(s.age[c]!);
   s.moved[c] = 1;
+  setBase(sim, c);
   sim.counters.recruits++;
   return c;
 }

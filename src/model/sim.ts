@@ -61,6 +61,10 @@ export interface Sim {
   counters: YearCounters;
   /** Run invariant checks every year. */
   check: boolean;
+  /** The key of this year's cadre stream (draws.ts), set by the age phase. */
+  yearKey: number;
+  /** Each cadre's draw base for this year (draws.ts), by slot: set by the age phase and for recruits. */
+  base: Int32Array;
   /** Working memory shared by steps whose arrays do not live at the same time (scratch.ts). */
   scratch: ArrayBuffer;
 }
@@ -93,6 +97,8 @@ export function createSim(scenario: Scenario, world: World, seed: number): Sim {
     nextId: 0,
     counters: newCounters(),
     check: false,
+    yearKey: 0,
+    base: new Int32Array(world.nPosts),
     scratch: new ArrayBuffer(0),
   };
 }

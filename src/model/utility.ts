@@ -7,8 +7,10 @@
  * cadre sees the same noise for the same place within a year.
  */
 import type { Sim } from './sim.js';
+import type { World } from '../world/world.js';
 import { exchangedInRank } from './store.js';
-import { drawBase, normalAt } from '../random/hash.js';
+import { normalAt } from '../random/hash.js';
+import { D_NOISE } from './draws.js';
 
 /**
  * The utility of one cadre at several places (apply looks at 4–7 per cadre,
@@ -25,17 +27,22 @@ export class CadreUtility {
   private curRank = 0;
   private curSystem = 0;
   private wWage = 0;
-  private wHome = 0;
+  /** wHome / distScale. */
+  private wHomeS = 0;
   private wUrban = 0;
   private wCareer = 0;
   /** familyBurden·relocationCost·(1 − familySupport). */
   private moveCost = 0;
-  private key = 0;
-  /** The noise stream last used for this cadre and its drawBase (NaN: none yet). */
-  private noiseStream = NaN;
-  private noiseBase = 0;
+  /** The cadre's draw base of the year (draws.ts), for the noise. */
+  private base = 0;
 
-  constructor(private readonly sim: Sim) {}
+  /** Distances between regions (km), home-major, where the world is small enough (distances()). */
+  private readonly dist: Float64Array | undefined;
+  private homeRow = 0;
+
+  constructor(private readonly sim: Sim) {
+    this.dist = distances(sim.world);
+  }
 
   load(c: number): void {
     const sim = this.sim;
@@ -51,24 +58,29 @@ export class CadreUtility {
     this.curRank = s.rank[c]!;
     this.curSystem = w.postSystem[s.post[c]!]!;
     this.wWage = s.wWage[c]!;
-    this.wHome = s.wHome[c]!;
+    this.wHomeS = s.wHome[c]! / k.distScale;
+    this.homeRow = home * w.nRegions;
     this.wUrban = s.wUrban[c]!;
     this.wCareer = s.wCareer[c]!;
     this.moveCost = s.familyBurden[c]! * k.relocationCost * (1 - k.familySupport);
-    this.key = s.key[c]!;
-    this.noiseStream = NaN;
+    this.base = sim.base[c]!;
   }
 
   /** Utility of the loaded cadre at rank `rank` of system `system` in region g. */
-  at(g: number, rank: number, system: number, noiseStream: number): number {
+  at(g: number, rank: number, system: number): number {
     const sim = this.sim;
     const w = sim.world;
     const k = sim.k;
     const cur = this.cur;
     let u = this.wWage * (g === this.home ? sim.lnPayHome[g]! : sim.lnPayAway[g]!);
-    const dx = this.homeX - w.x[g]!;
-    const dy = this.homeY - w.y[g]!;
-    u -= (this.wHome * Math.sqrt(dx * dx + dy * dy)) / k.distScale;
+    let d: number;
+    if (this.dist) d = this.dist[this.homeRow + g]!;
+    else {
+      const dx = this.homeX - w.x[g]!;
+      const dy = this.homeY - w.y[g]!;
+      d = Math.sqrt(dx * dx + dy * dy);
+    }
+    u -= this.wHomeS * d;
     if (g !== cur) {
       u -= this.moveCost;
       // A reverse move (逆向交流): to a region that pays less or to a lower region level.
@@ -83,19 +95,33 @@ export class CadreUtility {
       if (k.requireExchange && !exchangedInRank(sim.store, this.c)) v += 0.5;
     }
     u += this.wCareer * v;
-    if (k.utilityNoise > 0) {
-      // A cadre's utilities at several places draw from one stream: hash its part once.
-      if (noiseStream !== this.noiseStream) {
-        this.noiseStream = noiseStream;
-        this.noiseBase = drawBase(noiseStream, this.key);
-      }
-      u += k.utilityNoise * normalAt(this.noiseBase, g * 4 + rank);
-    }
+    if (k.utilityNoise > 0) u += k.utilityNoise * normalAt(this.base, D_NOISE + g * 4 + rank);
     return u;
   }
 
   /** Utility of the loaded cadre's own post (its own region, rank and system). */
-  current(noiseStream: number): number {
-    return this.at(this.cur, this.curRank, this.curSystem, noiseStream);
+  current(): number {
+    return this.at(this.cur, this.curRank, this.curSystem);
   }
+}
+
+/** Worlds of at most this many regions get a table of distances (at most 2 MiB). */
+const MAX_TABLE_REGIONS = 512;
+const tables = new WeakMap<World, Float64Array>();
+
+/** The distance between every pair of regions, a·nRegions + b, for a world of at most MAX_TABLE_REGIONS regions (shared by the runs on it); undefined for a larger world. */
+export function distances(w: World): Float64Array | undefined {
+  if (w.nRegions > MAX_TABLE_REGIONS) return undefined;
+  let t = tables.get(w);
+  if (!t) {
+    const n = w.nRegions;
+    t = new Float64Array(n * n);
+    for (let a = 0; a < n; a++) for (let b = 0; b < n; b++) {
+      const dx = w.x[a]! - w.x[b]!;
+      const dy = w.y[a]! - w.y[b]!;
+      t[a * n + b] = Math.sqrt(dx * dx + dy * dy);
+    }
+    tables.set(w, t);
+  }
+  return t;
 }

@@ -9,9 +9,10 @@
  * the whole province and looks at twice as many alternatives.
  */
 import type { Sim } from '../sim.js';
-import { drawBase, streamKey, uniformAt } from '../../random/hash.js';
+import { uniformAt } from '../../random/hash.js';
+import { D_ALTERNATIVE, D_LOOK } from '../draws.js';
 import { CadreUtility } from '../utility.js';
-import { ownershipKey, withheldBy } from './plan.js';
+import { withheldBy } from './plan.js';
 import { topRank } from '../../world/constants.js';
 
 /** A region a cadre in g might look at: the k-th draw u from its field of view. */
@@ -38,9 +39,7 @@ export function apply(sim: Sim): void {
   const w = sim.world;
   const p = sim.policy;
   const b = sim.behavior;
-  const kLook = streamKey(sim.seed, 'apply.look', sim.year);
-  const kNoise = streamKey(sim.seed, 'utility.noise', sim.year);
-  const kOwn = ownershipKey(sim);
+  const base = sim.base;
   const K = b.alternatives * (p.registry ? 2 : 1);
   const cu = new CadreUtility(sim);
   for (let c = 0; c < s.capacity; c++) {
@@ -49,23 +48,23 @@ export function apply(sim: Sim): void {
     // Planned movers always state where they would like to go (有交流意向登记); others look now and then, after a full term.
     const planned = s.mover[c]! > 0;
     if (!planned && s.yearsInPost[c]! < p.minTenure) continue;
-    const look = drawBase(kLook, s.key[c]!);
-    if (!planned && uniformAt(look, 0) >= b.applyRate) continue;
+    const look = base[c]!;
+    if (!planned && uniformAt(look, D_LOOK) >= b.applyRate) continue;
     const g = s.region[c]!;
     const r = s.rank[c]!;
     const sys = w.postSystem[post]!;
     cu.load(c);
-    const ucur = cu.current(kNoise);
+    const ucur = cu.current();
     let best = -Infinity;
     let bestG = -1;
     for (let k = 1; k <= K; k++) {
-      const h = alternativeRegion(sim, g, p.registry, uniformAt(look, k));
+      const h = alternativeRegion(sim, g, p.registry, uniformAt(look, D_ALTERNATIVE + k));
       if (h === g || topRank(w.level[h]!) < r) continue;
-      const uh = cu.at(h, r, sys, kNoise);
+      const uh = cu.at(h, r, sys);
       if (uh > best) { best = uh; bestG = h; }
     }
     if (bestG < 0) continue;
     s.satisfaction[c] = ucur - best;
-    if (planned || (best - ucur > b.applyThreshold && !withheldBy(sim, kOwn, c))) s.target[c] = bestG;
+    if (planned || (best - ucur > b.applyThreshold && !withheldBy(sim, c))) s.target[c] = bestG;
   }
 }

@@ -5,7 +5,8 @@
  * performance = ability + skillBonus·diversity + noise.
  */
 import type { Sim } from '../sim.js';
-import { normal, streamKey } from '../../random/hash.js';
+import { normalAt } from '../../random/hash.js';
+import { D_APPRAISE } from '../draws.js';
 import { popcount8 } from '../../world/constants.js';
 
 const BINS = 4096;
@@ -42,11 +43,11 @@ function binOf(perf: number): number {
 function scorePerformance(sim: Sim, hist: Float64Array): number {
   const s = sim.store;
   const b = sim.behavior;
-  const key = streamKey(sim.seed, 'appraise', sim.year);
+  const base = sim.base;
   let n = 0;
   for (let c = 0; c < s.capacity; c++) {
     if (s.post[c]! < 0) continue;
-    const perf = s.ability[c]! + b.skillBonus * diversity(s.domainsServed[c]!, s.levelsServed[c]!, s.systemsServed[c]!) + b.performanceNoise * normal(key, s.key[c]!);
+    const perf = s.ability[c]! + b.skillBonus * diversity(s.domainsServed[c]!, s.levelsServed[c]!, s.systemsServed[c]!) + b.performanceNoise * normalAt(base[c]!, D_APPRAISE);
     s.performance[c] = perf;
     hist[binOf(perf)]!++;
     n++;

@@ -9,19 +9,16 @@
  */
 import type { Sim } from '../sim.js';
 import { retirementAge } from '../sim.js';
-import { streamKey, uniform } from '../../random/hash.js';
+import { uniformAt } from '../../random/hash.js';
+import { D_DISMISS, D_QUIT } from '../draws.js';
 import { EXIT_DISMISSAL, EXIT_QUIT, EXIT_RETIREMENT } from '../../world/constants.js';
-
-const QUIT = 'exit.quit';
-const DISMISS = 'exit.dismiss';
 
 export function exit(sim: Sim): void {
   const s = sim.store;
   const w = sim.world;
   const b = sim.behavior;
   const p = sim.policy;
-  const quitKey = streamKey(sim.seed, QUIT, sim.year);
-  const dismissKey = streamKey(sim.seed, DISMISS, sim.year);
+  const base = sim.base;
   // Retirement ages by (sex, rank), computed once.
   const retire = new Uint8Array(8);
   for (let f = 0; f < 2; f++) for (let r = 0; r < 4; r++) retire[f * 4 + r] = retirementAge(p, f, r, sim.year);
@@ -46,10 +43,10 @@ export function exit(sim: Sim): void {
       const g = s.region[c]!;
       const e = dis > 0 ? Math.exp(b.quitPayGap * gap[g]! + b.quitDissatisfaction * dis) : expSatisfied[g]!;
       const hq = b.quitBase * young * e;
-      if (uniform(quitKey, s.key[c]!) < hq) {
+      if (uniformAt(base[c]!, D_QUIT) < hq) {
         leave = EXIT_QUIT;
         sim.counters.quits++;
-      } else if (uniform(dismissKey, s.key[c]!) < b.dismissRate * s.ties[c]! * 2 * (1 - s.perfPct[c]!)) {
+      } else if (uniformAt(base[c]!, D_DISMISS) < b.dismissRate * s.ties[c]! * 2 * (1 - s.perfPct[c]!)) {
         leave = EXIT_DISMISSAL;
         sim.counters.dismissals++;
       }

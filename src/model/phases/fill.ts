@@ -28,7 +28,7 @@ import { streamKey } from '../../random/hash.js';
 import { N_RANKS, N_SYSTEMS } from '../../world/constants.js';
 import { systemBarrier } from '../score.js';
 import { recruitProbability } from '../wages.js';
-import { buildPools, FillState, type Ctx } from './fill/state.js';
+import { buildPools, FillState, isStale, type Ctx } from './fill/state.js';
 import { startChains } from './fill/chains.js';
 import { fillDirective } from './fill/directive.js';
 import { fillTwoWay } from './fill/two-way.js';
@@ -54,8 +54,6 @@ export function fill(sim: Sim): void {
   const ctx: Ctx = {
     sim, st,
     rng: new Stream(sim.seed, 'fill.shortlist', sim.year),
-    kNoise: streamKey(sim.seed, 'utility.noise', sim.year),
-    kRefuse: streamKey(sim.seed, 'fill.refuse', sim.year),
     kRecruit: streamKey(sim.seed, 'fill.recruit', sim.year),
     cu: new CadreUtility(sim),
     barrier: new Float64Array(N_SYSTEMS * N_SYSTEMS),
@@ -67,5 +65,16 @@ export function fill(sim: Sim): void {
     if (p.matching === 'two-way') fillTwoWay(ctx, r);
     else fillDirective(ctx, r);
     rotate(ctx, r);
+  }
+  if (sim.check) checkLive(st);
+}
+
+/** Under --check: each pool key's live count equals its records that are not stale (MODEL.md §8). */
+function checkLive(st: FillState): void {
+  const start = st.pools.start;
+  for (let key = 0; key < st.live.length; key++) {
+    let n = 0;
+    for (let i = start[key]!; i < start[key + 1]!; i++) if (!isStale(st, i)) n++;
+    if (n !== st.live[key]) throw new Error(`invariant: pool key ${key} has ${n} live records, counted ${st.live[key]}`);
   }
 }

@@ -21,7 +21,8 @@
  */
 import type { Sim } from '../sim.js';
 import { isElectionYear } from '../sim.js';
-import { streamKey, uniform } from '../../random/hash.js';
+import { streamKey, uniform, uniformAt } from '../../random/hash.js';
+import { D_CARE, D_CULTIVATION, D_DISCIPLINE, D_ELECTION, D_ENFORCE, D_OWNERSHIP, D_SECOND_REGION, D_SECONDMENT } from '../draws.js';
 import { distance } from '../../world/world.js';
 import {
   DOM_ECONOMY, F_HEAD, F_KEY, F_LEADER, LEVEL_PREFECTURE, MT_CARE, MT_CULTIVATION,
@@ -52,12 +53,7 @@ export function plan(sim: Sim): void {
   const w = sim.world;
   const p = sim.policy;
   const b = sim.behavior;
-  const kOwn = ownershipKey(sim);
-  const kCult = streamKey(sim.seed, 'plan.cultivation', sim.year);
-  const kCare = streamKey(sim.seed, 'plan.care', sim.year);
-  const kDisc = streamKey(sim.seed, 'plan.discipline', sim.year);
-  const kSec = streamKey(sim.seed, 'plan.secondment', sim.year);
-  const kEnf = streamKey(sim.seed, 'plan.enforcement', sim.year);
+  const base = sim.base;
   const enforcement = p.tenureEnforcement;
   // A structural need marks a post for one year: last year's unmet needs lapse.
   sim.postNeed.fill(0);
@@ -65,7 +61,6 @@ export function plan(sim: Sim): void {
   for (let c = 0; c < s.capacity; c++) {
     const post = s.post[c]!;
     if (post < 0 || s.secondRegion[c]! >= 0) continue;
-    const key = s.key[c]!;
     const t = s.yearsInPost[c]!;
     // Only posts above staff rank carry flags (world.ts: leaders are rank ≥ 1), so most cadres skip this random read.
     const f = s.rank[c]! > 0 ? w.postFlags[post]! : 0;
@@ -73,7 +68,7 @@ export function plan(sim: Sim): void {
     // An overdue cadre is planned with probability tenureEnforcement (1: always, without a draw); one
     // left in post this year is considered for the other kinds of move below.
     if (((s.rank[c]! >= p.tenureFromRank && t >= p.maxTenure) || ((f & F_KEY) && (f & F_LEADER) && t >= p.keyMaxTenure))
-      && (enforcement >= 1 || uniform(kEnf, key) < enforcement)) {
+      && (enforcement >= 1 || uniformAt(base[c]!, D_ENFORCE) < enforcement)) {
       s.mover[c] = MT_REGULATORY;
       continue;
     }
@@ -82,28 +77,23 @@ export function plan(sim: Sim): void {
       continue;
     }
     if (t < p.minTenure) continue;
-    if (s.reserve[c] && !(s.levelsServed[c]! & 1) && w.level[g]! >= 2 && uniform(kCult, key) < p.cultivationRate) {
+    if (s.reserve[c] && !(s.levelsServed[c]! & 1) && w.level[g]! >= 2 && uniformAt(base[c]!, D_CULTIVATION) < p.cultivationRate) {
       let who = c;
-      if ((s.withheld[c] = withheldBy(sim, kOwn, c))) who = weakestInUnit(sim, c);
+      if ((s.withheld[c] = withheldBy(sim, c))) who = weakestInUnit(sim, c);
       if (who < 0) continue;
-      if (who === c && uniform(kSec, key) < p.secondmentShare) second(sim, c, uniform(kSec, key, 1));
+      if (who === c && uniformAt(base[c]!, D_SECONDMENT) < p.secondmentShare) second(sim, c, uniformAt(base[c]!, D_SECOND_REGION));
       else s.mover[who] = MT_CULTIVATION;
       continue;
     }
-    if (s.familyBurden[c]! > CARE_BURDEN && distance(w, s.home[c]!, g) > CARE_DISTANCE && uniform(kCare, key) < p.careRate) {
-      if (!(s.withheld[c] = withheldBy(sim, kOwn, c))) s.mover[c] = MT_CARE;
+    if (s.familyBurden[c]! > CARE_BURDEN && distance(w, s.home[c]!, g) > CARE_DISTANCE && uniformAt(base[c]!, D_CARE) < p.careRate) {
+      if (!(s.withheld[c] = withheldBy(sim, c))) s.mover[c] = MT_CARE;
       continue;
     }
-    if (s.perfPct[c]! < DISCIPLINE_PCT && s.ties[c]! > DISCIPLINE_TIES && uniform(kDisc, key) < p.disciplineRate) {
+    if (s.perfPct[c]! < DISCIPLINE_PCT && s.ties[c]! > DISCIPLINE_TIES && uniformAt(base[c]!, D_DISCIPLINE) < p.disciplineRate) {
       s.mover[c] = MT_DISCIPLINARY;
     }
   }
   planTeams(sim);
-}
-
-/** The key of this year's ownership draws (withheldBy). */
-export function ownershipKey(sim: Sim): number {
-  return streamKey(sim.seed, 'plan.ownership', sim.year);
 }
 
 /**
@@ -112,11 +102,11 @@ export function ownershipKey(sim: Sim): number {
  * seconded at the plan. The draw is made only where it matters — a
  * cultivation or care move in the plan, an application (apply.ts), a
  * candidate's record in the fill phase — and is the same wherever it is made
- * (kOwn = ownershipKey(sim)); s.withheld holds it only where the plan made it.
+ * (the cadre's draw base of the year, draws.ts); s.withheld holds it only where the plan made it.
  */
-export function withheldBy(sim: Sim, kOwn: number, c: number): number {
+export function withheldBy(sim: Sim, c: number): number {
   const x = sim.behavior.unitOwnership * sim.store.perfPct[c]!;
-  return x > 0 && uniform(kOwn, sim.store.key[c]!) < x ? 1 : 0;
+  return x > 0 && uniformAt(sim.base[c]!, D_OWNERSHIP) < x ? 1 : 0;
 }
 
 /** The weakest cadre of c's unit and rank who is free to move: what a unit offers instead of a good one. */
@@ -160,7 +150,6 @@ function planTeams(sim: Sim): void {
   const w = sim.world;
   const p = sim.policy;
   const st = p.structuralTargets;
-  const kEl = streamKey(sim.seed, 'plan.election', sim.year);
   const kSt = streamKey(sim.seed, 'plan.structural', sim.year);
   const members: number[] = [];
   for (let g = 0; g < w.nRegions; g++) {
@@ -180,7 +169,7 @@ function planTeams(sim: Sim): void {
       // A member on secondment (挂职) keeps the post and counts for the team's make-up, but is not moved from it.
       if (s.secondRegion[c]! >= 0) continue;
       members.push(c);
-      if (election && !s.mover[c] && !s.moved[c] && s.yearsInPost[c]! >= p.electionCycle && uniform(kEl, s.key[c]!) < quota) s.mover[c] = MT_ELECTION;
+      if (election && !s.mover[c] && !s.moved[c] && s.yearsInPost[c]! >= p.electionCycle && uniformAt(sim.base[c]!, D_ELECTION) < quota) s.mover[c] = MT_ELECTION;
     }
     const needs = (st.female && !female ? NEED_FEMALE : 0) | (st.young && !young ? NEED_YOUNG : 0) | (st.domain && !economy ? NEED_ECONOMY : 0);
     if (needs && uniform(kSt, g) < st.rate) {

@@ -8,7 +8,8 @@
  * Reads: shortlists and scores, utilities. Writes: moves (chains.ts); draws of
  * the refusal stream.
  */
-import { uniform } from '../../../random/hash.js';
+import { uniformAt } from '../../../random/hash.js';
+import { refusalCounter } from '../../draws.js';
 import { MT_REGULATORY } from '../../../world/constants.js';
 import { closeUnfilled, move, moveType, popOpen } from './chains.js';
 import { shortlist } from './shortlist.js';
@@ -22,11 +23,11 @@ export function refuses(ctx: Ctx, c: number, q: number): boolean {
   // The draw first: the probability of a refusal is at most (1 − ds), (1 − ds)² for a regulatory mover
   // (as computed below, rounding included), so a draw at or above that is no refusal whatever the
   // utilities, which are then not computed. The same draw and outcome as computing them first.
-  const u = uniform(ctx.kRefuse, sim.store.key[c]!, q);
+  const u = uniformAt(sim.base[c]!, refusalCounter(sim, q));
   if (u >= (regulatory ? (1 - ds) * (1 - ds) : 1 - ds)) return false;
   const cu = ctx.cu;
   cu.load(c);
-  const loss = cu.current(ctx.kNoise) - cu.at(w.postRegion[q]!, w.postRank[q]!, w.postSystem[q]!, ctx.kNoise);
+  const loss = cu.current() - cu.at(w.postRegion[q]!, w.postRank[q]!, w.postSystem[q]!);
   if (loss <= 0) return false;
   let pr = Math.min(1, sim.k.refusalScale * loss) * (1 - ds);
   if (regulatory) pr *= 1 - ds;

@@ -29,6 +29,7 @@ export function rotate(ctx: Ctx, r: number): void {
       const key = moverKey(st, prov, sys, r);
       // Walk the pool (members who have moved are skipped: deletion is lazy; their records are marked stale).
       const pool = st.pools;
+      if (st.live[key] === 0) continue;
       for (let i = 0; i < pool.count(key); i++) {
         const ia = pool.pos(key, i);
         const a = pool.rec[ia * STRIDE + R_CADRE]!;
@@ -37,8 +38,9 @@ export function rotate(ctx: Ctx, r: number): void {
         if (!isStale(st, ia) && isMandatory((pool.rec[ia * STRIDE + R_B]! >>> 8) & 0xff)) {
           for (let t = 0; t < k && partner < 0; t++) {
             const otherKey = t < k - 2 ? key : moverKey(st, prov, ctx.rng.int(N_SYSTEMS), r);
+            // A pool with no live member offers no partner: no draw.
+            if (st.live[otherKey] === 0) continue;
             const n = pool.count(otherKey);
-            if (n === 0) continue;
             const ib = pool.pos(otherKey, ctx.rng.int(n));
             if (isStale(st, ib)) continue;
             const b = pool.rec[ib * STRIDE + R_CADRE]!;

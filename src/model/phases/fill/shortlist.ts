@@ -57,11 +57,16 @@ export function admissible(sim: Sim, st: FillState, I: Int32Array, o: number, q:
 const DR_PROMOTION = 1;
 const DR_NEED_PROMO = 2;
 
-/** Queues up to k draws from bucket `key` (the whole bucket if it has no more than k members); returns the new number of draws. */
+/**
+ * Queues up to k draws from bucket `key` (the whole bucket if it has no more
+ * than k members); returns the new number of draws. A bucket with no live
+ * member (all its records stale) gives no candidate whatever is drawn, so no
+ * draw is made.
+ */
 function drawFrom(ctx: Ctx, key: number, k: number, nd: number, flags: number): number {
   const st = ctx.st;
+  if (st.live[key] === 0) return nd;
   const size = st.pools.count(key);
-  if (size === 0) return nd;
   const draws = size < k ? size : k;
   const base = st.pools.start[key]!;
   const stale = st.stale;

@@ -14,7 +14,7 @@ import type { Sim } from '../../sim.js';
 import { Buckets, MovedBits, STRIDE, R_A, R_B, R_CADRE, R_PERF, R_UNIT, FL_AWAY, FL_EXCHANGED_IN_RANK, FL_KEY_POST, FL_PROMOTABLE, FL_WITHHELD } from '../../buckets.js';
 import { exchangedInRank, exchangeExperience } from '../../store.js';
 import type { CadreUtility } from '../../utility.js';
-import { ownershipKey, withheldBy } from '../plan.js';
+import { withheldBy } from '../plan.js';
 import { isMandatory } from './shortlist.js';
 import type { Stream } from '../../../random/stream.js';
 import { F_HEAD, F_KEY, N_RANKS, N_SYSTEMS } from '../../../world/constants.js';
@@ -62,9 +62,10 @@ export class FillState {
   /** Cadres moved since the pools were built (the pools' records of them are stale). */
   readonly moved: MovedBits;
   /**
-   * 4 words per slot, for the promotion, mover, applicant and prefecture-mover
-   * pools: during a build the cadre's keys in them (-1: not listed), then the
-   * position of its record in each (-1: none).
+   * 8 words per slot: the cadre's keys in the promotion, mover, applicant and
+   * prefecture-mover pools (-1: not listed), then the position of its record
+   * in each (valid where the key is ≥ 0), in one cache line per cadre for
+   * leavePools. Written by the build for the cadres in post and not moved.
    */
   posOf: Int32Array;
   /**
@@ -73,6 +74,11 @@ export class FillState {
    * which at a million cadres is a miss to memory where these bits stay in cache.
    */
   stale: Int32Array;
+  /**
+   * Live members of each pool key: its records less the stale ones. A draw
+   * from a key with none alive is not made (the draws would all be stale).
+   */
+  live: Int32Array;
   /** Local index of a cadre in the current two-way batch, -1 otherwise (allocated when two-way matching is first used). */
   local?: Int32Array;
 
@@ -89,6 +95,7 @@ export class FillState {
     this.moved = new MovedBits(sim.store.capacity);
     this.posOf = new Int32Array(0);
     this.stale = new Int32Array(0);
+    this.live = new Int32Array(this.pools.start.length - 1);
   }
 }
 
@@ -96,8 +103,6 @@ export interface Ctx {
   sim: Sim;
   st: FillState;
   rng: Stream;
-  kNoise: number;
-  kRefuse: number;
   kRecruit: number;
   /** A candidate's utilities (refusals). */
   cu: CadreUtility;
@@ -135,14 +140,14 @@ export function promoKey(g: number, sys: number, r: number): number {
  *  - applicant pool (registered region, rank): an applicant.
  * The first pass computes the keys (keysOf, with the policy's thresholds read
  * once: poolKeys) and leaves them in st.posOf, which the second reads back in
- * slot order and overwrites with the records' positions (kept for marking
+ * slot order, writing the records' positions beside them (kept for marking
  * stale records when a member moves: leavePools). The passes are separate
  * functions, so that each is optimised with the type feedback of its own loop
  * (one loop with a pass flag was deoptimised again and again).
  */
 export function buildPools(sim: Sim, st: FillState): void {
   const k = poolKeys(sim, st);
-  if (st.posOf.length < 4 * sim.store.capacity) st.posOf = new Int32Array(4 * sim.store.capacity);
+  if (st.posOf.length < 8 * sim.store.capacity) st.posOf = new Int32Array(8 * sim.store.capacity);
   st.pools.start.fill(0);
   countMembers(sim, st, k);
   st.pools.prepare(sim);
@@ -151,14 +156,18 @@ export function buildPools(sim: Sim, st: FillState): void {
   else st.stale.fill(0, 0, words);
   placeMembers(sim, st);
   st.pools.finish();
+  const start = st.pools.start, live = st.live;
+  for (let key = 0; key < live.length; key++) live[key] = start[key + 1]! - start[key]!;
 }
 
-/** Cadre c, a pool member not moved since the pools were built, is moving: its records become stale. */
+/** Cadre c, a pool member not moved since the pools were built, is moving: its records become stale and its keys lose a live member. */
 export function leavePools(st: FillState, c: number): void {
-  const stale = st.stale, pos = st.posOf, o = 4 * c;
+  const stale = st.stale, pos = st.posOf, live = st.live, o = 8 * c;
   for (let j = 0; j < 4; j++) {
-    const i = pos[o + j]!;
-    if (i >= 0) setStale(stale, i);
+    const key = pos[o + j]!;
+    if (key < 0) continue;
+    setStale(stale, pos[o + 4 + j]!);
+    live[key]!--;
   }
 }
 
@@ -217,7 +226,7 @@ function countMembers(sim: Sim, st: FillState, k: PoolKeys): void {
     const post = postCol[c]!;
     if (post < 0 || movedCol[c]) continue;
     keysOf(sim, k, c, post);
-    const o = 4 * c;
+    const o = 8 * c;
     if ((posOf[o] = k.kp) >= 0) start[k.kp + 1]!++;
     if ((posOf[o + 1] = k.km) >= 0) start[k.km + 1]!++;
     if ((posOf[o + 2] = k.ka) >= 0) start[k.ka + 1]!++;
@@ -232,28 +241,27 @@ function placeMembers(sim: Sim, st: FillState): void {
   const pools = st.pools;
   const start = pools.start;
   const postCol = s.post, movedCol = s.moved;
-  const kOwn = ownershipKey(sim);
   const posOf = st.posOf;
   for (let c = 0; c < s.capacity; c++) {
     const post = postCol[c]!;
     if (post < 0 || movedCol[c]) continue;
-    const o = 4 * c;
+    const o = 8 * c;
     const kp = posOf[o]!, km = posOf[o + 1]!, ka = posOf[o + 2]!, kf = posOf[o + 3]!;
     if (kp < 0 && km < 0 && ka < 0) continue;
     // Whether the unit withholds the cadre matters only for a move that is not mandatory (admissible), and
     // is drawn only then; a cadre seconded before this year's plan was not planned, so not withheld.
     const away = s.secondRegion[c]! >= 0;
-    const withheld = !away && !isMandatory(s.mover[c]!) && withheldBy(sim, kOwn, c);
+    const withheld = !away && !isMandatory(s.mover[c]!) && withheldBy(sim, c);
     const flags = (away ? FL_AWAY : 0) | (withheld ? FL_WITHHELD : 0) | (exchangedInRank(s, c) ? FL_EXCHANGED_IN_RANK : 0) | (kp >= 0 ? FL_PROMOTABLE : 0)
       | (w.postFlags[post]! & (F_KEY | F_HEAD) ? FL_KEY_POST : 0);
     const perf = s.performance[c]!;
     const a = s.rank[c]! | (s.age[c]! << 8) | (s.female[c]! << 16) | (flags << 24);
     const b = s.domainsServed[c]! | (s.mover[c]! << 8) | (Math.min(0xffff, exchangeExperience(s, c)) << 16);
     const unit = w.postUnit[post]!;
-    if (kp >= 0) writeMember(pools, (posOf[o] = start[kp]!++), c, unit, perf, a, b);
-    if (km >= 0) writeMember(pools, (posOf[o + 1] = start[km]!++), c, unit, perf, a, b);
-    if (ka >= 0) writeMember(pools, (posOf[o + 2] = start[ka]!++), c, unit, perf, a, b);
-    if (kf >= 0) writeMember(pools, (posOf[o + 3] = start[kf]!++), c, unit, perf, a, b);
+    if (kp >= 0) writeMember(pools, (posOf[o + 4] = start[kp]!++), c, unit, perf, a, b);
+    if (km >= 0) writeMember(pools, (posOf[o + 5] = start[km]!++), c, unit, perf, a, b);
+    if (ka >= 0) writeMember(pools, (posOf[o + 6] = start[ka]!++), c, unit, perf, a, b);
+    if (kf >= 0) writeMember(pools, (posOf[o + 7] = start[kf]!++), c, unit, perf, a, b);
   }
 }
 

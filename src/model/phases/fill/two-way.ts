@@ -42,10 +42,10 @@ export function fillTwoWay(ctx: Ctx, r: number): void {
           local[c] = li;
           cadres.push(c);
           ctx.cu.load(c);
-          ucur.push(ctx.cu.current(ctx.kNoise));
+          ucur.push(ctx.cu.current());
         }
         ctx.cu.load(c);
-        const u = ctx.cu.at(w.postRegion[q]!, r, w.postSystem[q]!, ctx.kNoise);
+        const u = ctx.cu.at(w.postRegion[q]!, r, w.postSystem[q]!);
         // A planned mover must go somewhere; anyone else only takes a post they prefer to their own.
         if (!sim.store.mover[c] && u <= ucur[li]!) continue;
         eCand.push(li); ePost.push(j); eScore.push(st.candScore[i]!); eUtil.push(u); ePromo.push(st.candPromo[i]!);
