@@ -6,6 +6,7 @@ import { parseScenario } from '../src/scenario/load.js';
 import type { ScenarioInput } from '../src/scenario/schema.js';
 import { buildWorld } from '../src/world/world.js';
 import { createSim, type Sim } from '../src/model/sim.js';
+import { setBase, yearKey } from '../src/model/draws.js';
 import { updatePay } from '../src/model/wages.js';
 import { identityOfSystem } from '../src/world/constants.js';
 
@@ -91,6 +92,9 @@ export function place(sim: Sim, p: number, t: CadreTraits = {}): number {
   s.familyBurden[c] = t.familyBurden ?? 0.2;
   s.secondRegion[c] = -1;
   s.target[c] = -1;
+  // The cadre's draw base of the current year, as the age phase sets it (draws.ts).
+  sim.yearKey = yearKey(sim);
+  setBase(sim, c);
   return c;
 }
 
