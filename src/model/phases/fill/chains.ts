@@ -24,19 +24,18 @@ export function startChains(sim: Sim, st: FillState): void {
   const w = sim.world;
   st.qHead.fill(0);
   st.qTail.fill(0);
-  let nChains = 0;
-  for (let q = 0; q < w.nPosts; q++) if (sim.occupant[q]! < 0) nChains++;
-  if (nChains > st.chainLen.length) {
-    st.chainRank = new Uint8Array(Math.ceil(nChains * 1.25));
-    st.chainLen = new Int32Array(st.chainRank.length);
-  }
-  st.chainLen.fill(0, 0, nChains);
+  const occupant = sim.occupant;
   for (let q = 0, k = 0; q < w.nPosts; q++) {
-    if (sim.occupant[q]! < 0) {
-      const r = w.postRank[q]!;
-      st.chainRank[k] = r;
-      pushOpen(st, sim, q, k++);
+    if (occupant[q]! >= 0) continue;
+    if (k === st.chainLen.length) {
+      const rank = new Uint8Array(Math.ceil(k * 1.5) + 1024);
+      rank.set(st.chainRank);
+      st.chainRank = rank;
+      st.chainLen = new Int32Array(rank.length);
     }
+    st.chainRank[k] = w.postRank[q]!;
+    st.chainLen[k] = 0;
+    pushOpen(st, sim, q, k++);
   }
 }
 
