@@ -35,7 +35,9 @@
  * of identical distributions.
  *
  * Values that are NaN (a metric undefined in a replicate) or infinite are left
- * out of a sample. Pure functions, no I/O.
+ * out of a sample. Replicates that throw are left out of the metrics; the
+ * builds must agree on how many fail with each error (compareFailures).
+ * Pure functions, no I/O.
  */
 import { normalQuantile } from '../src/random/hash.js';
 
@@ -236,4 +238,44 @@ export function plainDecimal(x: number): string {
   if (point <= 0) return `${sign}0.${'0'.repeat(-point)}${digits}`;
   if (point >= digits.length) return sign + digits + '0'.repeat(point - digits.length);
   return `${sign}${digits.slice(0, point)}.${digits.slice(point)}`;
+}
+
+export interface FailureCheck {
+  /**
+   * none: no replicate failed; all: every replicate failed in both builds, with the same errors
+   * (the case exercises an error path: nothing to compare); same: as many failures with each
+   * error in both builds; differ: otherwise (a failure of the check).
+   */
+  kind: 'none' | 'all' | 'same' | 'differ';
+  /** Failed replicates in each build. */
+  failedOld: number;
+  failedNew: number;
+  /** One line: the counts and the errors; empty if none. */
+  text: string;
+}
+
+/**
+ * The replicates that threw, in each build (errors[i]: the error of replicate i, null if it ran).
+ * A run that throws is an outcome of the case; the builds must agree on how many runs fail with
+ * each error. (So a change that makes a failure depend on the draws fails the check even when its
+ * rate is unchanged: the golden cases' runs either all fail or all run.)
+ */
+export function compareFailures(oldErrors: readonly (string | null)[], newErrors: readonly (string | null)[]): FailureCheck {
+  const tally = (errs: readonly (string | null)[]) => {
+    const m = new Map<string, number>();
+    for (const e of errs) if (e !== null) m.set(e, (m.get(e) ?? 0) + 1);
+    return m;
+  };
+  const a = tally(oldErrors);
+  const b = tally(newErrors);
+  const failedOld = oldErrors.filter((e) => e !== null).length;
+  const failedNew = newErrors.filter((e) => e !== null).length;
+  if (failedOld === 0 && failedNew === 0) return { kind: 'none', failedOld, failedNew, text: '' };
+  const same = a.size === b.size && [...a].every(([e, n]) => b.get(e) === n);
+  const list = (m: Map<string, number>) => [...m].map(([e, n]) => `${n} × ${e}`).join('; ') || 'none';
+  if (same) {
+    const all = failedOld === oldErrors.length && failedNew === newErrors.length;
+    return { kind: all ? 'all' : 'same', failedOld, failedNew, text: `${failedOld} of ${oldErrors.length} replicates fail in both builds: ${list(a)}` };
+  }
+  return { kind: 'differ', failedOld, failedNew, text: `failed replicates differ: old ${failedOld} of ${oldErrors.length} (${list(a)}), new ${failedNew} of ${newErrors.length} (${list(b)})` };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  EXPECTED_WITHIN_1, EXPECTED_WITHIN_2, compareSamples, criticalZ, decide, pairedZ, plainDecimal, sampleStats, yearMean, zRatio,
+  EXPECTED_WITHIN_1, EXPECTED_WITHIN_2, compareFailures, compareSamples, criticalZ, decide, pairedZ, plainDecimal, sampleStats, yearMean, zRatio,
 } from '../../bench/distcheck-stats.js';
 
 describe('sampleStats', () => {
@@ -186,5 +186,24 @@ describe('yearMean and plainDecimal', () => {
     expect(plainDecimal(NaN)).toBe('');
     expect(plainDecimal(Infinity)).toBe('Inf');
     expect(plainDecimal(-Infinity)).toBe('-Inf');
+  });
+});
+
+describe('compareFailures', () => {
+  it('no failure', () => {
+    expect(compareFailures([null, null], [null, null]).kind).toBe('none');
+  });
+  it('every replicate fails in both builds with the same error: nothing to compare, no failure of the check', () => {
+    const f = compareFailures(['boom', 'boom'], ['boom', 'boom']);
+    expect(f.kind).toBe('all');
+    expect(f.text).toContain('2 × boom');
+  });
+  it('as many failures with each error in both builds (at other seeds): same', () => {
+    expect(compareFailures(['boom', null, 'bang'], [null, 'bang', 'boom']).kind).toBe('same');
+  });
+  it('different counts or errors: differ', () => {
+    expect(compareFailures(['boom', null], [null, null]).kind).toBe('differ');
+    expect(compareFailures(['boom', 'boom'], ['boom', 'bang']).kind).toBe('differ');
+    expect(compareFailures(['boom', 'boom'], ['bang', 'bang']).text).toContain('new 2 of 2 (2 × bang)');
   });
 });
