@@ -30,9 +30,11 @@
  * metrics could stay under z* everywhere, so the check also counts the
  * comparisons with |z| < 1 and |z| < 2 (68.3% and 95.4% of them under
  * identical distributions) and fails if fewer than 85% have |z| < 2. The share
- * rule is meant for many comparisons (all 14 cases: m = 112): with one case
- * (m = 8) two values of |z| ≥ 2 fail it, which happens in about 5% of checks
- * of identical distributions.
+ * rule is meant for many comparisons (all golden cases: m = 104, 13 cases × 8
+ * headline metrics, the push case's runs all throwing): with one case (m = 8)
+ * two values of |z| ≥ 2 fail it, which happens in about 5% of checks of
+ * identical distributions. A metric that is constant in both builds (se 0,
+ * diff 0) counts with z = 0.
  *
  * Values that are NaN (a metric undefined in a replicate) or infinite are left
  * out of a sample. Replicates that throw are left out of the metrics; the
