@@ -1,10 +1,8 @@
 /**
  * Candidate pools of the fill phase (docs/DESIGN.md "Speed"): members grouped by an
- * integer key (e.g. region·4 + rank), built once a year in O(N), members in
- * slot order, each key in a range of room sized by its members the year before
- * (with a margin; counted first when it overflows). Each position holds a
- * record: the member's slot and a copy of the fields the fill phase reads for
- * a candidate.
+ * integer key (e.g. region·4 + rank), built once a year by counting sort in
+ * O(N), members in slot order. Each position holds a record: the member's
+ * slot and a copy of the fields the fill phase reads for a candidate.
  *
  * Why copies: a shortlist draws members at random from a pool, and the mover
  * and applicant pools are scattered over the whole store, so reading the
@@ -16,10 +14,9 @@
  * The copies are frozen when the pools are built. That is sound because
  * during the fill phase a cadre's record changes only when the cadre moves,
  * and a cadre who has moved is never admissible again this year: the caller
- * checks a bitset of stale positions (1 bit per record, so it stays in cache)
- * before it reads a record. Deletion is lazy: a cadre who has moved stays
- * listed and is skipped when drawn; each key's count of live members tells
- * when none is left, and then no draw is made from it.
+ * checks a bitset of this year's movers (MovedBits, 1 bit per slot, so it stays
+ * in cache) before it uses the rest of a record. Deletion is lazy: a cadre
+ * who has moved stays listed and is skipped when drawn.
  */
 import type { Sim } from './sim.js';
 import { scratch } from './scratch.js';
@@ -41,37 +38,27 @@ export const FL_PROMOTABLE = 8;
 export const FL_KEY_POST = 16;
 
 export class Buckets {
-  /** The first position of each key's range (start[nKeys]: the positions of all ranges). */
   readonly start: Int32Array;
-  /** One past the last member of each key (the cursor while members are placed); a range has room up to start[key + 1]. */
-  readonly end: Int32Array;
   /** STRIDE words per position: the member's record (ints and, at R_PERF, a float). */
   rec: Int32Array;
   recF: Float32Array;
 
   constructor(nKeys: number) {
     this.start = new Int32Array(nKeys + 1);
-    this.end = new Int32Array(nKeys);
     this.rec = new Int32Array(0);
     this.recF = new Float32Array(0);
   }
 
   /**
-   * Starts a build: each key gets a range of room for `expected[key]` members
-   * and a margin (an eighth and 8 more), empty; the records go into the run's
-   * scratch buffer (scratch.ts), which grows when the pools do.
+   * Starts a build: start[key + 1] holds the members of each key (start[0] =
+   * 0) and is turned into the start offsets in place; the records go into
+   * the run's scratch buffer (scratch.ts), which grows when the pools do.
    */
-  layout(sim: Sim, expected: Int32Array): void {
-    const start = this.start, end = this.end;
-    const nKeys = end.length;
-    let at = 0;
-    for (let k = 0; k < nKeys; k++) {
-      start[k] = end[k] = at;
-      const n = expected[k]!;
-      at += n + (n >> 3) + 8;
-    }
-    start[nKeys] = at;
-    const words = at * STRIDE;
+  prepare(sim: Sim): void {
+    const start = this.start;
+    const nKeys = start.length - 1;
+    for (let k = 0; k < nKeys; k++) start[k + 1]! += start[k]!;
+    const words = start[nKeys]! * STRIDE;
     const buf = scratch(sim, words * 4);
     if (this.rec.buffer !== buf || this.rec.length < words) {
       this.rec = new Int32Array(buf, 0, buf.byteLength >>> 2);
@@ -79,8 +66,15 @@ export class Buckets {
     }
   }
 
+  /** After the members were placed with start[k] as the cursor: shifts the offsets back. */
+  finish(): void {
+    const start = this.start;
+    for (let k = start.length - 1; k > 0; k--) start[k] = start[k - 1]!;
+    start[0] = 0;
+  }
+
   count(k: number): number {
-    return this.end[k]! - this.start[k]!;
+    return this.start[k + 1]! - this.start[k]!;
   }
 
   /** Position of the member at index i (0 ≤ i < count(k)) of bucket k: its record is rec[pos·STRIDE ..]. */

@@ -71,10 +71,10 @@ export function fill(sim: Sim): void {
 
 /** Under --check: each pool key's live count equals its records that are not stale (MODEL.md §8). */
 function checkLive(st: FillState): void {
-  const { start, end } = st.pools;
+  const start = st.pools.start;
   for (let key = 0; key < st.live.length; key++) {
     let n = 0;
-    for (let i = start[key]!; i < end[key]!; i++) if (!isStale(st, i)) n++;
+    for (let i = start[key]!; i < start[key + 1]!; i++) if (!isStale(st, i)) n++;
     if (n !== st.live[key]) throw new Error(`invariant: pool key ${key} has ${n} live records, counted ${st.live[key]}`);
   }
 }

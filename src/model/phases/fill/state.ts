@@ -79,10 +79,6 @@ export class FillState {
    * from a key with none alive is not made (the draws would all be stale).
    */
   live: Int32Array;
-  /** Members of each key at the last build, or counted for this one (the room the build gives each key). */
-  readonly counted: Int32Array;
-  /** Whether a build has been made (its counts size the next one). */
-  built = false;
   /** Local index of a cadre in the current two-way batch, -1 otherwise (allocated when two-way matching is first used). */
   local?: Int32Array;
 
@@ -99,8 +95,7 @@ export class FillState {
     this.moved = new MovedBits(sim.store.capacity);
     this.posOf = new Int32Array(0);
     this.stale = new Int32Array(0);
-    this.live = new Int32Array(this.pools.end.length);
-    this.counted = new Int32Array(this.pools.end.length);
+    this.live = new Int32Array(this.pools.start.length - 1);
   }
 }
 
@@ -143,46 +138,26 @@ export function promoKey(g: number, sys: number, r: number): number {
  *    yearsInRank ≥ minYearsInRank[rank] and age ≤ promotionMaxAge[rank];
  *  - mover pool (province, system of the post, rank): a planned mover;
  *  - applicant pool (registered region, rank): an applicant.
- * Each key has a range of room sized by its members at the last build with a
- * margin (Buckets.layout), so one pass (placeInOnePass) computes the keys
- * (keysOf, with the policy's thresholds read once: poolKeys), keeps them in
- * st.posOf and writes the records and their positions beside them (for marking
- * stale records when a member moves: leavePools). At the first build, or when
- * a key outgrows its room (a reform year), a first pass counts the members
- * (countMembers) and a second places them (placeMembers). The passes are
- * separate functions, so that each is optimised with the type feedback of its
- * own loop (one loop with a pass flag was deoptimised again and again).
+ * The first pass computes the keys (keysOf, with the policy's thresholds read
+ * once: poolKeys) and leaves them in st.posOf, which the second reads back in
+ * slot order, writing the records' positions beside them (kept for marking
+ * stale records when a member moves: leavePools). The passes are separate
+ * functions, so that each is optimised with the type feedback of its own loop
+ * (one loop with a pass flag was deoptimised again and again).
  */
 export function buildPools(sim: Sim, st: FillState): void {
   const k = poolKeys(sim, st);
   if (st.posOf.length < 8 * sim.store.capacity) st.posOf = new Int32Array(8 * sim.store.capacity);
-  const pools = st.pools;
-  // Each key's range is sized by its members at the last build, with a margin: one pass computes the keys
-  // and places the records. If a key outgrows its room (or there was no build yet), the members are counted
-  // first and placed in a second pass. The records of a key are in slot order either way.
-  let placed = false;
-  if (st.built) {
-    pools.layout(sim, st.counted);
-    clearStale(st);
-    placed = placeInOnePass(sim, st, k);
-  }
-  if (!placed) {
-    st.counted.fill(0);
-    countMembers(sim, st, k);
-    pools.layout(sim, st.counted);
-    clearStale(st);
-    placeMembers(sim, st);
-  }
-  st.built = true;
-  const { start, end } = pools;
-  const live = st.live, counted = st.counted;
-  for (let key = 0; key < live.length; key++) live[key] = counted[key] = end[key]! - start[key]!;
-}
-
-function clearStale(st: FillState): void {
+  st.pools.start.fill(0);
+  countMembers(sim, st, k);
+  st.pools.prepare(sim);
   const words = (st.pools.start[st.pools.start.length - 1]! + 31) >>> 5;
   if (st.stale.length < words) st.stale = new Int32Array(words + (words >>> 3));
   else st.stale.fill(0, 0, words);
+  placeMembers(sim, st);
+  st.pools.finish();
+  const start = st.pools.start, live = st.live;
+  for (let key = 0; key < live.length; key++) live[key] = start[key + 1]! - start[key]!;
 }
 
 /** Cadre c, a pool member not moved since the pools were built, is moving: its records become stale and its keys lose a live member. */
@@ -244,7 +219,7 @@ function keysOf(sim: Sim, k: PoolKeys, c: number, post: number): void {
 
 function countMembers(sim: Sim, st: FillState, k: PoolKeys): void {
   const s = sim.store;
-  const start = st.counted;
+  const start = st.pools.start;
   const posOf = st.posOf;
   const postCol = s.post, movedCol = s.moved;
   for (let c = 0; c < s.capacity; c++) {
@@ -252,38 +227,19 @@ function countMembers(sim: Sim, st: FillState, k: PoolKeys): void {
     if (post < 0 || movedCol[c]) continue;
     keysOf(sim, k, c, post);
     const o = 8 * c;
-    if ((posOf[o] = k.kp) >= 0) start[k.kp]!++;
-    if ((posOf[o + 1] = k.km) >= 0) start[k.km]!++;
-    if ((posOf[o + 2] = k.ka) >= 0) start[k.ka]!++;
-    if ((posOf[o + 3] = k.kf) >= 0) start[k.kf]!++;
+    if ((posOf[o] = k.kp) >= 0) start[k.kp + 1]!++;
+    if ((posOf[o + 1] = k.km) >= 0) start[k.km + 1]!++;
+    if ((posOf[o + 2] = k.ka) >= 0) start[k.ka + 1]!++;
+    if ((posOf[o + 3] = k.kf) >= 0) start[k.kf + 1]!++;
   }
 }
 
-/**
- * The keys and the records in one pass, into the ranges of the last build's
- * sizes; false if a key outgrew its range (the caller then counts first).
- */
-function placeInOnePass(sim: Sim, st: FillState, k: PoolKeys): boolean {
-  const s = sim.store;
-  const { start, end } = st.pools;
-  const posOf = st.posOf;
-  const postCol = s.post, movedCol = s.moved;
-  for (let c = 0; c < s.capacity; c++) {
-    const post = postCol[c]!;
-    if (post < 0 || movedCol[c]) continue;
-    keysOf(sim, k, c, post);
-    const o = 8 * c;
-    const kp = (posOf[o] = k.kp), km = (posOf[o + 1] = k.km), ka = (posOf[o + 2] = k.ka), kf = (posOf[o + 3] = k.kf);
-    if (kp < 0 && km < 0 && ka < 0) continue;
-    if ((kp >= 0 && end[kp] === start[kp + 1]) || (km >= 0 && end[km] === start[km + 1]) || (ka >= 0 && end[ka] === start[ka + 1]) || (kf >= 0 && end[kf] === start[kf + 1])) return false;
-    placeMember(sim, st, c, post, o, kp, km, ka, kf);
-  }
-  return true;
-}
-
-/** Writes the records, from the keys that countMembers left in st.posOf, and puts each record's position beside them. */
+/** Writes the records, from the keys that countMembers left in st.posOf, and puts each record's position in their place. */
 function placeMembers(sim: Sim, st: FillState): void {
   const s = sim.store;
+  const w = sim.world;
+  const pools = st.pools;
+  const start = pools.start;
   const postCol = s.post, movedCol = s.moved;
   const posOf = st.posOf;
   for (let c = 0; c < s.capacity; c++) {
@@ -292,31 +248,21 @@ function placeMembers(sim: Sim, st: FillState): void {
     const o = 8 * c;
     const kp = posOf[o]!, km = posOf[o + 1]!, ka = posOf[o + 2]!, kf = posOf[o + 3]!;
     if (kp < 0 && km < 0 && ka < 0) continue;
-    placeMember(sim, st, c, post, o, kp, km, ka, kf);
+    // Whether the unit withholds the cadre matters only for a move that is not mandatory (admissible), and
+    // is drawn only then; a cadre seconded before this year's plan was not planned, so not withheld.
+    const away = s.secondRegion[c]! >= 0;
+    const withheld = !away && !isMandatory(s.mover[c]!) && withheldBy(sim, c);
+    const flags = (away ? FL_AWAY : 0) | (withheld ? FL_WITHHELD : 0) | (exchangedInRank(s, c) ? FL_EXCHANGED_IN_RANK : 0) | (kp >= 0 ? FL_PROMOTABLE : 0)
+      | (w.postFlags[post]! & (F_KEY | F_HEAD) ? FL_KEY_POST : 0);
+    const perf = s.performance[c]!;
+    const a = s.rank[c]! | (s.age[c]! << 8) | (s.female[c]! << 16) | (flags << 24);
+    const b = s.domainsServed[c]! | (s.mover[c]! << 8) | (Math.min(0xffff, exchangeExperience(s, c)) << 16);
+    const unit = w.postUnit[post]!;
+    if (kp >= 0) writeMember(pools, (posOf[o + 4] = start[kp]!++), c, unit, perf, a, b);
+    if (km >= 0) writeMember(pools, (posOf[o + 5] = start[km]!++), c, unit, perf, a, b);
+    if (ka >= 0) writeMember(pools, (posOf[o + 6] = start[ka]!++), c, unit, perf, a, b);
+    if (kf >= 0) writeMember(pools, (posOf[o + 7] = start[kf]!++), c, unit, perf, a, b);
   }
-}
-
-/** The record of cadre c (in post `post`, its keys kp, km, ka, kf) at the end of each of its keys' ranges, its positions in st.posOf[o + 4 ..]. */
-function placeMember(sim: Sim, st: FillState, c: number, post: number, o: number, kp: number, km: number, ka: number, kf: number): void {
-  const s = sim.store;
-  const w = sim.world;
-  const pools = st.pools;
-  const end = pools.end;
-  const posOf = st.posOf;
-  // Whether the unit withholds the cadre matters only for a move that is not mandatory (admissible), and
-  // is drawn only then; a cadre seconded before this year's plan was not planned, so not withheld.
-  const away = s.secondRegion[c]! >= 0;
-  const withheld = !away && !isMandatory(s.mover[c]!) && withheldBy(sim, c);
-  const flags = (away ? FL_AWAY : 0) | (withheld ? FL_WITHHELD : 0) | (exchangedInRank(s, c) ? FL_EXCHANGED_IN_RANK : 0) | (kp >= 0 ? FL_PROMOTABLE : 0)
-    | (w.postFlags[post]! & (F_KEY | F_HEAD) ? FL_KEY_POST : 0);
-  const perf = s.performance[c]!;
-  const a = s.rank[c]! | (s.age[c]! << 8) | (s.female[c]! << 16) | (flags << 24);
-  const b = s.domainsServed[c]! | (s.mover[c]! << 8) | (Math.min(0xffff, exchangeExperience(s, c)) << 16);
-  const unit = w.postUnit[post]!;
-  if (kp >= 0) writeMember(pools, (posOf[o + 4] = end[kp]!++), c, unit, perf, a, b);
-  if (km >= 0) writeMember(pools, (posOf[o + 5] = end[km]!++), c, unit, perf, a, b);
-  if (ka >= 0) writeMember(pools, (posOf[o + 6] = end[ka]!++), c, unit, perf, a, b);
-  if (kf >= 0) writeMember(pools, (posOf[o + 7] = end[kf]!++), c, unit, perf, a, b);
 }
 
 function writeMember(pool: Buckets, i: number, c: number, unit: number, perf: number, a: number, b: number): void {
