@@ -15,11 +15,12 @@ import { closeUnfilled, move, moveType, popOpen } from './chains.js';
 import { shortlist } from './shortlist.js';
 import type { Ctx } from './state.js';
 
-export function refuses(ctx: Ctx, c: number, q: number): boolean {
+/** Whether cadre c, planned for a move of type `type` (its record's; 0: none), refuses post q. */
+export function refuses(ctx: Ctx, c: number, q: number, type: number): boolean {
   const { sim } = ctx;
   const w = sim.world;
   const ds = sim.k.disciplineStrength;
-  const regulatory = sim.store.mover[c] === MT_REGULATORY;
+  const regulatory = type === MT_REGULATORY;
   // The draw first: the probability of a refusal is at most (1 − ds), (1 − ds)² for a regulatory mover
   // (as computed below, rounding included), so a draw at or above that is no refusal whatever the
   // utilities, which are then not computed. The same draw and outcome as computing them first.
@@ -48,7 +49,7 @@ export function fillDirective(ctx: Ctx, r: number): void {
       for (let i = 0; i < n; i++) if (!(tried[i]! & 2) && (bi < 0 || st.candScore[i]! > st.candScore[bi]!)) bi = i;
       tried[bi] = tried[bi]! | 2;
       const c = st.cand[bi]!;
-      if (refuses(ctx, c, q)) continue;
+      if (refuses(ctx, c, q, st.candType[bi]!)) continue;
       move(sim, st, c, q, moveType(sim, c, q, (tried[bi]! & 1) === 1));
       done = true;
     }

@@ -47,7 +47,7 @@ export function rotate(ctx: Ctx, r: number): void {
             if (b === a || !isMandatory((pool.rec[ib * STRIDE + R_B]! >>> 8) & 0xff)) continue;
             const pa = s.post[a]!, pb = s.post[b]!;
             if (!admissible(sim, st, pool.rec, ia * STRIDE, pb, false) || !admissible(sim, st, pool.rec, ib * STRIDE, pa, false)) continue;
-            if (!twoWay && (refuses(ctx, a, pb) || refuses(ctx, b, pa))) continue;
+            if (!twoWay && (refuses(ctx, a, pb, (pool.rec[ia * STRIDE + R_B]! >>> 8) & 0xff) || refuses(ctx, b, pa, (pool.rec[ib * STRIDE + R_B]! >>> 8) & 0xff))) continue;
             partner = b;
           }
         }

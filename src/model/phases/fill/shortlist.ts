@@ -202,6 +202,7 @@ function judge(ctx: Ctx, q: number, g: number, sysQ: number, nd: number): number
     if (region === g) sc += k.regionBias;
     cand[n] = c;
     candPromo[n] = promotion ? 1 : 0;
+    st.candType[n] = type;
     // The organisation places the movers it planned before it promotes (MODEL.md §3.4–3.6).
     candScore[n] = sc + (isMandatory(type) || type === MT_CARE ? k.planPriority : 0);
     n++;

@@ -55,6 +55,8 @@ export class FillState {
   readonly cand = new Int32Array(MAX_SHORT);
   readonly candScore = new Float64Array(MAX_SHORT);
   readonly candPromo = new Uint8Array(MAX_SHORT);
+  /** The planned move type of each candidate (from its record: the store's mover column, which the phase does not change). */
+  readonly candType = new Uint8Array(MAX_SHORT);
   /** The draws of the current shortlist: pool position, source flags (DR_*), and the cadre drawn. */
   readonly drawPos = new Int32Array(MAX_DRAWS);
   readonly drawFlags = new Uint8Array(MAX_DRAWS);
