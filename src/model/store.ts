@@ -8,9 +8,13 @@ import { regionColumn, type RegionColumn } from '../world/world.js';
  * derived from the year and post of recruitment, not from the slot or the
  * order of recruitment, so one extra recruit does not shift anyone's draws.
  *
- * Free slots form a stack (the last freed is reused first), kept as a linked
- * list through the `key` column of the free slots themselves — a free slot's
- * key means nothing, and a separate stack would cost 4 bytes per slot.
+ * Free slots are handed out from the tail first — the slots above the last
+ * live one when the store was last reordered (or created), in order — so that
+ * the year's recruits write their columns next to each other instead of at
+ * the scattered slots of leavers; then from a stack of freed slots (the last
+ * freed first), kept as a linked list through the `key` column of the free
+ * slots themselves — a free slot's key means nothing, and a separate stack
+ * would cost 4 bytes per slot.
  */
 /** End of the free list (in the key column of a free slot). */
 const NO_SLOT = 0xffffffff;
@@ -79,8 +83,10 @@ export class CadreStore {
   readonly target: RegionColumn;
   /** Moved (or seconded) this year: at most one move per year. */
   readonly moved: Uint8Array;
-  /** First slot of the free list, -1 when full; the next is key[slot] (NO_SLOT ends the list). */
+  /** First slot of the stack of freed slots, -1 when empty; the next is key[slot] (NO_SLOT ends the list). */
   private freeHead = -1;
+  /** The next slot of the tail (never used since the last reordering); capacity when the tail is used up. */
+  private tail = 0;
   count = 0;
 
   constructor(capacity: number, nRegions = 0x7fffffff) {
@@ -126,18 +132,22 @@ export class CadreStore {
     this.freeFrom(0);
   }
 
-  /** Makes slots from..capacity-1 the free list, lowest first. */
+  /** Makes slots from..capacity-1 the tail, handed out lowest first, and the stack of freed slots empty. */
   private freeFrom(from: number): void {
-    for (let i = from; i < this.capacity; i++) this.key[i] = i + 1 < this.capacity ? i + 1 : NO_SLOT;
-    this.freeHead = from < this.capacity ? from : -1;
+    this.tail = from;
+    this.freeHead = -1;
   }
 
-  /** Takes a free slot; the caller sets the post and the other fields. */
+  /** Takes a free slot (the tail's next, else the last freed); the caller sets the post and the other fields. */
   allocate(): number {
-    const c = this.freeHead;
-    if (c < 0) throw new Error('cadre store full: more cadres than posts');
-    const next = this.key[c]!;
-    this.freeHead = next === NO_SLOT ? -1 : next;
+    let c = this.tail;
+    if (c < this.capacity) this.tail++;
+    else {
+      c = this.freeHead;
+      if (c < 0) throw new Error('cadre store full: more cadres than posts');
+      const next = this.key[c]!;
+      this.freeHead = next === NO_SLOT ? -1 : next;
+    }
     this.count++;
     return c;
   }
