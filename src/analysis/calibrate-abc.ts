@@ -267,10 +267,10 @@ export async function runAbcCalibration(plan: CalibrationPlan, o: CalibrationOpt
     posteriorFiles.push(posteriorFile.path);
   }
   const files = ['posterior.csv', 'posterior-summary.csv', 'posterior-particles.csv', 'generations.csv', 'generations/', 'fit.csv', 'calibrated.json', 'report.html', 'charts/', 'manifest.json'];
-  writeFileSync(manifestFile, JSON.stringify({
+  const final = {
     ...manifest,
     started: JSON.parse(readFileSync(manifestFile, 'utf8')).started ?? started,
-    complete: true,
+    complete: false,
     finished: new Date().toISOString(),
     generations: abc.generation,
     stop: abc.stop,
@@ -283,10 +283,14 @@ export async function runAbcCalibration(plan: CalibrationPlan, o: CalibrationOpt
     files,
     calibratedScenarioFiles: scenarioFiles,
     posteriorFiles,
-  }, null, 2) + '\n');
+  };
+  // The report reads the manifest; the manifest says complete only once the report is there too (a job
+  // polling it, as on a cluster, then finds every file).
+  writeFileSync(manifestFile, JSON.stringify(final, null, 2) + '\n');
   // The chart library loads only when a report is drawn (docs/DESIGN.md), not with every command.
   const { writePosteriorReport } = await import('../report/posterior.js');
   writePosteriorReport(dir, { name: plan.cal.name, paths: plan.paths, ranges: plan.ranges, integer: plan.ranges.map((r) => r.integer) });
+  writeFileSync(manifestFile, JSON.stringify({ ...final, complete: true }, null, 2) + '\n');
   out.commit();
   return outcome({
     fit,

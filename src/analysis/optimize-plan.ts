@@ -19,7 +19,7 @@
 import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { applySets, parseScenario, readJsonFile, rejectScenarioFile, resolveScenario, zodProblems } from '../scenario/load.js';
-import { InputError } from '../scenario/errors.js';
+import { InputError, inputError } from '../scenario/errors.js';
 import type { Scenario } from '../scenario/schema.js';
 import { METRIC_NAMES, UNIT_RANGE } from '../metrics/definitions.js';
 import { programVersion } from '../experiment/manifest.js';
@@ -210,12 +210,23 @@ function checkLevers(file: string, plan: Pick<OptimizePlan, 'base' | 'levers' | 
   }
 }
 
-export function loadOptimize(file: string, overrides: string[] = []): OptimizePlan {
+/** Command-line values that replace the file's (cadreflow optimize --budget, --replicates). */
+export interface OptimizeOverrides {
+  budget?: number;
+  replicates?: number;
+}
+
+export function loadOptimize(file: string, overrides: string[] = [], cli: OptimizeOverrides = {}): OptimizePlan {
   const raw = readJsonFile(file);
   rejectScenarioFile(raw, file, 'multi-objective optimization');
   const r = OptimizeSchema.safeParse(raw);
   if (!r.success) throw new InputError(zodProblems(r.error, raw), file);
   const opt = r.data;
+  if (cli.replicates !== undefined) opt.replicates = cli.replicates;
+  if (cli.budget !== undefined) {
+    if (cli.budget < opt.population) throw inputError('--budget', cli.budget, `at least the population (${opt.population}): the first generation alone evaluates that many candidates`);
+    opt.budget = cli.budget;
+  }
   const { scenario: loaded } = loadBase(file, opt.base, opt.set, overrides);
   const base = parseScenario({ ...loaded, replicates: opt.replicates });
   const objectives = resolveMeasures(file, 'objectives', opt.objectives, base);

@@ -361,10 +361,10 @@ export async function runOptimize(plan: OptimizePlan, o: OptimizeOptions): Promi
   });
   rmSync(frontDir, { recursive: true, force: true });
   renameSync(tmpFront, frontDir);
-  writeFileSync(manifestFile, JSON.stringify({
+  const final = {
     ...manifest,
     started: JSON.parse(readFileSync(manifestFile, 'utf8')).started ?? started,
-    complete: true,
+    complete: false,
     finished: new Date().toISOString(),
     stop,
     generations: nsga.generation,
@@ -374,10 +374,13 @@ export async function runOptimize(plan: OptimizePlan, o: OptimizeOptions): Promi
     front: front.map((e) => e.evaluation),
     references: references.map((x) => ({ scenario: x.file, dominatedBy: x.dominatedBy })),
     files: ['evaluations.csv', 'pareto.csv', 'generations.csv', 'references.csv', 'front/', 'generations/', ...(plan.references.length ? ['references/'] : []), 'report.html', 'charts/', 'manifest.json'],
-  }, null, 2) + '\n');
+  };
+  // The report reads the manifest; the manifest says complete only once the report is there too.
+  writeFileSync(manifestFile, JSON.stringify(final, null, 2) + '\n');
   // The chart library loads only when a report is drawn (docs/DESIGN.md), not with every command.
   const { writeOptimizeReport } = await import('../report/optimize.js');
   writeOptimizeReport(dir);
+  writeFileSync(manifestFile, JSON.stringify({ ...final, complete: true }, null, 2) + '\n');
   out.commit();
   return { interrupted: false, evaluations: all, ranks: r, front, references, generations: nsga.generation, resumedGenerations, stop, frontFiles };
 }

@@ -15,6 +15,8 @@ export interface OptimizeCliOptions {
   force?: boolean;
   set?: string[];
   quiet?: boolean;
+  budget?: string;
+  replicates?: string;
 }
 
 /** The front as a table: evaluation, levers, each objective's mean [95% CI]. */
@@ -47,9 +49,11 @@ export function frontTable(plan: OptimizePlan, res: OptimizeOutcome, limit = 30)
 
 export async function optimizeCommand(file: string, o: OptimizeCliOptions): Promise<void> {
   const threads = intOption('--threads', o.threads, 1, 1024) ?? defaultThreads();
+  const budget = intOption('--budget', o.budget, 2, 1_000_000);
+  const replicates = intOption('--replicates', o.replicates, 1, 1000);
   let plan: OptimizePlan;
   try {
-    plan = loadOptimize(file, o.set ?? []);
+    plan = loadOptimize(file, o.set ?? [], { budget, replicates });
   } catch (e) {
     throw e instanceof InputError && !e.file ? e.withFile(file) : e;
   }
@@ -69,7 +73,7 @@ export async function optimizeCommand(file: string, o: OptimizeCliOptions): Prom
     bar?.stop();
     const secs = (performance.now() - t0) / 1000;
     if (res.interrupted) {
-      process.stderr.write(`stopped after ${res.evaluations.length} of ${plan.opt.budget} candidates; continue with: ${resumeHint('optimize', file, [['--out', o.out]], o.set)}\n`);
+      process.stderr.write(`stopped after ${res.evaluations.length} of ${plan.opt.budget} candidates; continue with: ${resumeHint('optimize', file, [['--out', o.out], ['--budget', o.budget], ['--replicates', o.replicates]], o.set)}\n`);
       process.exitCode = 130;
       return;
     }

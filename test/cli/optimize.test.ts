@@ -237,6 +237,25 @@ describe('cadreflow optimize', () => {
     expect(read('o3', 'report.html')).toMatch(/parallel coordinates/);
   });
 
+  it('--budget and --replicates replace the file\'s, and a budget below the population is bad input', () => {
+    write('opt-b.json', { ...OPT, name: 'b', references: [], budget: 40, replicates: 3 });
+    const r = cf(['optimize', 'opt-b.json', '--out', 'ob', '--threads', '2', '--quiet', '--budget', '5', '--replicates', '1']);
+    expect(r.code, r.err).toBe(0);
+    const ev = table('ob', 'evaluations.csv');
+    expect(ev.rows.length).toBe(5);
+    const m = JSON.parse(read('ob', 'manifest.json'));
+    expect(m.stop).toBe('budget');
+    // One replicate per candidate: the first generation's sweep ran 4 candidates × 1 run.
+    expect(table('ob', 'generations', 'generation-1', 'timeseries.csv').rows.filter((row) => row[3] === '2028').length).toBe(4);
+    const low = cf(['optimize', 'opt-b.json', '--out', 'ob2', '--budget', '3']);
+    expect(low.code).toBe(2);
+    expect(low.err).toMatch(/--budget.*3.*at least the population \(4\)/s);
+    expect(existsSync(path.join(tmp, 'ob2'))).toBe(false);
+    const bad = cf(['optimize', 'opt-b.json', '--out', 'ob3', '--replicates', '0']);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/--replicates/);
+  });
+
   it('stops when ten generations in a row propose nothing new, each candidate run once', () => {
     write('opt-small.json', { ...OPT, name: 'small', budget: 10, references: [], levers: { 'policy.matching': { values: ['directive', 'two-way'] } } });
     const r = cf(['optimize', 'opt-small.json', '--out', 'o4', '--threads', '2']);

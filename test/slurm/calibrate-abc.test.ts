@@ -76,6 +76,9 @@ describe.skipIf(!installed)('cadreflow calibrate --slurm (abc-smc) on a real sin
       if (Date.now() > deadline || Date.now() - idleSince > 15_000) throw new Error(`the calibration did not finish on Slurm\n${diagnostics(out)}`);
       await new Promise((r) => setTimeout(r, 500));
     }
+    // The last job may still be ending: wait for it, so that nothing writes into the folder once the test has removed it.
+    while (run('squeue', ['-h']).out.trim() !== '' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 500));
+    expect(existsSync(path.join(out, 'report.html'))).toBe(true);
     const files = ['posterior.csv', 'posterior-summary.csv', 'generations.csv', 'fit.csv', 'calibrated.json', 'posterior-particles.csv'];
     for (const g of ['generation-1', 'generation-2']) for (const f of ['points.csv', 'runs.csv', 'timeseries.csv', 'summary.csv', 'failures.csv']) files.push(`generations/${g}/${f}`);
     for (const f of files) expect(readFileSync(path.join(out, f), 'utf8'), f).toBe(readFileSync(path.join(tmp, 'local', f), 'utf8'));
