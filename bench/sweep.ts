@@ -10,7 +10,9 @@
  *    BENCH_SERIES_RUNS small runs (128 by default; 0 skips) on N threads, beside the machine's ceiling for
  *    the same runs on N cores — N processes at once, each running 1/N of them directly, warm-up included —
  *    so that what the sweep loses to its fixed costs (worker start, compilation, the tail of unequal runs,
- *    the main thread) is the difference of the two.
+ *    the main thread) is the difference of the two; beside it when the first result was written (worker
+ *    start and a cold first run), over how long the last N results came in (the tail), and, run directly,
+ *    a cold first run against the later ones (what each worker's warm-up costs).
  * Each measurement runs in its own process. Prints a Markdown table for bench/RESULTS.md.
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -51,14 +53,30 @@ async function one(mode: string, runs: number, threads: number, scale: number, p
   try {
     const plan = loadSweep(sweepFile(dir, runs, scale));
     const t0 = performance.now();
+    // Where a sweep's time goes: when each result was written (in task order), and, run directly, how long
+    // the first run (cold: compilation, warm-up) and the later ones take.
+    const written: number[] = [];
+    const each: number[] = [];
     if (mode === 'direct') {
-      for (const t of shardTasks(plan)) if (t.index % parts === part) runOne(plan.scenario(t.point), t.seed);
+      for (const t of shardTasks(plan)) {
+        if (t.index % parts !== part) continue;
+        const r0 = performance.now();
+        runOne(plan.scenario(t.point), t.seed);
+        each.push((performance.now() - r0) / 1000);
+      }
     } else {
-      await runSweep(plan, { out: path.join(dir, 'out'), threads, resume: false, force: false });
+      await runSweep(plan, { out: path.join(dir, 'out'), threads, resume: false, force: false, onProgress: (done) => { while (written.length < done) written.push((performance.now() - t0) / 1000); } });
     }
     const secs = (performance.now() - t0) / 1000;
     (globalThis as { gc?: () => void }).gc?.();
-    return { secs, runsPerSec: runs / secs, peakRssMiB: process.resourceUsage().maxRSS / 1024, heapAfterGcMiB: process.memoryUsage().heapUsed / 2 ** 20 };
+    const later = each.slice(1).sort((x, y) => x - y);
+    return {
+      secs, runsPerSec: runs / secs, peakRssMiB: process.resourceUsage().maxRSS / 1024, heapAfterGcMiB: process.memoryUsage().heapUsed / 2 ** 20,
+      // Sweep: the first result written, and the time over which the last `threads` results came in.
+      ...(written.length ? { firstWritten: written[0]!, lastSpread: secs - (written[Math.max(0, written.length - 1 - threads)] ?? 0) } : {}),
+      // Direct: the first run, and the median of the others.
+      ...(each.length ? { firstRun: each[0]!, medianRun: later.length ? later[later.length >> 1]! : each[0]! } : {}),
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -118,11 +136,16 @@ if (process.argv[2] === '--one') {
   const SERIES = Number(process.env.BENCH_SERIES_RUNS ?? 128), SERIES_REPS = Number(process.env.BENCH_SERIES_REPS ?? 3);
   const cores = os.availableParallelism();
   const counts = [...new Set([...Array.from({ length: Math.floor(Math.log2(cores)) + 1 }, (_, i) => 2 ** i), cores])].sort((a, b) => a - b);
-  const series = new Map<number, { sweep: number[]; ceiling: number[] }>(counts.map((n) => [n, { sweep: [], ceiling: [] }]));
+  const series = new Map<number, { sweep: number[]; ceiling: number[]; first: number[]; spread: number[] }>(counts.map((n) => [n, { sweep: [], ceiling: [], first: [], spread: [] }]));
+  // One process running the series' runs directly: its first (cold) run and its later runs.
+  const cold = SERIES > 0 ? run('direct', SERIES, 1, 1) : undefined;
   for (let i = 0; SERIES > 0 && i < SERIES_REPS; i++) {
     for (const n of counts) {
       const e = series.get(n)!;
-      e.sweep.push(run('sweep', SERIES, n, 1).secs!);
+      const m = run('sweep', SERIES, n, 1);
+      e.sweep.push(m.secs!);
+      e.first.push(m.firstWritten!);
+      e.spread.push(m.lastSpread!);
       e.ceiling.push(await parallelSecs(n, SERIES, true));
       process.stderr.write(`${SERIES} runs on ${n} cores: ceiling (${n} processes, 1/${n} each) ${e.ceiling[e.ceiling.length - 1]!.toFixed(2)} s\n`);
     }
@@ -145,13 +168,14 @@ if (process.argv[2] === '--one') {
   if (SERIES > 0) {
     const one = median(series.get(1)!.sweep);
     out += `\nThread-count series: a sweep of ${SERIES} small runs (scale 1 of the tiny world) on N threads, and the machine's ceiling for the same runs on N cores (N processes at once, each running 1/N of the runs directly, its own warm-up included); medians of ${SERIES_REPS} alternating repetitions, seconds.\n\n`;
-    out += '| threads | sweep | speed-up over 1 thread | ceiling | ceiling\'s speed-up | sweep ÷ ceiling (share of the ceiling reached) | fixed cost (sweep − ceiling) |\n|---|---|---|---|---|---|---|\n';
+    out += '| threads | sweep | speed-up over 1 thread | ceiling | ceiling\'s speed-up | sweep ÷ ceiling (share of the ceiling reached) | fixed cost (sweep − ceiling) | first result written after | last N results came in over |\n|---|---|---|---|---|---|---|---|---|\n';
     const c1 = median(series.get(1)!.ceiling);
     for (const n of counts) {
       const e = series.get(n)!;
       const sw = median(e.sweep), ce = median(e.ceiling);
-      out += `| ${n} | ${sw.toFixed(2)} (${list(e.sweep, 2)}) | ×${(one / sw).toFixed(2)} | ${ce.toFixed(2)} (${list(e.ceiling, 2)}) | ×${(c1 / ce).toFixed(2)} | ${(100 * ce / sw).toFixed(0)}% | ${(sw - ce).toFixed(2)} |\n`;
+      out += `| ${n} | ${sw.toFixed(2)} (${list(e.sweep, 2)}) | ×${(one / sw).toFixed(2)} | ${ce.toFixed(2)} (${list(e.ceiling, 2)}) | ×${(c1 / ce).toFixed(2)} | ${(100 * ce / sw).toFixed(0)}% | ${(sw - ce).toFixed(2)} | ${median(e.first).toFixed(2)} | ${median(e.spread).toFixed(2)} |\n`;
     }
+    out += `\nWhere the fixed cost goes: run directly in one process, the first of these runs takes ${cold!.firstRun!.toFixed(3)} s (module compilation and warm-up) and the later ones ${cold!.medianRun!.toFixed(3)} s (median), so each worker's first run costs about ${(cold!.firstRun! - cold!.medianRun!).toFixed(2)} s more; "first result written after" is the worker start and that first run; "last N results came in over" is the tail, where workers finish one by one (results are written in task order, so a late early task holds back the count).\n`;
   }
   process.stdout.write(out + '\n');
 }
