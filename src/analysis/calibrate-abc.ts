@@ -34,7 +34,7 @@ import { measureRuns } from '../experiment/run-values.js';
 import { inputError } from '../scenario/errors.js';
 import { makeDir, resumableDir } from '../experiment/results-dir.js';
 import { csvRow } from '../experiment/csv.js';
-import { baseManifest } from '../experiment/manifest.js';
+import { baseManifest, finishManifest } from '../experiment/manifest.js';
 import { RunPool } from '../experiment/pool.js';
 import { loadSweep } from '../experiment/sweep-plan.js';
 import { readProgress, runSweep } from '../experiment/sweep-run.js';
@@ -267,10 +267,9 @@ export async function runAbcCalibration(plan: CalibrationPlan, o: CalibrationOpt
     posteriorFiles.push(posteriorFile.path);
   }
   const files = ['posterior.csv', 'posterior-summary.csv', 'posterior-particles.csv', 'generations.csv', 'generations/', 'fit.csv', 'calibrated.json', 'report.html', 'charts/', 'manifest.json'];
-  const final = {
+  await finishManifest(manifestFile, {
     ...manifest,
     started: JSON.parse(readFileSync(manifestFile, 'utf8')).started ?? started,
-    complete: false,
     finished: new Date().toISOString(),
     generations: abc.generation,
     stop: abc.stop,
@@ -283,14 +282,11 @@ export async function runAbcCalibration(plan: CalibrationPlan, o: CalibrationOpt
     files,
     calibratedScenarioFiles: scenarioFiles,
     posteriorFiles,
-  };
-  // The report reads the manifest; the manifest says complete only once the report is there too (a job
-  // polling it, as on a cluster, then finds every file).
-  writeFileSync(manifestFile, JSON.stringify(final, null, 2) + '\n');
-  // The chart library loads only when a report is drawn (docs/DESIGN.md), not with every command.
-  const { writePosteriorReport } = await import('../report/posterior.js');
-  writePosteriorReport(dir, { name: plan.cal.name, paths: plan.paths, ranges: plan.ranges, integer: plan.ranges.map((r) => r.integer) });
-  writeFileSync(manifestFile, JSON.stringify({ ...final, complete: true }, null, 2) + '\n');
+  }, async () => {
+    // The chart library loads only when a report is drawn (docs/DESIGN.md), not with every command.
+    const { writePosteriorReport } = await import('../report/posterior.js');
+    writePosteriorReport(dir, { name: plan.cal.name, paths: plan.paths, ranges: plan.ranges, integer: plan.ranges.map((r) => r.integer) });
+  });
   out.commit();
   return outcome({
     fit,

@@ -41,7 +41,7 @@ import { createHash } from 'node:crypto';
 import { inputError } from '../scenario/errors.js';
 import { makeDir, resumableDir } from '../experiment/results-dir.js';
 import { csvRow } from '../experiment/csv.js';
-import { baseManifest } from '../experiment/manifest.js';
+import { baseManifest, finishManifest } from '../experiment/manifest.js';
 import { measureRuns } from '../experiment/run-values.js';
 import { readProgress, runSweep } from '../experiment/sweep-run.js';
 import type { SweepPlan } from '../experiment/sweep-plan.js';
@@ -361,10 +361,9 @@ export async function runOptimize(plan: OptimizePlan, o: OptimizeOptions): Promi
   });
   rmSync(frontDir, { recursive: true, force: true });
   renameSync(tmpFront, frontDir);
-  const final = {
+  await finishManifest(manifestFile, {
     ...manifest,
     started: JSON.parse(readFileSync(manifestFile, 'utf8')).started ?? started,
-    complete: false,
     finished: new Date().toISOString(),
     stop,
     generations: nsga.generation,
@@ -374,13 +373,11 @@ export async function runOptimize(plan: OptimizePlan, o: OptimizeOptions): Promi
     front: front.map((e) => e.evaluation),
     references: references.map((x) => ({ scenario: x.file, dominatedBy: x.dominatedBy })),
     files: ['evaluations.csv', 'pareto.csv', 'generations.csv', 'references.csv', 'front/', 'generations/', ...(plan.references.length ? ['references/'] : []), 'report.html', 'charts/', 'manifest.json'],
-  };
-  // The report reads the manifest; the manifest says complete only once the report is there too.
-  writeFileSync(manifestFile, JSON.stringify(final, null, 2) + '\n');
-  // The chart library loads only when a report is drawn (docs/DESIGN.md), not with every command.
-  const { writeOptimizeReport } = await import('../report/optimize.js');
-  writeOptimizeReport(dir);
-  writeFileSync(manifestFile, JSON.stringify({ ...final, complete: true }, null, 2) + '\n');
+  }, async () => {
+    // The chart library loads only when a report is drawn (docs/DESIGN.md), not with every command.
+    const { writeOptimizeReport } = await import('../report/optimize.js');
+    writeOptimizeReport(dir);
+  });
   out.commit();
   return { interrupted: false, evaluations: all, ranks: r, front, references, generations: nsga.generation, resumedGenerations, stop, frontFiles };
 }

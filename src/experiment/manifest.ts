@@ -3,7 +3,7 @@
  * commit, seeds, threads, times and Node version (docs/DESIGN.md "Files").
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -46,4 +46,16 @@ export function baseManifest(command: string): Record<string, unknown> {
     node: process.version,
     platform: `${process.platform}-${process.arch}`,
   };
+}
+
+/**
+ * Writes the finished manifest of a results directory whose report reads it:
+ * first as not complete, then the report (drawReport), then complete — so that
+ * whoever polls the manifest (a job on a cluster) finds every file once it
+ * says complete.
+ */
+export async function finishManifest(file: string, manifest: Record<string, unknown>, drawReport: () => Promise<void>): Promise<void> {
+  writeFileSync(file, JSON.stringify({ ...manifest, complete: false }, null, 2) + '\n');
+  await drawReport();
+  writeFileSync(file, JSON.stringify({ ...manifest, complete: true }, null, 2) + '\n');
 }
