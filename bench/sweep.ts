@@ -14,7 +14,8 @@
  *    start and a cold first run), over how long the last N results came in (the tail), and, run directly,
  *    a cold first run against the later ones (what each worker's warm-up costs), and how long the main
  *    thread was busy during the sweep (its event-loop utilisation: scheduling, receiving, writing), and above
- *    4 threads the same sweep with V8's background pool as large as its threads (--v8-pool-size);
+ *    4 threads the same sweep with V8's background pool as large as its threads (--v8-pool-size), and
+ *    the same sweep on N worker processes instead of threads (CADREFLOW_WORKERS=processes);
  *    BENCH_ONLY_SERIES=1 runs the series alone.
  * Each measurement runs in its own process. Prints a Markdown table for bench/RESULTS.md.
  */
@@ -95,12 +96,13 @@ if (process.argv[2] === '--one') {
   process.stdout.write(JSON.stringify(r));
 } else {
   const me = fileURLToPath(import.meta.url);
-  const run = (mode: string, runs: number, threads: number, scale: number, nodeArgs: string[] = []) => {
+  const run = (mode: string, runs: number, threads: number, scale: number, nodeArgs: string[] = [], env: Record<string, string> = {}) => {
     // The main thread's old space is capped at 64 MiB: a sweep that kept its results in memory would fail.
-    const r = spawnSync(process.execPath, [...nodeArgs, '--expose-gc', '--max-old-space-size=64', me, '--one', mode, String(runs), String(threads), String(scale)], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [...nodeArgs, '--expose-gc', '--max-old-space-size=64', me, '--one', mode, String(runs), String(threads), String(scale)], { encoding: 'utf8', env: { ...process.env, ...env } });
     if (r.status !== 0) throw new Error(r.stderr);
     const m = JSON.parse(r.stdout) as Record<string, number>;
-    process.stderr.write(`${mode} ${runs} runs, ${threads} thread(s), scale ${scale}${nodeArgs.length ? ` (${nodeArgs.join(' ')})` : ''}: ${m.secs!.toFixed(2)} s, ${m.runsPerSec!.toFixed(1)} runs/s, peak ${m.peakRssMiB!.toFixed(0)} MiB\n`);
+    const variant = [...nodeArgs, ...Object.entries(env).map(([k, v]) => `${k}=${v}`)].join(' ');
+    process.stderr.write(`${mode} ${runs} runs, ${threads} thread(s), scale ${scale}${variant ? ` (${variant})` : ''}: ${m.secs!.toFixed(2)} s, ${m.runsPerSec!.toFixed(1)} runs/s, peak ${m.peakRssMiB!.toFixed(0)} MiB\n`);
     return m;
   };
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -166,7 +168,7 @@ if (process.argv[2] === '--one') {
   const SERIES = Number(process.env.BENCH_SERIES_RUNS ?? 128), SERIES_REPS = Number(process.env.BENCH_SERIES_REPS ?? 3);
   const cores = os.availableParallelism();
   const counts = [...new Set([...Array.from({ length: Math.floor(Math.log2(cores)) + 1 }, (_, i) => 2 ** i), cores])].sort((a, b) => a - b);
-  const series = new Map<number, { sweep: number[]; ceiling: number[]; first: number[]; spread: number[]; busy: number[]; bigPool: number[] }>(counts.map((n) => [n, { sweep: [], ceiling: [], first: [], spread: [], busy: [], bigPool: [] }]));
+  const series = new Map<number, { sweep: number[]; ceiling: number[]; first: number[]; spread: number[]; busy: number[]; bigPool: number[]; procs: number[] }>(counts.map((n) => [n, { sweep: [], ceiling: [], first: [], spread: [], busy: [], bigPool: [], procs: [] }]));
   // One process running the series' runs directly: its first (cold) run and its later runs.
   const cold = SERIES > 0 ? run('direct', SERIES, 1, 1) : undefined;
   for (let i = 0; SERIES > 0 && i < SERIES_REPS; i++) {
@@ -180,6 +182,8 @@ if (process.argv[2] === '--one') {
       // Node gives V8 a pool of 4 threads for background compilation and garbage collection, shared by all the
       // worker threads of a process (separate processes have 4 each): the same sweep with a pool as large as its threads.
       if (n > 4) e.bigPool.push(run('sweep', SERIES, n, 1, [`--v8-pool-size=${n}`]).secs!);
+      // The same sweep on N worker processes instead of threads (CADREFLOW_WORKERS=processes, pool.ts).
+      if (n > 1) e.procs.push(run('sweep', SERIES, n, 1, [], { CADREFLOW_WORKERS: 'processes' }).secs!);
       e.ceiling.push(await parallelSecs(n, SERIES, true));
       process.stderr.write(`${SERIES} runs on ${n} cores: ceiling (${n} processes, 1/${n} each) ${e.ceiling[e.ceiling.length - 1]!.toFixed(2)} s\n`);
     }
@@ -187,14 +191,14 @@ if (process.argv[2] === '--one') {
   if (SERIES > 0) {
     const one = median(series.get(1)!.sweep);
     out += `\nThread-count series: a sweep of ${SERIES} small runs (scale 1 of the tiny world) on N threads, and the machine's ceiling for the same runs on N cores (N processes at once, each running 1/N of the runs directly, its own warm-up included); medians of ${SERIES_REPS} alternating repetitions, seconds.\n\n`;
-    out += '| threads | sweep | speed-up over 1 thread | ceiling | ceiling\'s speed-up | sweep ÷ ceiling (share of the ceiling reached) | fixed cost (sweep − ceiling) | first result written after | last N results came in over | main thread busy | sweep with V8\'s pool of N threads |\n|---|---|---|---|---|---|---|---|---|---|---|\n';
+    out += '| threads | sweep | speed-up over 1 thread | ceiling | ceiling\'s speed-up | sweep ÷ ceiling (share of the ceiling reached) | fixed cost (sweep − ceiling) | first result written after | last N results came in over | main thread busy | sweep with V8\'s pool of N threads | sweep on N processes |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n';
     const c1 = median(series.get(1)!.ceiling);
     for (const n of counts) {
       const e = series.get(n)!;
       const sw = median(e.sweep), ce = median(e.ceiling);
-      out += `| ${n} | ${sw.toFixed(2)} (${list(e.sweep, 2)}) | ×${(one / sw).toFixed(2)} | ${ce.toFixed(2)} (${list(e.ceiling, 2)}) | ×${(c1 / ce).toFixed(2)} | ${(100 * ce / sw).toFixed(0)}% | ${(sw - ce).toFixed(2)} | ${median(e.first).toFixed(2)} | ${median(e.spread).toFixed(2)} | ${median(e.busy).toFixed(2)} | ${e.bigPool.length ? `${median(e.bigPool).toFixed(2)} (${list(e.bigPool, 2)})` : '—'} |\n`;
+      out += `| ${n} | ${sw.toFixed(2)} (${list(e.sweep, 2)}) | ×${(one / sw).toFixed(2)} | ${ce.toFixed(2)} (${list(e.ceiling, 2)}) | ×${(c1 / ce).toFixed(2)} | ${(100 * ce / sw).toFixed(0)}% | ${(sw - ce).toFixed(2)} | ${median(e.first).toFixed(2)} | ${median(e.spread).toFixed(2)} | ${median(e.busy).toFixed(2)} | ${e.bigPool.length ? `${median(e.bigPool).toFixed(2)} (${list(e.bigPool, 2)})` : '—'} | ${e.procs.length ? `${median(e.procs).toFixed(2)} (${list(e.procs, 2)})` : '—'} |\n`;
     }
-    out += `\nWhere the fixed cost goes: run directly in one process, the first of these runs takes ${cold!.firstRun!.toFixed(3)} s (module compilation and warm-up) and the later ones ${cold!.medianRun!.toFixed(3)} s (median), so each worker's first run costs about ${(cold!.firstRun! - cold!.medianRun!).toFixed(2)} s more; "first result written after" is the worker start and that first run; "last N results came in over" is the tail, where workers finish one by one (results are written in task order, so a late early task holds back the count); "main thread busy" is the time the main thread was not idle during the sweep (scheduling, receiving and writing results; its event-loop utilisation; on 1 thread the runs themselves): near the sweep's whole time, the main thread is what the workers wait for; "sweep with V8's pool of N threads" (N > 4) is the same sweep run with \`node --v8-pool-size=N\`: Node gives V8 4 background threads (compilation, garbage collection) per process, shared by all its worker threads, where N separate processes have 4 each.\n`;
+    out += `\nWhere the fixed cost goes: run directly in one process, the first of these runs takes ${cold!.firstRun!.toFixed(3)} s (module compilation and warm-up) and the later ones ${cold!.medianRun!.toFixed(3)} s (median), so each worker's first run costs about ${(cold!.firstRun! - cold!.medianRun!).toFixed(2)} s more; "first result written after" is the worker start and that first run; "last N results came in over" is the tail, where workers finish one by one (results are written in task order, so a late early task holds back the count); "main thread busy" is the time the main thread was not idle during the sweep (scheduling, receiving and writing results; its event-loop utilisation; on 1 thread the runs themselves): near the sweep's whole time, the main thread is what the workers wait for; "sweep with V8's pool of N threads" (N > 4) is the same sweep run with \`node --v8-pool-size=N\`: Node gives V8 4 background threads (compilation, garbage collection) per process, shared by all its worker threads, where N separate processes have 4 each; "sweep on N processes" is the same sweep with CADREFLOW_WORKERS=processes (N worker processes instead of threads).\n`;
   }
   process.stdout.write(out + '\n');
 }

@@ -7,6 +7,7 @@
 import { Command, CommanderError } from 'commander';
 import { formatProblems, InputError } from '../scenario/errors.js';
 import { programVersion } from '../experiment/manifest.js';
+import { workerKind } from '../experiment/pool.js';
 import { collect } from './options.js';
 import { runCommand } from './run.js';
 import { compareCommand } from './compare.js';
@@ -233,6 +234,8 @@ program
 
 async function main(): Promise<void> {
   try {
+    // The kind of worker (CADREFLOW_WORKERS) is checked before any command writes anything.
+    workerKind();
     await program.parseAsync(process.argv);
   } catch (e) {
     if (e instanceof CommanderError) {

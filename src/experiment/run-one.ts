@@ -46,12 +46,17 @@ function worldFor(s: Scenario): World {
 
 /**
  * Testing aid: CADREFLOW_INJECT_FAILURE="point/replicate,…" makes those runs
- * throw, so that the handling of failed runs can be tested end to end.
+ * throw, so that the handling of failed runs can be tested end to end; an
+ * entry ending in `!` ("point/replicate!") ends the process running it
+ * instead (a worker process that dies, CADREFLOW_WORKERS=processes).
  */
 function injectedFailure(opts: { point?: number; replicate?: number }): void {
   const spec = process.env.CADREFLOW_INJECT_FAILURE;
   if (!spec || opts.point === undefined) return;
-  if (spec.split(',').includes(`${opts.point}/${opts.replicate}`)) throw new Error(`injected failure at point ${opts.point}, replicate ${opts.replicate}`);
+  const at = `${opts.point}/${opts.replicate}`;
+  const list = spec.split(',');
+  if (list.includes(at)) throw new Error(`injected failure at point ${opts.point}, replicate ${opts.replicate}`);
+  if (list.includes(`${at}!`)) process.exit(3);
 }
 
 export function runOne(scenario: Scenario, seed: number, opts: { check?: boolean; events?: boolean; spells?: string; point?: number; replicate?: number } = {}): PackedResult {

@@ -227,6 +227,31 @@ describe('cadreflow sweep', () => {
     expect(runs.filter((l) => l.includes(',ok,')).length).toBe(10);
   });
 
+  it('runs on worker processes (CADREFLOW_WORKERS=processes) with the same bytes as on one thread; failed runs and a worker process that dies are recorded and the others go on', () => {
+    const r = cf(['sweep', 'grid.json', '--out', 'procs', '--threads', '2', '--quiet'], { CADREFLOW_WORKERS: 'processes' });
+    expect(r.code, r.err).toBe(0);
+    same('ref', 'procs');
+    const f = cf(['sweep', 'grid.json', '--out', 'procs-fail', '--threads', '2', '--quiet'], { CADREFLOW_WORKERS: 'processes', CADREFLOW_INJECT_FAILURE: '1/1,4/0!' });
+    expect(f.code).toBe(1);
+    const failures = read('procs-fail', 'failures.csv').toString().trim().split('\n');
+    expect(failures.slice(1)).toEqual([
+      expect.stringMatching(/^1,1,\d+,"injected failure at point 1, replicate 1"$/),
+      expect.stringMatching(/^4,0,\d+,the worker process running this run exited \(code 3\)$/),
+    ]);
+    const runs = read('procs-fail', 'runs.csv').toString().trim().split('\n');
+    expect(runs.filter((l) => l.includes(',ok,')).length).toBe(10);
+    // The runs that did not fail are those of the reference.
+    const ok = (dir: string) => read(dir, 'runs.csv').toString().trim().split('\n').filter((l) => l.includes(',ok,'));
+    expect(ok('ref').filter((l) => !/^(1,1|4,0),/.test(l))).toEqual(ok('procs-fail'));
+  });
+
+  it('rejects an unknown CADREFLOW_WORKERS with exit code 2 before writing anything', () => {
+    const r = cf(['sweep', 'grid.json', '--out', 'bad-workers', '--threads', '2', '--quiet'], { CADREFLOW_WORKERS: 'forks' });
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(`CADREFLOW_WORKERS (environment): "forks": 'threads' or 'processes'`);
+    expect(existsSync(path.join(tmp, 'bad-workers'))).toBe(false);
+  });
+
   it('rejects bad sweep files with exit code 2, naming the field and value', () => {
     const bad = (name: string, sweep: object) => {
       writeFileSync(path.join(tmp, `${name}.json`), JSON.stringify(sweep));
