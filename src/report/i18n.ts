@@ -318,6 +318,7 @@ export const UI: Record<string, Pair> = {
   downloadPng: ['PNG', 'PNG'],
   downloadSvg: ['SVG', 'SVG'],
   reformYear: ['改革起始年份', 'Reform from year'],
+  startYear: ['首个报告年份', 'First reported year'],
   scale: ['世界规模', 'World scale'],
   years: ['模拟年数', 'Years'],
   burnIn: ['预热年数', 'Burn-in years'],

@@ -63,6 +63,8 @@ export const SETTINGS = {
   burnIn: { min: 0, max: 100, default: 30, step: 1 },
   replicates: { min: 1, max: 32, default: 6, step: 1 },
   seed: { min: 0, max: 4294967295, default: 20161, step: 1 },
+  /** The first reported year (the schema's range). Default: the baseline's (config() sends it; runScenarios uses it when none is given). */
+  startYear: { min: 1950, max: 2200, default: 2026, step: 1 },
   /** Default: REFORM_AFTER years after the first reported year (see defaultReformYear). */
   reformYear: { min: 1950, max: 2300, default: 2030, step: 1 },
   /** 1: run over the server's posterior (replicates draw particles; intervals carry the parameters' uncertainty). */
@@ -76,12 +78,12 @@ export function defaultReformYear(startYear: number, years: number): number {
   return startYear + Math.min(REFORM_AFTER, Math.max(0, years - 1));
 }
 
-/** The settings a scenario file names (world.scale, years, burnIn, replicates, seed), as the page's settings. */
+/** The settings a scenario file names (world.scale, years, burnIn, replicates, seed, startYear), as the page's settings. */
 function namedSettings(raw: Record<string, unknown>): Partial<Settings> {
   const out: Partial<Settings> = {};
   const world = raw.world as Record<string, unknown> | undefined;
   if (typeof world?.scale === 'number') out.scale = world.scale;
-  for (const k of ['years', 'burnIn', 'replicates', 'seed'] as const) if (typeof raw[k] === 'number') out[k] = raw[k] as number;
+  for (const k of ['years', 'burnIn', 'replicates', 'seed', 'startYear'] as const) if (typeof raw[k] === 'number') out[k] = raw[k] as number;
   return out;
 }
 
@@ -175,7 +177,7 @@ export function runScenarios(req: RunRequest, posteriorPaths: string[] = []): Ru
   for (const k of Object.keys(st)) if (!(k in SETTINGS)) problems.push({ path: `settings.${k}`, value: st[k], allowed: `one of the settings ${Object.keys(SETTINGS).join(', ')}`, code: 'unknownSetting' });
   const settings = {} as Settings;
   for (const [k, r] of Object.entries(SETTINGS) as [keyof Settings, (typeof SETTINGS)[keyof Settings]][]) {
-    if (k === 'reformYear' && !(k in st)) continue; // its default depends on the years (below)
+    if ((k === 'reformYear' || k === 'startYear') && !(k in st)) continue; // their defaults: the baseline's start, and one from it and the years (below)
     // A setting sent empty (null) is an error, as an empty lever is; only one left out takes its default.
     const v = k in st ? st[k] : r.default;
     const integer = r.step === 1;
@@ -189,9 +191,9 @@ export function runScenarios(req: RunRequest, posteriorPaths: string[] = []): Ru
   if (problems.length) throw new InputError(problems);
 
   const base = baselineRaw();
-  const startYear = parseScenario({ ...base, reforms: [] }).startYear;
-  settings.reformYear ??= defaultReformYear(startYear, settings.years);
-  const raw = { ...base, name: 'workshop-baseline', world: { ...(base.world as object), scale: settings.scale }, years: settings.years, burnIn: settings.burnIn, replicates: settings.replicates, seed: settings.seed, reforms: [], outputs: { ...((base.outputs as object) ?? {}), events: false } };
+  settings.startYear ??= parseScenario({ ...base, reforms: [] }).startYear;
+  settings.reformYear ??= defaultReformYear(settings.startYear, settings.years);
+  const raw = { ...base, name: 'workshop-baseline', world: { ...(base.world as object), scale: settings.scale }, startYear: settings.startYear, years: settings.years, burnIn: settings.burnIn, replicates: settings.replicates, seed: settings.seed, reforms: [], outputs: { ...((base.outputs as object) ?? {}), events: false } };
   let baseline: Scenario;
   try {
     baseline = parseScenario(raw);

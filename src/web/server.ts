@@ -175,7 +175,8 @@ function config(post: Posterior | undefined, seedsPerParticle: number): Record<s
     version: programVersion(),
     levers: leverSpecs(),
     groups: LEVER_GROUPS,
-    settings: SETTINGS,
+    // The first reported year's default is the baseline's.
+    settings: { ...SETTINGS, startYear: { ...SETTINGS.startYear, default: base.startYear } },
     startYear: base.startYear,
     reformAfter: REFORM_AFTER,
     presets: presets(),

@@ -248,14 +248,21 @@ describe.skipIf(!haveChromium)('the workshop page in chromium', () => {
   });
 
   it('applies the scale, years and burn-in a preset names, and shows no field with 17 digits', async () => {
-    const before = await page.evaluate(() => Object.fromEntries(['scale', 'years', 'burnIn', 'replicates', 'seed', 'reformYear'].map((k) => [k, (document.getElementById(`set-${k}`) as HTMLInputElement).value])));
+    const before = await page.evaluate(() => Object.fromEntries(['scale', 'years', 'burnIn', 'replicates', 'seed', 'startYear', 'reformYear'].map((k) => [k, (document.getElementById(`set-${k}`) as HTMLInputElement).value])));
+    expect(before.startYear).toBe('2026');
     await page.selectOption('#preset', 'gansu-calibrated.json');
     await page.click('#load-preset');
-    // scenarios/gansu-calibrated.json: scale 0.12, 6 years, burn-in 40, 8 replicates.
+    // scenarios/gansu-calibrated.json: scale 0.12, 6 years from 2006, burn-in 40, 8 replicates; no reform, so the default reform year.
     expect(await page.inputValue('#set-scale')).toBe('0.12');
     expect(await page.inputValue('#set-years')).toBe('6');
     expect(await page.inputValue('#set-burnIn')).toBe('40');
     expect(await page.inputValue('#set-replicates')).toBe('8');
+    expect(await page.inputValue('#set-startYear')).toBe('2006');
+    expect(await page.inputValue('#set-reformYear')).toBe('2010');
+    expect(await page.$$('.setting.invalid')).toEqual([]);
+    // Another first year moves the reform year with it.
+    await page.fill('#set-startYear', '2008');
+    expect(await page.inputValue('#set-reformYear')).toBe('2012');
     const long = await page.$$eval('input[type=number]', (els) => els.map((e) => (e as HTMLInputElement).value).filter((v) => v.replace(/[^0-9]/g, '').length > 7));
     expect(long).toEqual([]);
     // The levers keep the file's exact values while their fields are unchanged.

@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { RunQueue, MEASURED_FROM, type QueuedRun, type Place } from '../../src/web/queue.js';
 import { problemText } from '../../src/web/words.js';
-import { runScenarios } from '../../src/web/levers.js';
+import { presets, runScenarios } from '../../src/web/levers.js';
 import { InputError } from '../../src/scenario/errors.js';
 
 interface Run extends QueuedRun {
@@ -158,5 +158,23 @@ describe('messages in the page\'s language', () => {
   it('sets the reform year a few years after the first reported year by default', () => {
     expect(runScenarios({ settings: { years: 30 } }).settings.reformYear).toBe(2030);
     expect(runScenarios({ settings: { years: 3 } }).settings.reformYear).toBe(2028);
+  });
+
+  it('runs from the first reported year of the settings, by default the baseline\'s; presets name theirs', () => {
+    const d = runScenarios({ settings: { years: 3 } });
+    expect(d.settings.startYear).toBe(2026);
+    expect(d.baseline.startYear).toBe(2026);
+    const old = runScenarios({ settings: { years: 6, startYear: 2006 } });
+    expect(old.settings).toMatchObject({ startYear: 2006, reformYear: 2010 });
+    expect(old.baseline.startYear).toBe(2006);
+    expect(old.policy.startYear).toBe(2006);
+    expect(old.policy.reforms.map((r) => r.year)).toEqual([2010]);
+    const [r] = problems({ settings: { years: 6, startYear: 2006, reformYear: 2030 } });
+    expect(problemText(r!, 'en')).toBe('Reform from year: 2030: must be a whole number from 2006 to 2011');
+    const [y] = problems({ settings: { startYear: 1900 } });
+    expect(problemText(y!, 'en')).toBe('First reported year: 1900: must be a whole number from 1950 to 2200');
+    const byFile = Object.fromEntries(presets().map((p) => [p.file, p.settings.startYear]));
+    expect(byFile['gansu-2008.json']).toBe(2006);
+    expect(byFile['baseline.json']).toBe(2026);
   });
 });

@@ -14,7 +14,7 @@ export const ARRAY_LABELS: Record<string, [string, string][]> = {
   'policy.minYearsInRank': [['科级', 'rank 1'], ['处级', 'rank 2'], ['厅级', 'rank 3']],
   'policy.promotionMaxAge': [['科级', 'rank 1'], ['处级', 'rank 2'], ['厅级', 'rank 3']],
 };
-export const SETTING_KEYS = ['scale', 'replicates', 'years', 'burnIn', 'seed', 'reformYear'] as const;
+export const SETTING_KEYS = ['scale', 'replicates', 'years', 'burnIn', 'seed', 'startYear', 'reformYear'] as const;
 export const QUICK = { scale: 0.04, replicates: 4, years: 15, burnIn: 15 };
 /** Wider than this, the lever groups start open; narrower, closed (one column, Run first). */
 export const WIDE = 900;
@@ -197,7 +197,19 @@ export function settingRange(k: string): { min: number; max: number; step: numbe
   if (k !== 'reformYear') return s;
   const years = readNumber($<HTMLInputElement>('set-years'));
   const n = Number.isInteger(years) && years >= S.cfg.settings.years!.min ? years : S.cfg.settings.years!.default;
-  return { min: S.cfg.startYear, max: S.cfg.startYear + Math.min(n, S.cfg.settings.years!.max) - 1, step: 1 };
+  const first = startYear();
+  return { min: first, max: first + Math.min(n, S.cfg.settings.years!.max) - 1, step: 1 };
+}
+
+/** The first year the settings showed last (what an edit of the field moves the reform year from). */
+let shownStart = NaN;
+
+/** The first reported year of the page's settings (its default while the field holds no valid year). */
+export function startYear(): number {
+  const r = S.cfg.settings.startYear!;
+  const el = document.getElementById('set-startYear') as HTMLInputElement | null;
+  const v = el ? readNumber(el) : NaN;
+  return Number.isInteger(v) && v >= r.min && v <= r.max ? v : r.default;
 }
 
 export function buildSettings(): void {
@@ -206,7 +218,17 @@ export function buildSettings(): void {
     const s = S.cfg.settings[k]!;
     return `<div class="setting" data-key="${k}"><label for="set-${k}">${esc(t(k))} <span class="muted" id="set-${k}-range">${s.min}–${s.max}</span></label><input type="number" id="set-${k}" min="${s.min}" max="${s.max}" step="${s.step === 1 ? 1 : 'any'}"><span class="err"></span></div>`;
   }).join('');
-  for (const k of SETTING_KEYS) $<HTMLInputElement>(`set-${k}`).addEventListener('input', () => { checkSetting(k); if (k === 'years') checkSetting('reformYear'); leversChanged(); });
+  // A new first year moves the reform year with it (same distance from the start); new years change its range.
+  for (const k of SETTING_KEYS) $<HTMLInputElement>(`set-${k}`).addEventListener('input', () => {
+    checkSetting(k);
+    if (k === 'startYear') {
+      const now = startYear(), reform = readNumber($<HTMLInputElement>('set-reformYear'));
+      if (now !== shownStart && Number.isInteger(reform)) setNumberField($<HTMLInputElement>('set-reformYear'), reform + now - shownStart);
+      shownStart = now;
+    }
+    if (k === 'years' || k === 'startYear') checkSetting('reformYear');
+    leversChanged();
+  });
   // Over the posterior: offered when the server has one.
   const p = S.cfg.posterior;
   if (p) {
@@ -252,8 +274,9 @@ export function setSettings(v: Partial<Record<string, number>>): void {
     const el = document.getElementById(`set-${k}`) as HTMLInputElement | null;
     if (el && x !== undefined && x !== null) { setNumberField(el, x); checkSetting(k); }
   }
-  // The reform year's range follows the years, which may have been set after it.
+  // The reform year's range follows the years and the first year, which may have been set after it.
   if (document.getElementById('set-reformYear')) checkSetting('reformYear');
+  shownStart = startYear();
 }
 
 export function getSettings(): Record<string, number | null> {
@@ -300,7 +323,7 @@ export function settingsText(st: Record<string, number>): string {
 
 /**
  * Applies a scenario (a preset or a loaded file): its levers, the settings it names (scale, years,
- * burn-in, replicates, seed; kept within the page's ranges) and its first reform's year when that is a
+ * burn-in, replicates, seed, first reported year; kept within the page's ranges) and its first reform's year when that is a
  * reported year, else the default reform year.
  */
 export function applyScenario(p: { levers: Record<string, unknown>; reformYear?: number; settings?: Record<string, number> }): void {
@@ -313,13 +336,13 @@ export function applyScenario(p: { levers: Record<string, unknown>; reformYear?:
   setSettings(named);
   const years = readNumber($<HTMLInputElement>('set-years'));
   const n = Number.isInteger(years) ? years : S.cfg.settings.years!.default;
-  const first = S.cfg.startYear, last = S.cfg.startYear + n - 1;
+  const first = startYear(), last = first + n - 1;
   setSettings({ reformYear: p.reformYear !== undefined && p.reformYear >= first && p.reformYear <= last ? p.reformYear : defaultReformYear(n) });
   leversChanged();
 }
 
 export function defaultReformYear(years: number): number {
-  return S.cfg.startYear + Math.min(S.cfg.reformAfter, Math.max(0, years - 1));
+  return startYear() + Math.min(S.cfg.reformAfter, Math.max(0, years - 1));
 }
 
 // ---------- policy packages ----------
