@@ -216,8 +216,13 @@ describe.skipIf(!haveChromium)('the workshop page in chromium', () => {
     expect(await page.textContent('#banner')).toContain('policy.nothing');
     // Values of the wrong kind: named in the message, and nothing is applied.
     await page.setInputFiles('#policy-file', { name: 'wrong.json', mimeType: 'application/json', buffer: Buffer.from('{"levers": {"policy.maxTenure": "ten", "policy.hardshipAllowance": "high", "policy.minTenure": 2}}') });
-    await page.waitForFunction(() => /policy\.maxTenure: "ten"/.test(document.getElementById('banner')?.textContent ?? ''));
-    expect(await page.textContent('#banner')).toContain('policy.hardshipAllowance: "high"');
+    await page.waitForFunction(() => /\(policy\.maxTenure\): "ten"/.test(document.getElementById('banner')?.textContent ?? ''));
+    // Each by the name the page shows and the path the file has.
+    expect(await page.textContent('#banner')).toContain('Tenure limit in one post (policy.maxTenure): "ten"');
+    expect(await page.textContent('#banner')).toContain('(policy.hardshipAllowance): "high"');
+    await page.setInputFiles('#policy-file', { name: 'early.json', mimeType: 'application/json', buffer: Buffer.from('{"levers": {}, "settings": {"startYear": 1900}}') });
+    await page.waitForFunction(() => /early\.json/.test(document.getElementById('banner')?.textContent ?? ''));
+    expect(await page.textContent('#banner')).toContain('First reported year (settings.startYear): 1900');
     expect(await page.inputValue('#lv-policy-maxTenure')).toBe('5');
     expect(await page.inputValue('#lv-policy-minTenure')).not.toBe('2');
     await page.setInputFiles('#policy-file', { name: 'null.json', mimeType: 'application/json', buffer: Buffer.from('{"levers": null}') });

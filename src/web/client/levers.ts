@@ -359,7 +359,8 @@ export function packageProblems(levers: Record<string, unknown>, settings: unkno
   const out: string[] = [];
   for (const l of S.cfg.levers) {
     const p = l.path in levers ? leverProblem(l, levers[l.path]) : null;
-    if (p) out.push(`${l.path}: ${JSON.stringify(levers[l.path])}: ${p}`);
+    // The lever's name as the page shows it, and its path as the file has it.
+    if (p) out.push(`${L(l.label)} (${l.path}): ${JSON.stringify(levers[l.path])}: ${p}`);
   }
   if (settings !== undefined) {
     if (!isObject(settings)) out.push(`settings: ${JSON.stringify(settings)}: ${S.lang === 'zh' ? '对象' : 'an object'}`);
@@ -367,7 +368,7 @@ export function packageProblems(levers: Record<string, unknown>, settings: unkno
       const r = S.cfg.settings[k];
       if (v === null) continue; // saved from an empty field: not set
       const p = r ? numberProblem(v, r.step === 1, r.min, r.max) : S.lang === 'zh' ? '未知设置' : 'not a setting';
-      if (p) out.push(`settings.${k}: ${JSON.stringify(v)}: ${p}`);
+      if (p) out.push(`${r ? `${t(k)} (settings.${k})` : `settings.${k}`}: ${JSON.stringify(v)}: ${p}`);
     }
   }
   return out;
