@@ -15,36 +15,21 @@
  * that hold ~17 MB at 10^6 cadres, then the candidate's columns. The floor it
  * prints counts only the draws and one overlapped read per candidate.
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import os from 'node:os';
 import path from 'node:path';
 import { drawBase, uniformAt } from '../src/random/hash.js';
 import { Stream } from '../src/random/stream.js';
-
-const here = path.dirname(fileURLToPath(import.meta.url));
-const dist = path.resolve(here, '..');
-
-function patch(file: string, from: string, to: string): void {
-  const text = readFileSync(file, 'utf8');
-  if (!text.includes(from)) throw new Error(`${file}: cannot instrument (${from} not found)`);
-  writeFileSync(file, text.replace(from, to));
-}
+import { patch, runInstrumented } from './instrument.js';
 
 /** Draws per cadre-year in the instrumented copy (run in a child process, so this one stays uninstrumented). */
 interface Counts { draws: number; bases: number; sequential: number; candidates: number; cadres: number }
 function countDraws(): Counts {
-  // Inside dist/, so that the copy finds the project's node_modules.
-  const tmp = mkdtempSync(path.join(dist, '.floor-'));
-  try {
-    cpSync(path.join(dist, 'src'), path.join(tmp, 'src'), { recursive: true });
-    patch(path.join(tmp, 'src/random/hash.js'), 'function hashAt(base, c) {', 'function hashAt(base, c) {\n    globalThis.__draw = (globalThis.__draw ?? 0) + 1;');
-    patch(path.join(tmp, 'src/random/hash.js'), 'export function hash2(a, b) {', 'export function hash2(a, b) {\n    globalThis.__base = (globalThis.__base ?? 0) + 1;');
-    patch(path.join(tmp, 'src/random/stream.js'), '    next() {', '    next() {\n        globalThis.__next = (globalThis.__next ?? 0) + 1;');
-    patch(path.join(tmp, 'src/model/phases/fill/shortlist.js'), 'st.drawFlags[nd++] = flags;', 'st.drawFlags[nd++] = flags;\n        globalThis.__cand = (globalThis.__cand ?? 0) + 1;');
-    const url = (f: string) => JSON.stringify(pathToFileURL(path.join(tmp, f)).href);
-    const script = `
+  const out = runInstrumented('.floor-', (src) => {
+    patch(path.join(src, 'random/hash.js'), 'function hashAt(base, c) {', 'function hashAt(base, c) {\n    globalThis.__draw = (globalThis.__draw ?? 0) + 1;');
+    patch(path.join(src, 'random/hash.js'), 'export function hash2(a, b) {', 'export function hash2(a, b) {\n    globalThis.__base = (globalThis.__base ?? 0) + 1;');
+    patch(path.join(src, 'random/stream.js'), '    next() {', '    next() {\n        globalThis.__next = (globalThis.__next ?? 0) + 1;');
+    patch(path.join(src, 'model/phases/fill/shortlist.js'), 'st.drawFlags[nd++] = flags;', 'st.drawFlags[nd++] = flags;\n        globalThis.__cand = (globalThis.__cand ?? 0) + 1;');
+  }, (url) => `
       const { parseScenario } = await import(${url('src/scenario/load.js')});
       const { YearStepper } = await import(${url('src/model/simulate.js')});
       const { buildWorld } = await import(${url('src/world/world.js')});
@@ -56,16 +41,11 @@ function countDraws(): Counts {
       let cy = 0;
       for (let i = 0; i < 3; i++) { st.step(); cy += st.sim.store.count; }
       const per = names.map((k, i) => ((globalThis[k] ?? 0) - at0[i]) / cy);
-      process.stdout.write(JSON.stringify({ draws: per[0], bases: per[1], sequential: per[2], candidates: per[3], cadres: Math.round(cy / 3) }));`;
-    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(r.stderr);
-    const c = JSON.parse(r.stdout) as Counts;
-    // A counter that stayed at 0 means the patch no longer reaches what the model calls.
-    for (const k of ['draws', 'bases', 'sequential', 'candidates'] as const) if (!(c[k] > 0)) throw new Error(`instrumented ${k} counted 0 per cadre-year: the model no longer calls what floor.ts patches`);
-    return c;
-  } finally {
-    rmSync(tmp, { recursive: true, force: true });
-  }
+      process.stdout.write(JSON.stringify({ draws: per[0], bases: per[1], sequential: per[2], candidates: per[3], cadres: Math.round(cy / 3) }));`);
+  const c = JSON.parse(out) as Counts;
+  // A counter that stayed at 0 means the patch no longer reaches what the model calls.
+  for (const k of ['draws', 'bases', 'sequential', 'candidates'] as const) if (!(c[k] > 0)) throw new Error(`instrumented ${k} counted 0 per cadre-year: the model no longer calls what floor.ts patches`);
+  return c;
 }
 
 /** Nanoseconds per dependent read from a random cyclic permutation of `mib` MiB. */
