@@ -21,6 +21,14 @@ export function diversity(domains: number, levels: number, systems: number): num
 }
 
 /**
+ * diversity() by the counts of domains, levels and systems served (each 0–8): the same
+ * values, computed once, so that the yearly pass makes no division.
+ */
+const DIVERSITY = new Float64Array(9 * 9 * 9);
+const ones = (k: number) => (1 << k) - 1;
+for (let d = 0; d <= 8; d++) for (let l = 0; l <= 8; l++) for (let y = 0; y <= 8; y++) DIVERSITY[(d * 9 + l) * 9 + y] = diversity(ones(d), ones(l), ones(y));
+
+/**
  * Three passes, each a function of its own, so that V8 optimises each loop with
  * its own type feedback (as one function it was optimised inside the first loop
  * and deoptimised at the second, every year).
@@ -47,7 +55,8 @@ function scorePerformance(sim: Sim, hist: Float64Array): number {
   let n = 0;
   for (let c = 0; c < s.capacity; c++) {
     if (s.post[c]! < 0) continue;
-    const perf = s.ability[c]! + b.skillBonus * diversity(s.domainsServed[c]!, s.levelsServed[c]!, s.systemsServed[c]!) + b.performanceNoise * normalAt(base[c]!, D_APPRAISE);
+    const div = DIVERSITY[(popcount8(s.domainsServed[c]!) * 9 + popcount8(s.levelsServed[c]!)) * 9 + popcount8(s.systemsServed[c]!)]!;
+    const perf = s.ability[c]! + b.skillBonus * div + b.performanceNoise * normalAt(base[c]!, D_APPRAISE);
     s.performance[c] = perf;
     hist[binOf(perf)]!++;
     n++;
