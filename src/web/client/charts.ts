@@ -13,6 +13,7 @@ import { metricLabel, metricUnit } from '../../report/i18n.js';
 import { S, $, t, esc, ARMS, download } from './state.js';
 import { diffCI, metricCI, selectedYearIndex, yearsComplete } from './run.js';
 import { renderFlows, renderMap } from './map.js';
+import { startYear } from './levers.js';
 
 declare const echarts: typeof EC;
 
@@ -98,7 +99,7 @@ export function downloadChart(id: string, kind: 'png' | 'svg'): void {
 
 export function renderCharts(): void {
   const grid = $('charts');
-  const years = S.data?.start.years ?? Array.from({ length: 30 }, (_, i) => S.cfg.startYear + i);
+  const years = S.data?.start.years ?? Array.from({ length: 30 }, (_, i) => startYear() + i);
   const c = yearsComplete();
   $('charts-note').textContent = t('percentNote');
   for (const m of S.cfg.headline) {
