@@ -223,7 +223,7 @@ export function buildSettings(): void {
     checkSetting(k);
     if (k === 'startYear') {
       const now = startYear(), reform = readNumber($<HTMLInputElement>('set-reformYear'));
-      if (now !== shownStart && Number.isInteger(reform)) setNumberField($<HTMLInputElement>('set-reformYear'), reform + now - shownStart);
+      if (Number.isFinite(shownStart) && now !== shownStart && Number.isInteger(reform)) setNumberField($<HTMLInputElement>('set-reformYear'), reform + now - shownStart);
       shownStart = now;
     }
     if (k === 'years' || k === 'startYear') checkSetting('reformYear');
