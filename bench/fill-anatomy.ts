@@ -9,6 +9,7 @@
  * little (a few per cent of the phase); the counts are exact. Prints a
  * Markdown table for bench/RESULTS.md.
  */
+import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { patch, runInstrumented } from './instrument.js';
@@ -26,7 +27,8 @@ const out = runInstrumented('.fill-anatomy-', (src) => {
   const f = (p: string) => path.join(src, p);
   const fill = f('model/phases/fill.js'), short = f('model/phases/fill/shortlist.js'), dir = f('model/phases/fill/directive.js');
   const rot = f('model/phases/fill/rotation.js'), pop = f('model/population.js');
-  for (const file of [fill, short, dir, rot, pop]) patch(file, 'import ', `${DECL}import `);
+  // The counters first in each file (ahead of its imports, which ES modules hoist anyway).
+  for (const file of [fill, short, dir, rot, pop]) writeFileSync(file, DECL + readFileSync(file, 'utf8'));
   patch(fill, 'buildPools(sim, st);', `{ const t0 = performance.now(); buildPools(sim, st); __C[${T_BUILD}] += performance.now() - t0; }`);
   patch(fill, 'fillDirective(ctx, r);', `{ const t0 = performance.now(); fillDirective(ctx, r); __C[${T_RANK} + r] += performance.now() - t0; }`);
   patch(fill, 'rotate(ctx, r);', `{ const t0 = performance.now(); rotate(ctx, r); __C[${T_ROT}] += performance.now() - t0; }`);

@@ -110,7 +110,7 @@ if (process.argv[2] === '--one') {
   // BENCH_ONLY_SERIES=1: the thread-count series alone (a few minutes on a many-core machine).
   const ONLY_SERIES = process.env.BENCH_ONLY_SERIES === '1';
   let out = `### ${new Date().toISOString().slice(0, 10)} — sweeps (${os.cpus()[0]?.model ?? 'cpu'}, ${os.cpus().length} cores, Node ${process.version})\n\n`;
-  if (!ONLY_SERIES) out += await firstPart();
+  if (!ONLY_SERIES) out += await scalingTable();
   // n processes at once, each running the `runs` runs directly, or with `split` its 1/n of them; the slowest's seconds.
   async function parallelSecs(n: number, runs: number, split: boolean): Promise<number> {
     const procs = Array.from({ length: n }, (_, part) => spawn(process.execPath, [me, '--one', 'direct', String(runs), '1', '1', ...(split ? [String(part), String(n)] : [])], { stdio: ['ignore', 'pipe', 'inherit'] }));
@@ -121,7 +121,8 @@ if (process.argv[2] === '--one') {
     })));
     return Math.max(...all);
   }
-  async function firstPart(): Promise<string> {
+  /** The measurements before the series (memory, 1 against 2 threads, ceilings, longer sweeps, overhead) as a Markdown table. */
+  async function scalingTable(): Promise<string> {
     let out = '';
     const small = run('sweep', 100, 2, 0.1);
     const large = run('sweep', 10000, 2, 0.1);
