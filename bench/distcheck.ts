@@ -7,9 +7,9 @@
  * (which draws are used for what) must leave the model's distributions as
  * they are: on each golden scenario (bench/golden-cases.ts), each build runs
  * replicates with seeds 1..reps, and for each headline metric the replicates'
- * values (the mean over the reported years) are compared by a two-sample z
- * test with a Bonferroni bound over all cases × metrics (the method and the
- * rule: bench/distcheck-stats.ts). Prints a table and a summary line; exit
+ * values (the mean over the reported years) are compared by Welch's t test,
+ * its t reported as the normal score z of its p-value, with a Bonferroni bound
+ * over all cases × metrics (the method and the rule: bench/distcheck-stats.ts). Prints a table and a summary line; exit
  * code 0 on PASS, 1 on FAIL (or a run that failed), 2 on bad arguments.
  *
  * --self: OLD_DIST against itself, seeds 1..reps against reps+1..2·reps (the
@@ -306,10 +306,10 @@ async function main(): Promise<number> {
   const d = decide(rows.map((r) => r.c));
   const failedSet = new Set(d.failed);
 
-  const header = ['case', 'metric', 'n', 'mean_old', 'mean_new', 'diff', 'se_diff', 'z', 'paired_z', ''];
+  const header = ['case', 'metric', 'n', 'mean_old', 'mean_new', 'diff', 'se_diff', 't', 'df', 'z', 'paired_z', ''];
   const cells = rows.map(({ caseName, metric, c }, i) => [
     caseName, metric, c.n_old === c.n_new ? String(c.n_old) : `${c.n_old}/${c.n_new}`,
-    fmt(c.mean_old, 6), fmt(c.mean_new, 6), fmt(c.diff, 3), fmt(c.se_diff, 3), fmtZ(c.z), fmtZ(c.paired.z),
+    fmt(c.mean_old, 6), fmt(c.mean_new, 6), fmt(c.diff, 3), fmt(c.se_diff, 3), fmtZ(c.t), Number.isNaN(c.df) ? '' : c.df.toFixed(0), fmtZ(c.z), fmtZ(c.paired.z),
     failedSet.has(i) ? '*' : isCounted(c) ? '' : 'not counted (n < 2)',
   ]);
   const width = header.map((h, j) => Math.max(h.length, ...cells.map((r) => r[j]!.length)));
@@ -329,9 +329,9 @@ async function main(): Promise<number> {
   process.stderr.write(`distcheck: ${((performance.now() - t0) / 1000).toFixed(0)} s\n`);
 
   if (out) {
-    const csvHeader = 'case,metric,n_old,n_new,mean_old,mean_new,sd_old,sd_new,diff,se_diff,z,paired_z,counted,fail\n';
+    const csvHeader = 'case,metric,n_old,n_new,mean_old,mean_new,sd_old,sd_new,diff,se_diff,t,df,z,paired_z,counted,fail\n';
     const body = rows.map(({ caseName, metric, c }, i) => [
-      caseName, metric, ...[c.n_old, c.n_new, c.mean_old, c.mean_new, c.sd_old, c.sd_new, c.diff, c.se_diff, c.z, c.paired.z].map(plainDecimal),
+      caseName, metric, ...[c.n_old, c.n_new, c.mean_old, c.mean_new, c.sd_old, c.sd_new, c.diff, c.se_diff, c.t, c.df, c.z, c.paired.z].map(plainDecimal),
       isCounted(c) ? 'TRUE' : 'FALSE', failedSet.has(i) ? 'TRUE' : 'FALSE',
     ].join(',') + '\n');
     writeFileSync(out, csvHeader + body.join(''));

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
-  EXPECTED_WITHIN_1, EXPECTED_WITHIN_2, compareFailures, compareSamples, criticalZ, decide, pairedZ, plainDecimal, sampleStats, yearMean, zRatio,
+  EXPECTED_WITHIN_1, EXPECTED_WITHIN_2, compareFailures, compareSamples, criticalZ, decide, incompleteBeta, lnGamma, pairedZ, plainDecimal, sampleStats,
+  tToZ, tTwoSided, welchDf, yearMean, zRatio,
 } from '../../bench/distcheck-stats.js';
+import { normal, normalQuantile } from '../../src/random/hash.js';
 
 describe('sampleStats', () => {
   it('mean and sample sd (n − 1) of a small sample', () => {
@@ -20,7 +22,7 @@ describe('sampleStats', () => {
 });
 
 describe('compareSamples', () => {
-  it('old [1,2,3,4] against new [2,3,4,5]: diff 1, se_diff √(5/6), z 1.0954451', () => {
+  it('old [1,2,3,4] against new [2,3,4,5]: diff 1, se_diff √(5/6), t 1.0954451 with 6 degrees of freedom', () => {
     const c = compareSamples([1, 2, 3, 4], [2, 3, 4, 5]);
     expect(c.n_old).toBe(4);
     expect(c.n_new).toBe(4);
@@ -30,20 +32,35 @@ describe('compareSamples', () => {
     expect(c.sd_new).toBeCloseTo(1.2909944487358056, 14);
     expect(c.diff).toBe(1);
     expect(c.se_diff).toBeCloseTo(0.9128709291752769, 14); // √(2 · (5/3) / 4)
-    expect(c.z).toBeCloseTo(1.0954451150103321, 12); // 1 / √(5/6)
+    expect(c.t).toBeCloseTo(1.0954451150103321, 12); // 1 / √(5/6)
+    expect(c.df).toBeCloseTo(6, 12); // equal spreads and sizes: 2(n − 1)
+    // z: the normal score of t's p-value with 6 degrees of freedom, smaller than t.
+    expect(c.z).toBeCloseTo(-normalQuantile(tTwoSided(c.t, 6) / 2), 12);
+    expect(c.z).toBeLessThan(c.t);
   });
   it('unequal sizes and spreads: the Welch-type se', () => {
     // old [0, 2]: mean 1, var 2; new [1, 2, 3, 4, 5]: mean 3, var 2.5.
     const c = compareSamples([0, 2], [1, 2, 3, 4, 5]);
     expect(c.diff).toBe(2);
     expect(c.se_diff).toBeCloseTo(Math.sqrt(2 / 2 + 2.5 / 5), 14);
-    expect(c.z).toBeCloseTo(2 / Math.sqrt(1.5), 12);
+    expect(c.t).toBeCloseTo(2 / Math.sqrt(1.5), 12);
+    // ν = 1.5² / (1²/1 + 0.5²/4) = 2.25 / 1.0625
+    expect(c.df).toBeCloseTo(2.25 / 1.0625, 12);
   });
   it('NaN replicates are left out of each sample', () => {
     const c = compareSamples([1, NaN, 2, 3, 4], [2, 3, NaN, 4, 5, NaN]);
     expect(c.n_old).toBe(4);
     expect(c.n_new).toBe(4);
-    expect(c.z).toBeCloseTo(1.0954451150103321, 12);
+    expect(c.t).toBeCloseTo(1.0954451150103321, 12);
+  });
+  it('one side without spread: ν is the other side\'s n − 1, and z the score of the Cauchy p-value', () => {
+    // old [0, 2]: mean 1, se 1; new [3, 3, 3]: no spread. t = 2 with 1 degree of freedom: p = 1 − (2/π)·atan 2.
+    const c = compareSamples([0, 2], [3, 3, 3]);
+    expect(c.t).toBe(2);
+    expect(c.df).toBe(1);
+    const p = 1 - (2 / Math.PI) * Math.atan(2);
+    expect(c.z).toBeCloseTo(-normalQuantile(p / 2), 10);
+    expect(c.z).toBeCloseTo(1.047, 3);
   });
   it('identical samples: diff 0, z 0, paired z 0', () => {
     const x = [0.31, 0.27, 0.35, 0.3];
@@ -53,6 +70,7 @@ describe('compareSamples', () => {
     expect(c.paired.z).toBe(0);
   });
   it('no spread on either side: z 0 if the means agree, ±Infinity if not', () => {
+    expect(compareSamples([2, 2, 2], [2, 2]).df).toBeNaN();
     expect(compareSamples([2, 2, 2], [2, 2]).z).toBe(0);
     expect(compareSamples([2, 2, 2], [3, 3]).z).toBe(Infinity);
     expect(compareSamples([2, 2, 2], [1, 1]).z).toBe(-Infinity);
@@ -79,13 +97,82 @@ describe('zRatio and pairedZ', () => {
     expect(pairedZ([1, 2, 3, 4], [1, 2, 3, 4]).z).toBe(0);
   });
   it('paired z of differences with spread; pairs with a NaN are left out', () => {
-    // differences 1, 3 (pair 2 has a NaN): mean 2, sd √2, se 1, z 2.
+    // differences 1, 3 (pair 2 has a NaN): mean 2, sd √2, se 1, t 2 with 1 degree of freedom.
     const p = pairedZ([0, NaN, 0], [1, 5, 3]);
     expect(p.n).toBe(2);
     expect(p.meanDiff).toBe(2);
     expect(p.se).toBeCloseTo(1, 14);
-    expect(p.z).toBeCloseTo(2, 14);
+    expect(p.t).toBeCloseTo(2, 14);
+    expect(p.z).toBeCloseTo(-normalQuantile((1 - (2 / Math.PI) * Math.atan(2)) / 2), 10);
     expect(pairedZ([1], [2]).z).toBeNaN();
+  });
+});
+
+describe("Student's t (known answers)", () => {
+  it('lnGamma: Γ(1) = 1, Γ(1/2) = √π, Γ(10) = 9!, Γ(0.1)', () => {
+    expect(lnGamma(1)).toBeCloseTo(0, 14);
+    expect(lnGamma(0.5)).toBeCloseTo(0.5 * Math.log(Math.PI), 13);
+    expect(lnGamma(10)).toBeCloseTo(Math.log(362880), 12);
+    expect(lnGamma(0.1)).toBeCloseTo(Math.log(9.513507698668732), 12);
+  });
+  it('incompleteBeta: I_x(1, 1) = x, I_x(a, 1) = x^a, I_x(1, b) = 1 − (1 − x)^b, symmetry', () => {
+    for (const x of [0, 0.1, 0.5, 0.93, 1]) {
+      expect(incompleteBeta(x, 1, 1)).toBeCloseTo(x, 13);
+      expect(incompleteBeta(x, 3.5, 1)).toBeCloseTo(x ** 3.5, 13);
+      expect(incompleteBeta(x, 1, 2.5)).toBeCloseTo(1 - (1 - x) ** 2.5, 13);
+      expect(incompleteBeta(x, 2, 7) + incompleteBeta(1 - x, 7, 2)).toBeCloseTo(1, 13);
+    }
+  });
+  it('1 degree of freedom (Cauchy): P(|T| ≥ t) = 1 − (2/π)·atan t', () => {
+    for (const t of [0.5, 1, 2, 10, 1000]) expect(tTwoSided(t, 1)).toBeCloseTo(1 - (2 / Math.PI) * Math.atan(t), 12);
+    expect(tTwoSided(1, 1)).toBeCloseTo(0.5, 14);
+  });
+  it('2 degrees of freedom: 1 − t/√(t² + 2); 3: 1 − (2/π)(atan(t/√3) + (t/√3)/(1 + t²/3))', () => {
+    for (const t of [0.3, 1.5, 5, 50]) {
+      expect(tTwoSided(t, 2)).toBeCloseTo(1 - t / Math.sqrt(t * t + 2), 12);
+      const u = t / Math.sqrt(3);
+      expect(tTwoSided(t, 3)).toBeCloseTo(1 - (2 / Math.PI) * (Math.atan(u) + u / (1 + u * u)), 12);
+    }
+  });
+  it("the tables' quantiles: t(0.975; 10) = 2.228138852, t(0.9995; 120) = 3.373453769; many degrees of freedom: the normal", () => {
+    expect(tTwoSided(2.228138851986274, 10)).toBeCloseTo(0.05, 10);
+    expect(tTwoSided(-3.373453768562533, 120)).toBeCloseTo(0.001, 10);
+    expect(tTwoSided(1.959963984540054, 1e9)).toBeCloseTo(0.05, 7);
+    expect(tTwoSided(0, 5)).toBe(1);
+    expect(tTwoSided(Infinity, 5)).toBe(0);
+  });
+  it('tToZ: the normal score of the same two-sided p-value, signed; 0, ±Infinity and no degrees of freedom pass through', () => {
+    expect(tToZ(1, 1)).toBeCloseTo(0.6744897501960817, 8); // p = 1/2: Φ⁻¹(3/4)
+    expect(tToZ(-1, 1)).toBeCloseTo(-0.6744897501960817, 8);
+    // Far tail: t = 10^6 with 1 degree of freedom, p = (2/π)·atan(10^−6) ≈ 6.4e-7.
+    expect(tToZ(1e6, 1)).toBeCloseTo(-normalQuantile(Math.atan(1e-6) / Math.PI), 6);
+    expect(tToZ(2.5, 1e9)).toBeCloseTo(2.5, 6);
+    expect(tToZ(0, 10)).toBe(0);
+    expect(tToZ(Infinity, 10)).toBe(Infinity);
+    expect(tToZ(-Infinity, NaN)).toBe(-Infinity);
+    expect(tToZ(3, NaN)).toBe(3);
+  });
+  it('welchDf: equal spreads and sizes 2(n − 1); one side without spread: the other n − 1', () => {
+    expect(welchDf(0.5, 10, 0.5, 10)).toBeCloseTo(18, 12);
+    expect(welchDf(0, 10, 0.3, 5)).toBeCloseTo(4, 12);
+    expect(welchDf(0, 10, 0, 5)).toBeNaN();
+  });
+  it('under identical normal distributions with 5 replicates a side, z is standard normal where t is not', () => {
+    // 4000 comparisons of two samples of 5 normal draws: |t| < 2 holds for ~91% (t with ~8 df), |z| < 2 for 95.4%.
+    let t2 = 0, z2 = 0, z1 = 0;
+    const N = 4000;
+    for (let i = 0; i < N; i++) {
+      const a = Array.from({ length: 5 }, (_, j) => normal(7, i, j));
+      const b = Array.from({ length: 5 }, (_, j) => normal(7, i, 5 + j));
+      const c = compareSamples(a, b);
+      if (Math.abs(c.t) < 2) t2++;
+      if (Math.abs(c.z) < 2) z2++;
+      if (Math.abs(c.z) < 1) z1++;
+    }
+    const se2 = Math.sqrt((EXPECTED_WITHIN_2 * (1 - EXPECTED_WITHIN_2)) / N);
+    expect(Math.abs(z2 / N - EXPECTED_WITHIN_2)).toBeLessThan(4 * se2);
+    expect(Math.abs(z1 / N - EXPECTED_WITHIN_1)).toBeLessThan(4 * Math.sqrt((EXPECTED_WITHIN_1 * (1 - EXPECTED_WITHIN_1)) / N));
+    expect(t2 / N).toBeLessThan(EXPECTED_WITHIN_2 - 6 * se2);
   });
 });
 
