@@ -14,9 +14,10 @@
  *    start and a cold first run), over how long the last N results came in (the tail), and, run directly,
  *    a cold first run against the later ones (what each worker's warm-up costs), and how long the main
  *    thread was busy during the sweep (its event-loop utilisation: scheduling, receiving, writing), and above
- *    4 threads the same sweep with V8's background pool as large as its threads (--v8-pool-size), and
+ *    4 threads the same sweep with V8's background pool as large as its threads (--v8-pool-size) and with one
+ *    malloc arena (MALLOC_ARENA_MAX=1), and
  *    the same sweep on N worker processes instead of threads (CADREFLOW_WORKERS=processes);
- *    BENCH_ONLY_SERIES=1 runs the series alone.
+ *    BENCH_ONLY_SERIES=1 runs the series alone; BENCH_SERIES_THREADS=2,16 sets the thread counts (1 is always run).
  * Each measurement runs in its own process. Prints a Markdown table for bench/RESULTS.md.
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -168,8 +169,11 @@ if (process.argv[2] === '--one') {
   // The thread-count series: 1, 2, 4, … and the core count, each sweep beside its ceiling, alternated SERIES_REPS times.
   const SERIES = Number(process.env.BENCH_SERIES_RUNS ?? 128), SERIES_REPS = Number(process.env.BENCH_SERIES_REPS ?? 3);
   const cores = os.availableParallelism();
-  const counts = [...new Set([...Array.from({ length: Math.floor(Math.log2(cores)) + 1 }, (_, i) => 2 ** i), cores])].sort((a, b) => a - b);
-  const series = new Map<number, { sweep: number[]; ceiling: number[]; first: number[]; spread: number[]; busy: number[]; bigPool: number[]; procs: number[] }>(counts.map((n) => [n, { sweep: [], ceiling: [], first: [], spread: [], busy: [], bigPool: [], procs: [] }]));
+  // BENCH_SERIES_THREADS=2,16: these thread counts (and 1) instead; more threads than cores oversubscribe the machine.
+  const counts = process.env.BENCH_SERIES_THREADS
+    ? [...new Set([1, ...process.env.BENCH_SERIES_THREADS.split(',').map((x) => { const n = Number(x); if (!(Number.isInteger(n) && n >= 1)) throw new Error(`BENCH_SERIES_THREADS: "${x}" is not a whole number ≥ 1`); return n; })])].sort((a, b) => a - b)
+    : [...new Set([...Array.from({ length: Math.floor(Math.log2(cores)) + 1 }, (_, i) => 2 ** i), cores])].sort((a, b) => a - b);
+  const series = new Map<number, { sweep: number[]; ceiling: number[]; first: number[]; spread: number[]; busy: number[]; bigPool: number[]; oneArena: number[]; procs: number[] }>(counts.map((n) => [n, { sweep: [], ceiling: [], first: [], spread: [], busy: [], bigPool: [], oneArena: [], procs: [] }]));
   // One process running the series' runs directly: its first (cold) run and its later runs.
   const cold = SERIES > 0 ? run('direct', SERIES, 1, 1) : undefined;
   for (let i = 0; SERIES > 0 && i < SERIES_REPS; i++) {
@@ -183,6 +187,9 @@ if (process.argv[2] === '--one') {
       // Node gives V8 a pool of 4 threads for background compilation and garbage collection, shared by all the
       // worker threads of a process (separate processes have 4 each): the same sweep with a pool as large as its threads.
       if (n > 4) e.bigPool.push(run('sweep', SERIES, n, 1, [`--v8-pool-size=${n}`]).secs!);
+      // glibc gives each thread that allocates its own malloc arena, grown by mprotect and shrunk by madvise as the
+      // runs' typed arrays come and go (most of a thread sweep's address-space changes): the same sweep with one arena.
+      if (n > 4) e.oneArena.push(run('sweep', SERIES, n, 1, [], { MALLOC_ARENA_MAX: '1' }).secs!);
       // The same sweep on N worker processes instead of threads (CADREFLOW_WORKERS=processes, pool.ts).
       if (n > 1) e.procs.push(run('sweep', SERIES, n, 1, [], { CADREFLOW_WORKERS: 'processes' }).secs!);
       e.ceiling.push(await parallelSecs(n, SERIES, true));
@@ -192,14 +199,14 @@ if (process.argv[2] === '--one') {
   if (SERIES > 0) {
     const one = median(series.get(1)!.sweep);
     out += `\nThread-count series: a sweep of ${SERIES} small runs (scale 1 of the tiny world) on N threads, and the machine's ceiling for the same runs on N cores (N processes at once, each running 1/N of the runs directly, its own warm-up included); medians of ${SERIES_REPS} alternating repetitions, seconds.\n\n`;
-    out += '| threads | sweep | speed-up over 1 thread | ceiling | ceiling\'s speed-up | sweep ÷ ceiling (share of the ceiling reached) | fixed cost (sweep − ceiling) | first result written after | last N results came in over | main thread busy | sweep with V8\'s pool of N threads | sweep on N processes |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n';
+    out += '| threads | sweep | speed-up over 1 thread | ceiling | ceiling\'s speed-up | sweep ÷ ceiling (share of the ceiling reached) | fixed cost (sweep − ceiling) | first result written after | last N results came in over | main thread busy | sweep with V8\'s pool of N threads | sweep with one malloc arena | sweep on N processes |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|\n';
     const c1 = median(series.get(1)!.ceiling);
     for (const n of counts) {
       const e = series.get(n)!;
       const sw = median(e.sweep), ce = median(e.ceiling);
-      out += `| ${n} | ${sw.toFixed(2)} (${list(e.sweep, 2)}) | ×${(one / sw).toFixed(2)} | ${ce.toFixed(2)} (${list(e.ceiling, 2)}) | ×${(c1 / ce).toFixed(2)} | ${(100 * ce / sw).toFixed(0)}% | ${(sw - ce).toFixed(2)} | ${median(e.first).toFixed(2)} | ${median(e.spread).toFixed(2)} | ${median(e.busy).toFixed(2)} | ${e.bigPool.length ? `${median(e.bigPool).toFixed(2)} (${list(e.bigPool, 2)})` : '—'} | ${e.procs.length ? `${median(e.procs).toFixed(2)} (${list(e.procs, 2)})` : '—'} |\n`;
+      out += `| ${n} | ${sw.toFixed(2)} (${list(e.sweep, 2)}) | ×${(one / sw).toFixed(2)} | ${ce.toFixed(2)} (${list(e.ceiling, 2)}) | ×${(c1 / ce).toFixed(2)} | ${(100 * ce / sw).toFixed(0)}% | ${(sw - ce).toFixed(2)} | ${median(e.first).toFixed(2)} | ${median(e.spread).toFixed(2)} | ${median(e.busy).toFixed(2)} | ${e.bigPool.length ? `${median(e.bigPool).toFixed(2)} (${list(e.bigPool, 2)})` : '—'} | ${e.oneArena.length ? `${median(e.oneArena).toFixed(2)} (${list(e.oneArena, 2)})` : '—'} | ${e.procs.length ? `${median(e.procs).toFixed(2)} (${list(e.procs, 2)})` : '—'} |\n`;
     }
-    out += `\nWhere the fixed cost goes: run directly in one process, the first of these runs takes ${cold!.firstRun!.toFixed(3)} s (module compilation and warm-up) and the later ones ${cold!.medianRun!.toFixed(3)} s (median), so each worker's first run costs about ${(cold!.firstRun! - cold!.medianRun!).toFixed(2)} s more; "first result written after" is the worker start and that first run; "last N results came in over" is the tail, where workers finish one by one (results are written in task order, so a late early task holds back the count); "main thread busy" is the time the main thread was not idle during the sweep (scheduling, receiving and writing results; its event-loop utilisation; on 1 thread the runs themselves): near the sweep's whole time, the main thread is what the workers wait for; "sweep with V8's pool of N threads" (N > 4) is the same sweep run with \`node --v8-pool-size=N\`: Node gives V8 4 background threads (compilation, garbage collection) per process, shared by all its worker threads, where N separate processes have 4 each; "sweep on N processes" is the same sweep with CADREFLOW_WORKERS=processes (N worker processes instead of threads).\n`;
+    out += `\nWhere the fixed cost goes: run directly in one process, the first of these runs takes ${cold!.firstRun!.toFixed(3)} s (module compilation and warm-up) and the later ones ${cold!.medianRun!.toFixed(3)} s (median), so each worker's first run costs about ${(cold!.firstRun! - cold!.medianRun!).toFixed(2)} s more; "first result written after" is the worker start and that first run; "last N results came in over" is the tail, where workers finish one by one (results are written in task order, so a late early task holds back the count); "main thread busy" is the time the main thread was not idle during the sweep (scheduling, receiving and writing results; its event-loop utilisation; on 1 thread the runs themselves): near the sweep's whole time, the main thread is what the workers wait for; "sweep with V8's pool of N threads" (N > 4) is the same sweep run with \`node --v8-pool-size=N\`: Node gives V8 4 background threads (compilation, garbage collection) per process, shared by all its worker threads, where N separate processes have 4 each; "sweep with one malloc arena" (N > 4) is the same sweep with MALLOC_ARENA_MAX=1: glibc gives every allocating thread its own arena, grown (mprotect) and shrunk (madvise) as runs allocate and free their typed arrays, changes of the one address space that the other threads' cores feel; "sweep on N processes" is the same sweep with CADREFLOW_WORKERS=processes (N worker processes instead of threads).\n`;
   }
   process.stdout.write(out + '\n');
 }
