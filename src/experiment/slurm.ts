@@ -145,7 +145,10 @@ cd "$OUT" || exit 1
 # A shard directory without progress.json was stopped before its first
 # checkpoint: there is nothing in it to keep.
 if [ -d "$SHARD" ] && [ ! -e "$SHARD/progress.json" ]; then rm -rf -- "$SHARD"; fi
-"$NODE" "$CADREFLOW" sweep "$SWEEP" --shard "$I/$N" --out "$SHARD" --threads "\${SLURM_CPUS_PER_TASK:-1}" --resume${(s.sets ?? []).map((x) => ` --set ${shq(x)}`).join('')}${s.precision ? ` --precision ${shq(s.precision.spec)} --max-replicates ${s.precision.max}` : ''}${s.posterior ? ` --posterior ${shq(s.posterior.file)} --seeds-per-particle ${s.posterior.seedsPerParticle}` : ''}
+T=\${SLURM_CPUS_PER_TASK:-1}
+# V8's background threads (optimising compilation, garbage collection) serve all
+# the worker threads of one process, and Node starts 4: as many as the threads.
+"$NODE" --v8-pool-size=$((T > 4 ? T : 4)) "$CADREFLOW" sweep "$SWEEP" --shard "$I/$N" --out "$SHARD" --threads "$T" --resume${(s.sets ?? []).map((x) => ` --set ${shq(x)}`).join('')}${s.precision ? ` --precision ${shq(s.precision.spec)} --max-replicates ${s.precision.max}` : ''}${s.posterior ? ` --posterior ${shq(s.posterior.file)} --seeds-per-particle ${s.posterior.seedsPerParticle}` : ''}
 status=$?
 # Runs that failed are recorded in failures.csv; a complete shard is a success
 # so that the merge still runs (the merged failures.csv lists them).

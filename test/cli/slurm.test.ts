@@ -71,7 +71,8 @@ describe('cadreflow slurm', () => {
     expect(s).toContain('N=3\n');
     expect(s).toContain('I=$((SLURM_ARRAY_TASK_ID))\n');
     expect(s).toContain('SHARD="$OUT/shard-$I-of-3"\n');
-    expect(s).toContain('"$NODE" "$CADREFLOW" sweep "$SWEEP" --shard "$I/$N" --out "$SHARD" --threads "${SLURM_CPUS_PER_TASK:-1}" --resume\n');
+    expect(s).toContain('T=${SLURM_CPUS_PER_TASK:-1}\n');
+    expect(s).toContain('"$NODE" --v8-pool-size=$((T > 4 ? T : 4)) "$CADREFLOW" sweep "$SWEEP" --shard "$I/$N" --out "$SHARD" --threads "$T" --resume\n');
     expect(statSync(path.join(dir, 'sweep.sbatch')).mode & 0o111).not.toBe(0);
     expect(existsSync(path.join(dir, 'logs'))).toBe(true);
 
@@ -157,10 +158,11 @@ describe('cadreflow slurm', () => {
     // A task stopped before its first checkpoint leaves a directory without progress.json: the re-run starts it again.
     mkdirSync(path.join(dir, 'shard-3-of-3'));
     writeFileSync(path.join(dir, 'shard-3-of-3', 'runs.csv'), 'partial');
-    for (const i of ['1', '2', '3']) {
-      const r = sh(path.join(dir, 'sweep.sbatch'), { SLURM_ARRAY_TASK_ID: i, SLURM_CPUS_PER_TASK: '2' });
+    // Task 3 has 6 CPUs: 6 threads, and V8's background pool as large (above Node's 4).
+    for (const [i, cpus] of [['1', '2'], ['2', '2'], ['3', '6']] as const) {
+      const r = sh(path.join(dir, 'sweep.sbatch'), { SLURM_ARRAY_TASK_ID: i, SLURM_CPUS_PER_TASK: cpus });
       expect(r.code, r.err).toBe(0);
-      expect(r.out).toMatch(/on 2 thread\(s\)/);
+      expect(r.out).toMatch(new RegExp(`on ${cpus} thread\\(s\\)`));
     }
     // A task re-run after it finished resumes a complete shard: nothing changes.
     const before = read('bash/shard-2-of-3', 'runs.csv');
