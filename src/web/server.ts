@@ -175,9 +175,8 @@ function config(post: Posterior | undefined, seedsPerParticle: number): Record<s
     version: programVersion(),
     levers: leverSpecs(),
     groups: LEVER_GROUPS,
-    // The first reported year's default is the baseline's.
+    // The first reported year's default is the baseline's (the page reads it from here).
     settings: { ...SETTINGS, startYear: { ...SETTINGS.startYear, default: base.startYear } },
-    startYear: base.startYear,
     reformAfter: REFORM_AFTER,
     presets: presets(),
     metrics: METRIC_NAMES,

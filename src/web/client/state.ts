@@ -16,7 +16,7 @@ export interface LeverSpec {
 export interface Region { code: string; name: string; nameEn: string; level: number; x: number; y: number; wageIndex: number; hardship: number; tier: number }
 export interface Config {
   version: string; levers: LeverSpec[]; groups: { id: string; label: [string, string]; note: [string, string] }[];
-  settings: Record<string, { min: number; max: number; default: number; step: number }>; startYear: number;
+  settings: Record<string, { min: number; max: number; default: number; step: number }>;
   presets: { file: string; name: string; description: string; levers: Record<string, unknown>; reformYear?: number; settings: Record<string, number> }[];
   /** The reform year by default: this many years after the first reported year. */
   reformAfter: number;
