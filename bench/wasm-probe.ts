@@ -50,7 +50,7 @@ const cap = S.capacity;
 const cadres = S.count;
 const w = sim.world, p = sim.policy, b = sim.behavior;
 
-// The kernels' memory: a copy of each column they read or write, 8-byte aligned, then the exit tables.
+// The kernels' memory: a copy of each column they read or write, 16-byte aligned, then the exit tables.
 const memory = new WebAssembly.Memory({ initial: Math.ceil(((1 << 20) + cap * 64 + 16 * w.nRegions) / 65536) + 1 });
 const { instance } = await WebAssembly.instantiate(readFileSync(wasmFile), { env: { memory, abort: () => { throw new Error('kernel abort'); } } });
 const K = instance.exports as unknown as Record<string, Kernel> & Record<'retirements' | 'quits' | 'dismissals', WebAssembly.Global>;
