@@ -13,6 +13,7 @@ import { rulesAt } from '../model/policy-at.js';
 import { InputError, type InputProblem } from '../scenario/errors.js';
 import { LEVERS } from '../report/i18n.js';
 import { PROJECT_ROOT } from '../experiment/manifest.js';
+import { defaultReformYear } from './reform-year.js';
 
 export interface LeverSpec {
   path: string;
@@ -65,18 +66,13 @@ export const SETTINGS = {
   seed: { min: 0, max: 4294967295, default: 20161, step: 1 },
   /** The first reported year (the schema's range). Default: the baseline's (config() sends it; runScenarios uses it when none is given). */
   startYear: { min: 1950, max: 2200, default: 2026, step: 1 },
-  /** Default: REFORM_AFTER years after the first reported year (see defaultReformYear). */
+  /** Default: REFORM_AFTER years after the first reported year (reform-year.ts). */
   reformYear: { min: 1950, max: 2300, default: 2030, step: 1 },
   /** 1: run over the server's posterior (replicates draw particles; intervals carry the parameters' uncertainty). */
   posterior: { min: 0, max: 1, default: 0, step: 1 },
 } as const;
 export type Settings = { -readonly [K in keyof typeof SETTINGS]: number };
 
-/** The reform year by default: this many years after the first reported year, so the charts show a before and an after. */
-export const REFORM_AFTER = 4;
-export function defaultReformYear(startYear: number, years: number): number {
-  return startYear + Math.min(REFORM_AFTER, Math.max(0, years - 1));
-}
 
 /** The settings a scenario file names (world.scale, years, burnIn, replicates, seed, startYear), as the page's settings. */
 function namedSettings(raw: Record<string, unknown>): Partial<Settings> {

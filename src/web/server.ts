@@ -49,7 +49,7 @@ import { programVersion } from '../experiment/manifest.js';
 import { LEVER_GROUPS } from '../report/i18n.js';
 import { regionTiers, DIRECTIONS, FLOW_TYPES } from '../report/flows.js';
 import { REGION_METRICS, regionNames } from '../report/regions.js';
-import { baselineRaw, leverSpecs, leverValues, presets, runScenarios, scenarioFile, scenarioPreset, SETTINGS, REFORM_AFTER, type RunRequest, type RunPair } from './levers.js';
+import { baselineRaw, leverSpecs, leverValues, presets, runScenarios, scenarioFile, scenarioPreset, SETTINGS, type RunRequest, type RunPair } from './levers.js';
 import { DEFAULT_SEEDS_PER_PARTICLE, checkPosterior, particleScenario, readPosterior, replicateParticle, type Posterior, type PosteriorRun } from '../experiment/posterior.js';
 import { PROJECT_ROOT } from '../experiment/manifest.js';
 import type { Scenario } from '../scenario/schema.js';
@@ -97,7 +97,7 @@ function webWorkerFile(): string {
 }
 
 /** Browser modules served to the page: compiled files of src/report and src/web that import nothing else. */
-const MODULES = new Set(['report/charts.js', 'report/i18n.js', 'report/ci.js', 'report/flows.js', 'web/client.js', 'web/client/state.js', 'web/client/levers.js', 'web/client/run.js', 'web/client/charts.js', 'web/client/map.js', 'web/room.js', 'web/words.js']);
+const MODULES = new Set(['report/charts.js', 'report/i18n.js', 'report/ci.js', 'report/flows.js', 'web/client.js', 'web/client/state.js', 'web/client/levers.js', 'web/client/run.js', 'web/client/charts.js', 'web/client/map.js', 'web/room.js', 'web/words.js', 'web/reform-year.js']);
 
 function moduleFile(rel: string): string {
   const local = path.join(distSrc, rel);
@@ -177,7 +177,6 @@ function config(post: Posterior | undefined, seedsPerParticle: number): Record<s
     groups: LEVER_GROUPS,
     // The first reported year's default is the baseline's (the page reads it from here).
     settings: { ...SETTINGS, startYear: { ...SETTINGS.startYear, default: base.startYear } },
-    reformAfter: REFORM_AFTER,
     presets: presets(),
     metrics: METRIC_NAMES,
     unitRange: METRIC_NAMES.filter((m) => UNIT_RANGE.has(m)),

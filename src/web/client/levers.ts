@@ -5,6 +5,7 @@
  * reproduces the policy).
  */
 import { LEVER_TIPS_ZH, PRESETS_EN, PRESETS_ZH, titleOf, unitLabel } from '../../report/i18n.js';
+import { defaultReformYear as reformYearFrom } from '../reform-year.js';
 import { S, $, t, L, esc, banner, notice, download, problemsOf, type LeverSpec, type Preset } from './state.js';
 import { showSize } from './run.js';
 
@@ -341,8 +342,9 @@ export function applyScenario(p: { levers: Record<string, unknown>; reformYear?:
   leversChanged();
 }
 
+/** The reform year by default for `years` reported years from the page's first year (reform-year.ts, as the server's). */
 export function defaultReformYear(years: number): number {
-  return startYear() + Math.min(S.cfg.reformAfter, Math.max(0, years - 1));
+  return reformYearFrom(startYear(), years);
 }
 
 // ---------- policy packages ----------

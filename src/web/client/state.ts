@@ -18,8 +18,6 @@ export interface Config {
   version: string; levers: LeverSpec[]; groups: { id: string; label: [string, string]; note: [string, string] }[];
   settings: Record<string, { min: number; max: number; default: number; step: number }>;
   presets: { file: string; name: string; description: string; levers: Record<string, unknown>; reformYear?: number; settings: Record<string, number> }[];
-  /** The reform year by default: this many years after the first reported year. */
-  reformAfter: number;
   /** The server's threads, its cap on a run (cadre-years), posts at scale 1, and its speed (cadre-years a second per thread). */
   threads: number; maxCadreYears: number; postsPerScale: number; throughput: number;
   /** URLs others in the room can type. */
