@@ -21,10 +21,10 @@ import { parseScenario } from '../src/scenario/load.js';
 import { YearStepper } from '../src/model/simulate.js';
 import { buildWorld } from '../src/world/world.js';
 import { age } from '../src/model/phases/age.js';
-import { exit } from '../src/model/phases/exit.js';
+import { exit, exitTables } from '../src/model/phases/exit.js';
 import { uniformAt } from '../src/random/hash.js';
 import { D_DISMISS, D_QUIT, yearKey } from '../src/model/draws.js';
-import { retirementAge, setRules } from '../src/model/sim.js';
+import { setRules } from '../src/model/sim.js';
 import { rulesAt } from '../src/model/policy-at.js';
 import { updatePay } from '../src/model/wages.js';
 import type { CadreStore } from '../src/model/store.js';
@@ -48,7 +48,7 @@ updatePay(sim);
 const S = sim.store;
 const cap = S.capacity;
 const cadres = S.count;
-const w = sim.world, p = sim.policy, b = sim.behavior;
+const w = sim.world, b = sim.behavior;
 
 // The kernels' memory: a copy of each column they read or write, 16-byte aligned, then the exit tables.
 const memory = new WebAssembly.Memory({ initial: Math.ceil(((1 << 20) + cap * 64 + 16 * w.nRegions) / 65536) + 1 });
@@ -103,11 +103,8 @@ for (const kernel of ['age', 'ageSimd']) {
 }
 
 // Exit decisions, on the state after the age pass.
-const retire = new Uint8Array(16);
-for (let f = 0; f < 2; f++) for (let r = 0; r < 4; r++) retire[f * 4 + r] = retirementAge(p, f, r, sim.year);
-const gap = new Float64Array(w.nRegions), expSatisfied = new Float64Array(w.nRegions);
-for (let g = 0; g < w.nRegions; g++) gap[g] = Math.max(0, Math.log(b.marketPay * w.wageIndex[g]!) - sim.lnPayHome[g]!);
-for (let g = 0; g < w.nRegions; g++) expSatisfied[g] = Math.exp(b.quitPayGap * gap[g]! + b.quitDissatisfaction * 0);
+const { retire, gap, expSatisfied } = exitTables(sim);
+// 16 bytes, the first 8 used: the SIMD kernel looks the ages up by a byte shuffle of one vector.
 place('retire', (buf, off, n) => new Uint8Array(buf, off, n), 16, retire);
 top = (top + 7) & ~7;
 new Float64Array(memory.buffer, top, w.nRegions).set(gap);
@@ -115,7 +112,6 @@ at.gap = top;
 top += 8 * w.nRegions;
 new Float64Array(memory.buffer, top, w.nRegions).set(expSatisfied);
 at.expSat = top;
-(view.base as Int32Array).set(sim.base.subarray(0, cap));
 
 /** The exit phase's decisions in JavaScript, as in exit.ts, one code a slot, without freeing the slots. */
 const jsCodes = new Uint8Array(cap);

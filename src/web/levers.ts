@@ -73,7 +73,6 @@ export const SETTINGS = {
 } as const;
 export type Settings = { -readonly [K in keyof typeof SETTINGS]: number };
 
-
 /** The settings a scenario file names (world.scale, years, burnIn, replicates, seed, startYear), as the page's settings. */
 function namedSettings(raw: Record<string, unknown>): Partial<Settings> {
   const out: Partial<Settings> = {};

@@ -13,23 +13,37 @@ import { uniformAt } from '../../random/hash.js';
 import { D_DISMISS, D_QUIT } from '../draws.js';
 import { EXIT_DISMISSAL, EXIT_QUIT, EXIT_RETIREMENT } from '../../world/constants.js';
 
-export function exit(sim: Sim): void {
-  const s = sim.store;
+/** What the pass reads by (sex, rank) and by region, computed once a year. */
+export interface ExitTables {
+  /** Retirement age at female·4 + rank. */
+  retire: Uint8Array;
+  /** Log pay gap by region: market pay over public pay received (only a shortfall drives quits). */
+  gap: Float64Array;
+  /**
+   * The quit hazard's exponential for a cadre who is not dissatisfied, by region: most cadres are
+   * not, and one Math.exp per cadre is a noticeable share of this pass at a million cadres.
+   * (Same expression as in the loop with dis = 0, so the same value.)
+   */
+  expSatisfied: Float64Array;
+}
+
+export function exitTables(sim: Sim): ExitTables {
   const w = sim.world;
   const b = sim.behavior;
-  const p = sim.policy;
-  const base = sim.base;
-  // Retirement ages by (sex, rank), computed once.
   const retire = new Uint8Array(8);
-  for (let f = 0; f < 2; f++) for (let r = 0; r < 4; r++) retire[f * 4 + r] = retirementAge(p, f, r, sim.year);
-  // Log pay gap by region: market pay over public pay received (only a shortfall drives quits).
+  for (let f = 0; f < 2; f++) for (let r = 0; r < 4; r++) retire[f * 4 + r] = retirementAge(sim.policy, f, r, sim.year);
   const gap = new Float64Array(w.nRegions);
   for (let g = 0; g < w.nRegions; g++) gap[g] = Math.max(0, Math.log(b.marketPay * w.wageIndex[g]!) - sim.lnPayHome[g]!);
-  // The quit hazard's exponential for a cadre who is not dissatisfied, by region: most cadres are
-  // not, and one Math.exp per cadre is a noticeable share of this pass at a million cadres.
-  // (Same expression as in the loop with dis = 0, so the same value.)
   const expSatisfied = new Float64Array(w.nRegions);
   for (let g = 0; g < w.nRegions; g++) expSatisfied[g] = Math.exp(b.quitPayGap * gap[g]! + b.quitDissatisfaction * 0);
+  return { retire, gap, expSatisfied };
+}
+
+export function exit(sim: Sim): void {
+  const s = sim.store;
+  const b = sim.behavior;
+  const base = sim.base;
+  const { retire, gap, expSatisfied } = exitTables(sim);
   for (let c = 0; c < s.capacity; c++) {
     const post = s.post[c]!;
     if (post < 0) continue;
